@@ -1,0 +1,250 @@
+/**
+ * The EventBus contract, shared by RedisEventBus and InMemoryEventBus.
+ *
+ * - `publish` validates strictly, writes nothing when invalid, and resolves
+ *   only once the event is stored (and sent on its realtime channel).
+ * - `subscribe` delivers each stored event at least once to every group that
+ *   listens to its type, to one consumer of the group at a time; an event is
+ *   acked only after its handler resolved. A throwing handler is retried with
+ *   backoff until `maxAttempts`; then, or at once for poison entries, the event
+ *   goes to the stream's dead-letter queue for that group only.
+ * - `onRealtime` is at-most-once to live subscribers.
+ * - `close` stops reading, lets in-flight handlers finish, never acks
+ *   unfinished work.
+ */
+import type { Catalog } from './catalog.js';
+
+/** CloudEvents 1.0 envelope around a payload. */
+export interface Envelope<T = unknown, K extends string = string> {
+  readonly specversion: '1.0';
+  /** Unique, time-ordered event id. */
+  readonly id: string;
+  readonly source: string;
+  readonly type: K;
+  /** RFC 3339 timestamp of the occurrence. */
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: T;
+  readonly subject?: string;
+  readonly correlationid?: string;
+  readonly causationid?: string;
+  /** W3C trace context. */
+  readonly traceparent?: string;
+  /** Set on a DLQ replay: only this group handles the entry, every other group acks it unseen. */
+  readonly replayfor?: string;
+}
+
+/** Optional envelope attributes of one publish. */
+export interface PublishMeta {
+  /** @default a new time-ordered id */
+  readonly id?: string;
+  /** @default now */
+  readonly time?: string | Date;
+  /** @default the catalogue's `source` */
+  readonly source?: string;
+  readonly subject?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+}
+
+/** What a publish stored. */
+export interface Published {
+  readonly id: string;
+  readonly type: string;
+  /** The stream entry id, absent for realtime-only events. */
+  readonly entryId?: string;
+  /** The stream name, absent for realtime-only events. */
+  readonly stream?: string;
+  /** The concrete channel the event was published on, if realtime. */
+  readonly channel?: string;
+}
+
+/** One event of a `publishBatch`. */
+export interface BatchItem {
+  readonly type: string;
+  readonly data: unknown;
+  readonly meta?: PublishMeta;
+}
+
+/** What a handler knows about the delivery it is handling. */
+export interface HandlerContext {
+  readonly group: string;
+  readonly consumer: string;
+  readonly stream: string;
+  /** The stream entry id. */
+  readonly entryId: string;
+  /** 1 on the first delivery, counted across consumers and restarts. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Aborted when `close({ timeoutMs })` gives up waiting for this handler. */
+  readonly signal: AbortSignal;
+}
+
+export type Handler<T = unknown> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
+
+/** Handlers of one group by event type: every event of the group needs one. */
+export type HandlerMap = { readonly [type: string]: Handler<never> };
+
+export interface SubscribeOptions {
+  /** Consumer name, unique inside the group. @default `<hostname>-<pid>-<random>` */
+  readonly consumer?: string;
+  /** Handlers in flight at once per stream. @default 1 */
+  readonly concurrency?: number;
+  /** Entries fetched per read; at most this many wait for a free handler slot. @default 10 * concurrency, at most 100 */
+  readonly batchSize?: number;
+  /** How long one blocking read waits for new entries. @default 2000 */
+  readonly blockMs?: number;
+  /** Events with the same key are handled one after another, in stream order. */
+  readonly orderingKey?: (event: Envelope) => string | undefined;
+  /** Skip an event whose envelope id this consumer has already handled (bounded memory). @default false */
+  readonly dedupe?: boolean;
+}
+
+export interface CloseOptions {
+  /** How long in-flight handlers may take to finish before they are abandoned (left pending). @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+/** A running subscription of one group (on every stream where the group exists). */
+export interface Subscription {
+  readonly group: string;
+  readonly consumer: string;
+  /** Stops reading, waits for in-flight handlers, acks what finished, leaves the rest pending. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export type RealtimeHandler<T = unknown> = (
+  event: Envelope<T>,
+  channel: string,
+) => void | Promise<void>;
+export type RealtimeParams = { readonly [param: string]: string | number | undefined };
+export type Unsubscribe = () => Promise<void>;
+
+/** Why an entry went to the dead-letter queue. */
+export type DeadLetterReason = 'exhausted' | 'non-retryable' | 'invalid' | 'undecodable';
+
+/** One entry of a stream's dead-letter queue. */
+export interface DeadLetter {
+  /** Id of the DLQ entry (use it to replay or purge one). */
+  readonly id: string;
+  readonly stream: string;
+  readonly group: string;
+  /** Id of the original stream entry. */
+  readonly entryId: string;
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+  readonly attempts: number;
+  readonly firstFailureAt: string;
+  readonly lastFailureAt: string;
+  /** The event type, when the entry had one. */
+  readonly type?: string;
+  /** The original entry's fields, as stored. */
+  readonly fields: { readonly [field: string]: string };
+}
+
+export interface DeadLetterFilter {
+  readonly group?: string;
+  readonly type?: string;
+  readonly reason?: DeadLetterReason;
+  /** Only the DLQ entries with these ids. */
+  readonly ids?: readonly string[];
+}
+
+export interface DeadLetterListOptions extends DeadLetterFilter {
+  /** @default 100 */
+  readonly count?: number;
+  /** Start after this DLQ entry id (paging). */
+  readonly after?: string;
+}
+
+/** A stream's dead-letter queue. */
+export interface DeadLetterQueue {
+  list(options?: DeadLetterListOptions): Promise<DeadLetter[]>;
+  count(): Promise<number>;
+  /** Re-publishes one dead letter for its group only and removes it from the DLQ. */
+  replay(id: string): Promise<Published>;
+  /** Replays every matching dead letter, oldest first; returns how many. */
+  replayAll(filter?: DeadLetterFilter): Promise<number>;
+  /** Deletes matching dead letters (all when no filter); returns how many. */
+  purge(filter?: DeadLetterFilter): Promise<number>;
+}
+
+/** In-process counters since the bus was created. */
+export interface BusStats {
+  readonly published: number;
+  readonly publishFailed: number;
+  readonly rejected: number;
+  readonly delivered: number;
+  readonly acked: number;
+  readonly skipped: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  readonly lost: number;
+  readonly realtimeSent: number;
+  readonly realtimeReceived: number;
+}
+
+export interface ConsumerInspection {
+  readonly name: string;
+  readonly pending: number;
+  readonly idleMs: number;
+}
+
+export interface GroupInspection {
+  readonly name: string;
+  readonly consumers: readonly ConsumerInspection[];
+  /** Entries delivered and not yet acked. */
+  readonly pending: number;
+  /** Entries not yet delivered to the group; null when Redis cannot tell. */
+  readonly lag: number | null;
+  readonly lastDeliveredId: string;
+  /** The group holds back retention: the stream is past its limit because of it. */
+  readonly laggingPastRetention: boolean;
+}
+
+export interface StreamInspection {
+  readonly name: string;
+  readonly key: string;
+  readonly length: number;
+  readonly firstEntryId: string | null;
+  readonly lastEntryId: string | null;
+  readonly dlqLength: number;
+  readonly groups: readonly GroupInspection[];
+}
+
+export interface BusInspection {
+  readonly streams: readonly StreamInspection[];
+}
+
+/** A pino-compatible logger; the bus logs nothing unless given one. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EventBus {
+  readonly catalog: Catalog;
+  /** Validates, stores and (for realtime events) broadcasts one event. */
+  publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published>;
+  /** Validates all first (nothing is written if one is invalid), then stores them in one round trip. */
+  publishBatch(items: readonly BatchItem[]): Promise<Published[]>;
+  /** Starts consuming for `group` on every stream where it exists. */
+  subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription;
+  /** Receives realtime events of `channel`: the params given narrow it, the rest match anything. */
+  onRealtime(
+    channel: string,
+    params: RealtimeParams,
+    handler: RealtimeHandler,
+  ): Promise<Unsubscribe>;
+  /** Creates every stream and group of the catalogue; idempotent. */
+  bootstrap(): Promise<void>;
+  /** The dead-letter queue of `stream`. */
+  dlq(stream: string): DeadLetterQueue;
+  stats(): BusStats;
+  inspect(): Promise<BusInspection>;
+  /** Closes every subscription (see `Subscription.close`), then disconnects. */
+  close(options?: CloseOptions): Promise<void>;
+}
