@@ -1,3 +1,19 @@
 #!/usr/bin/env node
-// The published CLI runs the compiled generator (npm run build).
-await import('../dist/generator/cli.js');
+// The `schemabus` command. A published package runs the compiled CLI from dist/;
+// inside this repository (no build yet) it runs the TypeScript sources through tsx.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const compiled = new URL('../dist/generator/cli.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const source = fileURLToPath(new URL('../generator/cli.ts', import.meta.url));
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', source, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(run.status ?? 2);
+}
