@@ -11,6 +11,7 @@ export interface ModelType {
   readonly schema: JsonSchema;
 }
 
+/** An event type, with the TypeScript names derived from it. */
 export interface ModelEvent {
   /** Catalogue name, `campaign.status-changed`. */
   readonly type: string;
@@ -41,6 +42,7 @@ export interface ModelService {
   readonly events: readonly string[];
 }
 
+/** A realtime channel, with the TypeScript names derived from it. */
 export interface ModelChannel {
   /** `campaign-status`. */
   readonly name: string;
@@ -55,6 +57,7 @@ export interface ModelChannel {
   readonly events: readonly string[];
 }
 
+/** The whole model: the runtime catalogue plus what the emitters need beyond it. */
 export interface CatalogModel {
   /** Path of the catalogue as given to the generator (posix separators), for headers. */
   readonly sourcePath: string;

@@ -1,0 +1,395 @@
+/**
+ * Bad catalogues: YAML, meta-schema, retention, retry and payload schemas.
+ * Each case edits lines of BASE (see base-catalog.ts for the line numbers)
+ * and lists every issue expected, in the order reported.
+ */
+import { describe, expect, it } from 'vitest';
+import { withLines } from './base-catalog.js';
+import { type BadCatalogCase, issuesOf } from './issues-of.js';
+
+const cases: BadCatalogCase[] = [
+  [
+    'YAML syntax error: a flow map left open',
+    {
+      given: withLines({ 13: '    retention: { maxLen: 1000' }),
+      want: [
+        {
+          at: '14:5',
+          path: '',
+          message:
+            'YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }',
+          hint: 'close the `{` or `[` opened above, or indent its continuation lines',
+        },
+      ],
+    },
+  ],
+  [
+    'YAML duplicate key',
+    {
+      given: withLines({ 15: '      audit-service: {}' }),
+      want: [
+        {
+          at: '16:7',
+          path: '',
+          message: 'YAML syntax error: key `audit-service` appears twice in the same mapping',
+          hint: 'merge the two entries or rename one',
+        },
+      ],
+    },
+  ],
+  [
+    'empty document',
+    {
+      given: '',
+      want: [
+        {
+          at: '1:1',
+          path: '',
+          message: 'the catalogue is empty',
+          hint: 'start with `schemabus: 1`, then `namespace`, `source`, `streams`, `channels` and `events`',
+        },
+      ],
+    },
+  ],
+  [
+    'document is a list',
+    {
+      given: '- a\n- b\n',
+      want: [
+        {
+          at: '1:1',
+          path: '',
+          message: 'the catalogue must be a mapping, got a list',
+          hint: 'start with `schemabus: 1`, then `namespace`, `source`, `streams`, `channels` and `events`',
+        },
+      ],
+    },
+  ],
+  [
+    'wrong format version',
+    {
+      given: withLines({ 1: 'schemabus: 2' }),
+      want: [
+        {
+          at: '1:12',
+          path: 'schemabus',
+          message: 'unsupported catalogue format 2: this version of schemabus reads format 1',
+          hint: 'write `schemabus: 1`, or upgrade schemabus if the catalogue needs a newer format',
+        },
+      ],
+    },
+  ],
+  [
+    'unknown top-level key',
+    {
+      given: withLines({ 40: 'owner: team-a' }),
+      want: [
+        {
+          at: '40:1',
+          path: 'owner',
+          message: 'unknown key `owner` in the catalogue',
+          hint: 'allowed keys: `channels`, `defaults`, `events`, `namespace`, `schemabus`, `source`, `streams`, `types`',
+        },
+      ],
+    },
+  ],
+  [
+    'misspelt top-level key (not also reported missing)',
+    {
+      given: withLines({ 3: 'sources: order-service' }),
+      want: [
+        {
+          at: '3:1',
+          path: 'sources',
+          message: 'unknown key `sources` in the catalogue',
+          hint: 'did you mean `source`?',
+        },
+      ],
+    },
+  ],
+  [
+    'unknown key in a group, a typo',
+    {
+      given: withLines({ 15: '      billing-service: { retyr: { maxAttempts: 3 } }' }),
+      want: [
+        {
+          at: '15:26',
+          path: 'streams.order-events.groups.billing-service.retyr',
+          message: 'unknown key `retyr` in group `billing-service`',
+          hint: 'did you mean `retry`?',
+        },
+      ],
+    },
+  ],
+  [
+    'unknown key in defaults, and initialMs above the built-in maxMs',
+    {
+      given: withLines({
+        40: ['defaults:', '  retry: { backoff: { initialMs: 60000 } }', '  claimIdle: 5'],
+      }),
+      want: [
+        {
+          at: '41:34',
+          path: 'defaults.retry.backoff.initialMs',
+          message:
+            'backoff `maxMs` 30000 (inherited) is below `initialMs` 60000; every delay would be capped below the first one',
+          hint: 'lower `initialMs`, or set `maxMs` to at least 60000',
+        },
+        {
+          at: '42:3',
+          path: 'defaults.claimIdle',
+          message: 'unknown key `claimIdle` in `defaults`',
+          hint: 'did you mean `claimIdleMs`?',
+        },
+      ],
+    },
+  ],
+  [
+    'retention with both maxLen and maxAge',
+    {
+      given: withLines({ 13: '    retention: { maxLen: 1000, maxAge: 1h }' }),
+      want: [
+        {
+          at: '13:5',
+          path: 'streams.order-events.retention',
+          message:
+            'retention of stream `order-events` sets both `maxLen` and `maxAge`; it takes exactly one',
+          hint: 'keep `maxLen` (the newest N entries) or `maxAge` (entries younger than a duration)',
+        },
+      ],
+    },
+  ],
+  [
+    'retention with neither',
+    {
+      given: withLines({ 13: '    retention: {}' }),
+      want: [
+        {
+          at: '13:5',
+          path: 'streams.order-events.retention',
+          message: 'retention of stream `order-events` sets neither `maxLen` nor `maxAge`',
+          hint: 'add `maxLen` or `maxAge`',
+        },
+      ],
+    },
+  ],
+  [
+    'stream without retention',
+    {
+      given: withLines({ 18: '    description: payments' }),
+      want: [
+        {
+          at: '17:3',
+          path: 'streams.payment-events.retention',
+          message:
+            'stream `payment-events` has no `retention`; an unbounded stream grows until Redis runs out of memory',
+          hint: 'add `retention: { maxLen: 10000 }` or `retention: { maxAge: 7d }`',
+        },
+      ],
+    },
+  ],
+  [
+    'bad duration',
+    {
+      given: withLines({ 18: '    retention: { maxAge: 24 hours }' }),
+      want: [
+        {
+          at: '18:26',
+          path: 'streams.payment-events.retention.maxAge',
+          message: '`maxAge` of stream `payment-events` must be a duration, got "24 hours"',
+          hint: 'write a positive number and a unit, no space: `500ms`, `90s`, `30m`, `24h` or `7d`',
+        },
+      ],
+    },
+  ],
+  [
+    'maxLen 0',
+    {
+      given: withLines({ 13: '    retention: { maxLen: 0 }' }),
+      want: [
+        {
+          at: '13:26',
+          path: 'streams.order-events.retention.maxLen',
+          message: '`maxLen` of stream `order-events` must be a positive integer, got 0',
+        },
+      ],
+    },
+  ],
+  [
+    'bad retry values: maxAttempts 0, jitter 2',
+    {
+      given: withLines({
+        15: '      billing-service: { retry: { maxAttempts: 0, backoff: { jitter: 2 } } }',
+      }),
+      want: [
+        {
+          at: '15:48',
+          path: 'streams.order-events.groups.billing-service.retry.maxAttempts',
+          message:
+            '`maxAttempts` (deliveries in all, the first included) must be a positive integer, got 0',
+        },
+        {
+          at: '15:70',
+          path: 'streams.order-events.groups.billing-service.retry.backoff.jitter',
+          message: '`jitter` must be a number from 0 to 1, got 2',
+        },
+      ],
+    },
+  ],
+  [
+    'maxMs below initialMs',
+    {
+      given: withLines({
+        15: '      billing-service: { retry: { backoff: { initialMs: 5000, maxMs: 1000 } } }',
+      }),
+      want: [
+        {
+          at: '15:70',
+          path: 'streams.order-events.groups.billing-service.retry.backoff.maxMs',
+          message:
+            'backoff `maxMs` 1000 is below `initialMs` 5000; every delay would be capped below the first one',
+          hint: 'raise `maxMs` to at least 5000',
+        },
+      ],
+    },
+  ],
+  [
+    'event without payload',
+    {
+      given: withLines({ 36: '    description: no payload' }),
+      want: [
+        {
+          at: '34:3',
+          path: 'events["order.shipped"].payload',
+          message: 'event `order.shipped` has no `payload`',
+          hint: 'add `payload:` with a JSON Schema of `type: object`',
+        },
+      ],
+    },
+  ],
+  [
+    'unsupported keyword patternProperties',
+    {
+      given: withLines({
+        36: '    payload: { type: object, patternProperties: { "^x": { type: string } } }',
+      }),
+      want: [
+        {
+          at: '36:30',
+          path: 'events["order.shipped"].payload.patternProperties',
+          message:
+            'JSON Schema keyword `patternProperties` is not supported: payloads use the subset TypeBox can express',
+          hint: 'use `additionalProperties: { <schema> }` for a map with free keys',
+        },
+      ],
+    },
+  ],
+  [
+    'unsupported keyword if',
+    {
+      given: withLines({ 32: '        orderId: { type: string, if: { minLength: 1 } }' }),
+      want: [
+        {
+          at: '32:34',
+          path: 'events["order.placed"].payload.properties.orderId.if',
+          message:
+            'JSON Schema keyword `if` is not supported: payloads use the subset TypeBox can express',
+          hint: 'express the alternatives with `oneOf` or `anyOf`',
+        },
+      ],
+    },
+  ],
+  [
+    'misspelt JSON Schema keyword',
+    {
+      given: withLines({
+        36: '    payload: { type: object, properties: { carrier: { type: string, minLenght: 1 } } }',
+      }),
+      want: [
+        {
+          at: '36:69',
+          path: 'events["order.shipped"].payload.properties.carrier.minLenght',
+          message: 'unknown JSON Schema keyword `minLenght`',
+          hint: 'did you mean `minLength`?',
+        },
+      ],
+    },
+  ],
+  [
+    'payload root not an object',
+    {
+      given: withLines({ 36: '    payload: { type: string }' }),
+      want: [
+        {
+          at: '36:22',
+          path: 'events["order.shipped"].payload.type',
+          message: 'the payload of event `order.shipped` must be `type: object`, got `string`',
+          hint: 'a payload is an object: put the value in a property, `properties: { value: { ... } }`',
+        },
+      ],
+    },
+  ],
+  [
+    'invalid regex pattern',
+    {
+      given: withLines({ 32: '        orderId: { type: string, pattern: "([a-z]" }' }),
+      want: [
+        {
+          at: '32:43',
+          path: 'events["order.placed"].payload.properties.orderId.pattern',
+          message:
+            '`pattern` is not a valid JavaScript regular expression: Invalid regular expression: /([a-z]/u: Unterminated group',
+        },
+      ],
+    },
+  ],
+  [
+    'unsupported format',
+    {
+      given: withLines({ 32: '        orderId: { type: string, format: phone }' }),
+      want: [
+        {
+          at: '32:42',
+          path: 'events["order.placed"].payload.properties.orderId.format',
+          message:
+            '`format` must be one of `date`, `date-time`, `email`, `hostname`, `ipv4`, `ipv6`, `time`, `uri`, `uuid`, got "phone"',
+        },
+      ],
+    },
+  ],
+  [
+    'required names an undeclared property',
+    {
+      given: withLines({ 7: '    required: [amount, curency]' }),
+      want: [
+        {
+          at: '7:24',
+          path: 'types.Money.required[1]',
+          message: 'required property `curency` is not declared in `properties`',
+          hint: 'did you mean `currency`?',
+        },
+      ],
+    },
+  ],
+  [
+    'channel pattern with a glob',
+    {
+      given: withLines({ 23: '    pattern: "order:*:status"' }),
+      want: [
+        {
+          at: '23:14',
+          path: 'channels.order-status.pattern',
+          message: 'pattern "order:*:status" holds characters a channel name may not have',
+          hint: 'use letters, digits, `:`, `.`, `_`, `-` and `{param}` placeholders; no `*`, `?`, `[`, `]` or spaces',
+        },
+      ],
+    },
+  ],
+];
+
+describe('loadCatalog reports bad catalogues: YAML, meta-schema, retention, retry and payload schemas', () => {
+  it.each(cases)('%s', (_, { given, want }) => {
+    expect(want.length).toBeGreaterThan(0);
+    expect(issuesOf(given)).toEqual(want);
+  });
+});
