@@ -1,0 +1,368 @@
+/**
+ * End-to-end latency at fixed rates: publish -> handler, measured from the
+ * send time each payload carries (`performance.now()`, one process), for
+ * Streams (schemabus vs raw XADD -> XREADGROUP BLOCK vs BullMQ) and for a
+ * realtime channel (schemabus vs raw PUBLISH -> SUBSCRIBE). A short warm-up at
+ * the same rate runs first and is not recorded.
+ */
+import type { Redis } from 'ioredis';
+import { newQueue, newWorker } from '../support/bullmq.js';
+import { LatencyRecorder, sendPaced } from '../support/pacer.js';
+import {
+  DATA_FIELD_INDEX,
+  sentAtOf,
+  timedCampaignCreated,
+  timedSystemAlert,
+} from '../support/payload.js';
+import { connect } from '../support/redis-helpers.js';
+import {
+  createPublisher,
+  type Flavor,
+  flavors,
+  lifecycleHandlers,
+  onSystemAlerts,
+  subscribeLifecycleService,
+} from '../support/schemabus.js';
+import type { BenchContext, Case, Check, Metric, Variant } from '../support/types.js';
+
+const STREAM_KEY = '{campaigns:campaign-events}';
+const RAW_GROUP = 'raw-latency';
+const ALERT_CHANNEL = 'campaigns:system:alerts';
+const WARMUP_MS = 300;
+const DRAIN_TIMEOUT_MS = 15_000;
+
+const METRICS: readonly Metric[] = ['p50', 'p95', 'p99'].map((name) => ({
+  name,
+  unit: 'ms',
+  better: 'lower' as const,
+}));
+
+interface Side {
+  /** Sends one event stamped with `sentAt`; must not block. */
+  send(sentAt: number): void;
+  close(): Promise<void>;
+}
+
+/** Runs a warm-up, then `count` paced sends; returns the latency percentiles of the measured sends. */
+async function measure(
+  rate: number,
+  count: number,
+  open: (rec: LatencyRecorder, from: () => number) => Promise<Side>,
+) {
+  const recorder = new LatencyRecorder(count);
+  let measureFrom = Number.POSITIVE_INFINITY;
+  const side = await open(recorder, () => measureFrom);
+  try {
+    const warmup = Math.ceil((rate * WARMUP_MS) / 1000);
+    await sendPaced(rate, warmup, () => side.send(performance.now()));
+    measureFrom = performance.now();
+    const paced = await sendPaced(rate, count, () => side.send(performance.now()));
+    await recorder.waitFor(count, DRAIN_TIMEOUT_MS);
+    return { ...recorder.summary(), schedulerLateMs: paced.maxLateMs };
+  } finally {
+    await side.close();
+  }
+}
+
+const failOnError = (error: unknown) => {
+  // A failed send shows up as missing samples; log it once per run.
+  console.error(`  send failed: ${error instanceof Error ? error.message : String(error)}`);
+};
+
+/** Raw: XADD on one connection, XREADGROUP BLOCK on another, XACK pipelined with the next read. */
+function rawStreams(
+  ctx: BenchContext,
+  rate: number,
+  count: number,
+): Promise<Record<string, number>> {
+  return measure(rate, count, async (recorder, from) => {
+    const producer = await connect(ctx.redisUrl);
+    const reader = await connect(ctx.redisUrl);
+    await producer.xgroup('CREATE', STREAM_KEY, RAW_GROUP, '$', 'MKSTREAM');
+    let running = true;
+    const loop = readLoop(reader, recorder, from, () => running);
+    const entry = (sentAt: number) => [
+      'specversion',
+      '1.0',
+      'id',
+      String(sentAt),
+      'source',
+      'campaign-service',
+      'type',
+      'campaign.created',
+      'time',
+      new Date().toISOString(),
+      'datacontenttype',
+      'application/json',
+      'data',
+      JSON.stringify(timedCampaignCreated(sentAt)),
+    ];
+    return {
+      send: (sentAt) => void producer.xadd(STREAM_KEY, '*', ...entry(sentAt)).catch(failOnError),
+      close: async () => {
+        running = false;
+        await loop;
+        producer.disconnect();
+        reader.disconnect();
+      },
+    };
+  });
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+async function readLoop(
+  reader: Redis,
+  recorder: LatencyRecorder,
+  from: () => number,
+  running: () => boolean,
+) {
+  let acks: string[] = [];
+  while (running()) {
+    const pipeline = reader.pipeline();
+    if (acks.length > 0) pipeline.xack(STREAM_KEY, RAW_GROUP, ...acks);
+    pipeline.xreadgroup(
+      'GROUP',
+      RAW_GROUP,
+      'raw-1',
+      'COUNT',
+      100,
+      'BLOCK',
+      200,
+      'STREAMS',
+      STREAM_KEY,
+      '>',
+    );
+    const results = (await pipeline.exec()) ?? [];
+    const reply = results[results.length - 1]?.[1] as StreamReply;
+    acks = [];
+    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+      const data = JSON.parse(fields[DATA_FIELD_INDEX]!) as { name: string };
+      const sentAt = sentAtOf(data.name);
+      if (sentAt >= from()) recorder.recordSince(sentAt);
+      acks.push(id);
+    }
+  }
+}
+
+const schemabusStreams =
+  (flavor: Flavor): Runner =>
+  (ctx, rate, count) =>
+    measure(rate, count, async (recorder, from) => {
+      const bus = flavor.redisBus(ctx.redisUrl);
+      await bus.bootstrap();
+      const publisher = createPublisher(bus);
+      const sub = subscribeLifecycleService(
+        bus,
+        {
+          ...lifecycleHandlers(async () => {}),
+          campaignCreated: async (event) => {
+            const sentAt = sentAtOf(event.data.name);
+            if (sentAt >= from()) recorder.recordSince(sentAt);
+          },
+        },
+        { concurrency: 10 },
+      );
+      return {
+        send: (sentAt) =>
+          void publisher.campaignCreated(timedCampaignCreated(sentAt)).catch(failOnError),
+        close: async () => {
+          await sub.close({ timeoutMs: 5000 });
+          await bus.close();
+        },
+      };
+    });
+
+function bullmqStreams(ctx: BenchContext, rate: number, count: number) {
+  return measure(rate, count, async (recorder, from) => {
+    const queue = newQueue(ctx, 'bench-latency');
+    await queue.waitUntilReady();
+    const worker = newWorker(ctx, queue, 50, async (data) => {
+      const sentAt = sentAtOf(data.name);
+      if (sentAt >= from()) recorder.recordSince(sentAt);
+    });
+    await worker.waitUntilReady();
+    return {
+      send: (sentAt) =>
+        void queue.add('campaign.created', timedCampaignCreated(sentAt)).catch(failOnError),
+      close: async () => {
+        await worker.close();
+        await queue.close();
+      },
+    };
+  });
+}
+
+function rawRealtime(ctx: BenchContext, rate: number, count: number) {
+  return measure(rate, count, async (recorder, from) => {
+    const producer = await connect(ctx.redisUrl);
+    const subscriber = await connect(ctx.redisUrl);
+    subscriber.on('message', (_channel: string, message: string) => {
+      const envelope = JSON.parse(message) as { data: { message: string } };
+      const sentAt = sentAtOf(envelope.data.message);
+      if (sentAt >= from()) recorder.recordSince(sentAt);
+    });
+    await subscriber.subscribe(ALERT_CHANNEL);
+    return {
+      send: (sentAt) => {
+        const envelope = {
+          specversion: '1.0',
+          id: String(sentAt),
+          source: 'campaign-service',
+          type: 'system.alert',
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          data: timedSystemAlert(sentAt),
+        };
+        void producer.publish(ALERT_CHANNEL, JSON.stringify(envelope)).catch(failOnError);
+      },
+      close: async () => {
+        producer.disconnect();
+        subscriber.disconnect();
+      },
+    };
+  });
+}
+
+const schemabusRealtime =
+  (flavor: Flavor): Runner =>
+  (ctx, rate, count) =>
+    measure(rate, count, async (recorder, from) => {
+      const bus = flavor.redisBus(ctx.redisUrl);
+      const publisher = createPublisher(bus);
+      const unsubscribe = await onSystemAlerts(bus, {}, (event) => {
+        const sentAt = sentAtOf(event.data.message);
+        if (sentAt >= from()) recorder.recordSince(sentAt);
+      });
+      return {
+        send: (sentAt) => void publisher.systemAlert(timedSystemAlert(sentAt)).catch(failOnError),
+        close: async () => {
+          await unsubscribe();
+          await bus.close();
+        },
+      };
+    });
+
+type Runner = (ctx: BenchContext, rate: number, count: number) => Promise<Record<string, number>>;
+
+function latencyCase(
+  name: string,
+  title: string,
+  rate: number,
+  count: number,
+  reps: number,
+  variants: Record<string, Runner>,
+  checks: Check[],
+): Case {
+  const list: Variant[] = Object.entries(variants).map(([variant, run]) => ({
+    name: variant,
+    run: (ctx) => run(ctx, rate, count),
+  }));
+  return {
+    name,
+    title,
+    metrics: METRICS,
+    reps,
+    beforeRun: (ctx) => ctx.admin.flushall().then(() => undefined),
+    variants: list,
+    checks,
+  };
+}
+
+/** One variant per bus flavor: `schemabus`, `schemabus+proto`. */
+function perFlavor(make: (flavor: Flavor) => Runner): Record<string, Runner> {
+  return Object.fromEntries(flavors().map((f) => [`schemabus${f.suffix}`, make(f)]));
+}
+
+/** The checks of `make`, once per bus flavor (`sb` is the variant name). */
+function checksPerFlavor(make: (sb: string, suffix: string) => Check[]): Check[] {
+  return flavors().flatMap((f) => make(`schemabus${f.suffix}`, f.suffix));
+}
+
+export function latencyCases(quick: boolean): Case[] {
+  const count = (rate: number, s: number) => Math.round(rate * (quick ? 0.3 : s));
+  return [
+    latencyCase(
+      'e2e-1k',
+      'publish -> handler at 1k/s',
+      1000,
+      count(1000, 2),
+      5,
+      { raw: rawStreams, ...perFlavor(schemabusStreams), bullmq: bullmqStreams },
+      checksPerFlavor((sb, x) => [
+        {
+          label: `e2e 1k/s p50${x} (ms)`,
+          value: `e2e-1k/${sb}/p50`,
+          target: { op: '<=', bound: 0.3 },
+        },
+        {
+          label: `e2e 1k/s p99${x} (ms)`,
+          value: `e2e-1k/${sb}/p99`,
+          target: { op: '<=', bound: 2 },
+        },
+        {
+          label: `e2e 1k/s p99${x} / raw Streams p99`,
+          value: `e2e-1k/${sb}/p99`,
+          over: 'e2e-1k/raw/p99',
+          target: { op: '<=', bound: 1.5 },
+        },
+        {
+          label: `e2e 1k/s p99${x} / BullMQ p99`,
+          value: `e2e-1k/${sb}/p99`,
+          over: 'e2e-1k/bullmq/p99',
+          target: { op: '<=', bound: 0.5 },
+        },
+      ]),
+    ),
+    latencyCase(
+      'e2e-10k',
+      'publish -> handler at 10k/s',
+      10_000,
+      count(10_000, 1.5),
+      3,
+      { raw: rawStreams, ...perFlavor(schemabusStreams) },
+      checksPerFlavor((sb, x) => [
+        {
+          label: `e2e 10k/s p99${x} (ms)`,
+          value: `e2e-10k/${sb}/p99`,
+          target: { op: '<=', bound: 3 },
+        },
+        {
+          label: `e2e 10k/s p99${x} / raw Streams p99`,
+          value: `e2e-10k/${sb}/p99`,
+          over: 'e2e-10k/raw/p99',
+        },
+      ]),
+    ),
+    latencyCase(
+      'realtime-1k',
+      'realtime publish -> handler at 1k/s',
+      1000,
+      count(1000, 2),
+      5,
+      { raw: rawRealtime, ...perFlavor(schemabusRealtime) },
+      checksPerFlavor((sb, x) => [
+        {
+          label: `realtime 1k/s p99${x} / raw PUBLISH p99`,
+          value: `realtime-1k/${sb}/p99`,
+          over: 'realtime-1k/raw/p99',
+        },
+      ]),
+    ),
+    latencyCase(
+      'realtime-10k',
+      'realtime publish -> handler at 10k/s',
+      10_000,
+      count(10_000, 1.5),
+      3,
+      { raw: rawRealtime, ...perFlavor(schemabusRealtime) },
+      checksPerFlavor((sb, x) => [
+        {
+          label: `realtime 10k/s p99${x} / raw PUBLISH p99`,
+          value: `realtime-10k/${sb}/p99`,
+          over: 'realtime-10k/raw/p99',
+        },
+      ]),
+    ),
+  ];
+}

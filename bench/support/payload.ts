@@ -1,0 +1,103 @@
+/**
+ * The events the bench sends: `campaign.created` of the example catalogue with
+ * a 300-byte JSON payload, and `system.alert` (realtime only). Latency runs
+ * carry the send time (`performance.now()`, one process) at the start of a
+ * string field, so the receiver reads it back with `parseFloat`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '../../runtime/bus.js';
+import { encodeEnvelope } from '../../runtime/envelope.js';
+import { newEventId } from '../../runtime/ids.js';
+
+/** JSON size of `data` the consume and publish cases use. */
+export const PAYLOAD_BYTES = 300;
+
+export const CAMPAIGN_CREATED = 'campaign.created';
+export const SYSTEM_ALERT = 'system.alert';
+export const CAMPAIGN_STREAM = 'campaign-events';
+/** The Redis key of stream `campaign-events` (catalog.streams['campaign-events'].key). */
+export const CAMPAIGN_STREAM_KEY = '{campaigns:campaign-events}';
+
+export interface CampaignCreated {
+  campaignId: string;
+  name: string;
+  budget: { amount: number; currency: string };
+  ownerId: string;
+  startsAt: string;
+  endsAt: string;
+  tags: string[];
+  createdAt: string;
+}
+
+const STARTS_AT = '2026-03-01T08:00:00.000Z';
+const ENDS_AT = '2026-03-31T20:00:00.000Z';
+
+function campaign(name: string): CampaignCreated {
+  return {
+    campaignId: randomUUID(),
+    name,
+    budget: { amount: 125_000, currency: 'EUR' },
+    ownerId: randomUUID(),
+    startsAt: STARTS_AT,
+    endsAt: ENDS_AT,
+    tags: ['spring', 'newsletter', 'emea'],
+    createdAt: new Date().toISOString(),
+  };
+}
+
+const BASE_NAME = 'Spring sale';
+const NAME_PAD = PAYLOAD_BYTES - JSON.stringify(campaign(BASE_NAME)).length;
+
+/** A valid `campaign.created` payload whose JSON is exactly {@link PAYLOAD_BYTES} bytes. */
+export function campaignCreated(): CampaignCreated {
+  return campaign(BASE_NAME + ' '.repeat(Math.max(0, NAME_PAD)));
+}
+
+/** A `campaign.created` payload carrying `sentAt` (ms, `performance.now()`) in its name. */
+export function timedCampaignCreated(sentAt: number): CampaignCreated {
+  const data = campaignCreated();
+  const stamp = sentAt.toFixed(4);
+  data.name = stamp + data.name.slice(stamp.length);
+  return data;
+}
+
+/** A valid `system.alert` payload carrying `sentAt` in its message. */
+export function timedSystemAlert(sentAt: number): {
+  alertId: string;
+  severity: 'warning';
+  message: string;
+  raisedAt: string;
+} {
+  return {
+    alertId: randomUUID(),
+    severity: 'warning',
+    message: `${sentAt.toFixed(4)} disk almost full on worker-7`,
+    raisedAt: new Date().toISOString(),
+  };
+}
+
+/** The send time a timed payload carries in its first string field. */
+export function sentAtOf(text: string): number {
+  return Number.parseFloat(text);
+}
+
+/**
+ * The stream entry fields of one `campaign.created` envelope, exactly as the
+ * runtime encodes them (so the raw baselines read and write the same bytes).
+ */
+export function campaignCreatedFields(data: CampaignCreated = campaignCreated()): string[] {
+  const now = Date.now();
+  const envelope: Envelope = {
+    specversion: '1.0',
+    id: newEventId(now),
+    source: 'campaign-service',
+    type: CAMPAIGN_CREATED,
+    time: new Date(now).toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  };
+  return encodeEnvelope(envelope);
+}
+
+/** Index of the `data` value in {@link campaignCreatedFields}. */
+export const DATA_FIELD_INDEX = 13;

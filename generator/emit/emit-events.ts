@@ -1,0 +1,122 @@
+/**
+ * `events.ts`: a TypeBox schema and its `Static` type per shared type and
+ * per event payload, `EventMap`, `EventType` and `eventSchemas`.
+ */
+import type { JsonSchema } from '../../runtime/catalog.js';
+import type { CatalogModel, ModelType } from '../catalog/model.js';
+import { eventDoc, sentence } from './describe.js';
+import { type Doc, hardline, indent, join } from './doc.js';
+import { type Module, printModule } from './module.js';
+import { compareCodePoints } from './names.js';
+import { docComment, objectLiteral, property, propertyKey, typeArguments } from './syntax.js';
+import { refName, toTypeBox } from './typebox.js';
+
+/** The file `emitEvents` produces. */
+export const EVENTS_FILE = 'events.ts';
+
+/** Builds the `events.ts` module of `model`. */
+export function eventsModule(model: CatalogModel): Module {
+  const statements: Doc[] = [];
+  for (const type of sortByDependencies(model.types)) {
+    const description = type.schema.description;
+    const docs = typeof description === 'string' ? [sentence(description)] : [];
+    const what = `the shared type \`${type.name}\``;
+    statements.push(
+      schemaAndType(type.name, type.schema, what, [...docs, `Shared type \`${type.name}\`.`]),
+    );
+  }
+  for (const event of model.events) {
+    const what = `the \`${event.type}\` payload`;
+    statements.push(schemaAndType(event.typeName, event.schema, what, eventDoc(event)));
+  }
+  const members = model.events.map((event) => [propertyKey(event.type), ': ', event.typeName, ';']);
+  statements.push([
+    docComment(['The payload type of every event, by event type.']),
+    'export interface EventMap ',
+    members.length === 0 ? '{}' : ['{', indent([hardline, join(hardline, members)]), hardline, '}'],
+  ]);
+  statements.push([
+    docComment(['Every event type of the catalogue.']),
+    'export type EventType = keyof EventMap;',
+  ]);
+  const schemas = model.events.map((event) => property(event.type, event.typeName));
+  statements.push([
+    docComment(['The TypeBox schema of every event payload, by event type.']),
+    'export const eventSchemas = ',
+    objectLiteral(schemas, { expand: true }),
+    ' as const;',
+  ]);
+  return {
+    imports: [
+      { name: 'Static', from: 'schemabus', typeOnly: true },
+      { name: 'Type', from: 'schemabus', typeOnly: false },
+    ],
+    statements,
+  };
+}
+
+/** `events.ts` of `model`, printed. */
+export function emitEvents(model: CatalogModel): string {
+  return printModule(model.sourcePath, eventsModule(model));
+}
+
+/** The TypeBox constant (short doc) and its `Static` type (full doc) of one schema. */
+function schemaAndType(
+  name: string,
+  schema: JsonSchema,
+  what: string,
+  docs: readonly string[],
+): Doc {
+  return [
+    docComment([`The TypeBox schema of ${what}.`]),
+    ['export const ', name, ' = ', toTypeBox(schema), ';'],
+    hardline,
+    docComment(docs),
+    [`export type ${name} = Static`, typeArguments([`typeof ${name}`]), ';'],
+  ];
+}
+
+/**
+ * Shared types ordered so each comes after the types it references, ties
+ * by name. Throws on a reference cycle (TypeBox constants cannot refer to
+ * themselves; the catalogue loader rejects cycles).
+ */
+export function sortByDependencies(types: readonly ModelType[]): ModelType[] {
+  const byName = new Map(types.map((type) => [type.name, type]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const sorted: ModelType[] = [];
+  const visit = (type: ModelType, chain: readonly string[]): void => {
+    if (done.has(type.name)) return;
+    if (visiting.has(type.name)) {
+      throw new Error(
+        `schemabus cannot generate recursive types: ${[...chain, type.name].join(' -> ')}`,
+      );
+    }
+    visiting.add(type.name);
+    for (const ref of [...referencesOf(type.schema)].sort(compareCodePoints)) {
+      const target = byName.get(ref);
+      if (target !== undefined) visit(target, [...chain, type.name]);
+    }
+    visiting.delete(type.name);
+    done.add(type.name);
+    sorted.push(type);
+  };
+  for (const type of [...types].sort((a, b) => compareCodePoints(a.name, b.name))) visit(type, []);
+  return sorted;
+}
+
+/** Names of the shared types `schema` references directly. */
+export function referencesOf(schema: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(schema)) {
+    for (const item of schema) referencesOf(item, found);
+  } else if (typeof schema === 'object' && schema !== null) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === '$ref' && typeof value === 'string') found.add(refName(value));
+      else if (key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'examples') {
+        referencesOf(value, found);
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,41 @@
+/**
+ * `index.ts`: re-exports every generated module.
+ */
+import type { CatalogModel } from '../catalog/model.js';
+import { hardline, join } from './doc.js';
+import { BOOTSTRAP_FILE } from './emit-bootstrap.js';
+import { CATALOG_FILE } from './emit-catalog.js';
+import { EVENTS_FILE } from './emit-events.js';
+import { HANDLERS_FILE } from './emit-handlers.js';
+import { PUBLISHERS_FILE } from './emit-publishers.js';
+import { REALTIME_FILE } from './emit-realtime.js';
+import { type Module, printModule } from './module.js';
+import { compareNatural } from './names.js';
+import { stringLiteral } from './syntax.js';
+
+/** The file `emitIndex` produces. */
+export const INDEX_FILE = 'index.ts';
+
+/** The modules `index.ts` re-exports. */
+export const REEXPORTED_FILES = [
+  BOOTSTRAP_FILE,
+  CATALOG_FILE,
+  EVENTS_FILE,
+  HANDLERS_FILE,
+  PUBLISHERS_FILE,
+  REALTIME_FILE,
+];
+
+/** Builds the `index.ts` module. */
+export function indexModule(): Module {
+  const specifiers = REEXPORTED_FILES.map((file) => `./${file.replace(/\.ts$/, '.js')}`);
+  const exports = specifiers
+    .sort(compareNatural)
+    .map((from) => `export * from ${stringLiteral(from)};`);
+  return { imports: [], statements: [join(hardline, exports)] };
+}
+
+/** `index.ts` of `model`, printed. */
+export function emitIndex(model: CatalogModel): string {
+  return printModule(model.sourcePath, indexModule());
+}

@@ -1,0 +1,57 @@
+/** `createBus`: the Redis bus when there is a Redis to talk to, the in-memory bus otherwise. */
+import type { Registry } from 'prom-client';
+import type { Logger } from './bus.js';
+import type { Catalog } from './catalog.js';
+import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/index.js';
+import { RedisEventBus, type RedisEventBusOptions } from './redis/index.js';
+
+/** Options of {@link createBus}. */
+export interface CreateBusOptions {
+  readonly catalog: Catalog;
+  /** Redis URL (`redis://` or `rediss://`). @default process.env.REDIS_URL; none means the in-memory bus */
+  readonly url?: string;
+  /** @default a logger that drops everything */
+  readonly logger?: Logger;
+  /** prom-client registry for metrics. @default none */
+  readonly registry?: Registry;
+  /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
+  readonly maxEntryBytes?: number;
+  /**
+   * Further options of the Redis bus (a `redis` client or ioredis options given
+   * here select the Redis bus even without a URL). @default {}
+   */
+  readonly redisOptions?: Partial<Omit<RedisEventBusOptions, 'catalog'>>;
+  /** Further options of the in-memory bus. @default {} */
+  readonly memoryOptions?: Partial<Omit<InMemoryEventBusOptions, 'catalog'>>;
+}
+
+/** The bus {@link createBus} made. Both offer `appendRaw` besides the EventBus contract. */
+export type CreatedBus = RedisEventBus | InMemoryEventBus;
+
+/**
+ * A `RedisEventBus` when `url`, `REDIS_URL` or `redisOptions.redis` is given,
+ * else an `InMemoryEventBus` (nothing survives the process: for tests, demos
+ * and single-process use).
+ */
+export function createBus(options: CreateBusOptions): CreatedBus {
+  const { catalog, logger, registry, maxEntryBytes } = options;
+  const url = options.url ?? (process.env.REDIS_URL || undefined);
+  const redis = options.redisOptions?.redis ?? url;
+  if (redis !== undefined) {
+    return new RedisEventBus({
+      ...options.redisOptions,
+      catalog,
+      redis,
+      ...(logger && { logger }),
+      ...(registry && { registry }),
+      ...(maxEntryBytes !== undefined && { maxEntryBytes }),
+    });
+  }
+  return new InMemoryEventBus({
+    ...options.memoryOptions,
+    catalog,
+    ...(logger && { logger }),
+    ...(registry && { registry }),
+    ...(maxEntryBytes !== undefined && { maxEntryBytes }),
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * What a consumer does with an entry it fetched, and after its handler
+ * failed: the decisions both buses share, kept free of I/O so each bus only
+ * carries them out (ack, dead-letter, schedule a retry).
+ */
+
+import { retryDelayMs } from './backoff.js';
+import type { DeadLetterReason, Envelope, Handler, HandlerMap } from './bus.js';
+import type { CatalogGroup } from './catalog.js';
+import { type DecodeResult, decodeEntry, type EntryFields, MAX_ENTRY_BYTES } from './envelope.js';
+import { NonRetryableError } from './errors.js';
+import { errorMessage } from './logger.js';
+import type { Validators } from './validate.js';
+
+/** Why an entry is acked without calling a handler. */
+export type SkipCause = 'type' | 'replay' | 'duplicate';
+
+/** The decision for one fetched entry. */
+export type DeliveryDecision =
+  /** Ack unseen (count `skipped`). */
+  | { readonly action: 'skip'; readonly cause: SkipCause; readonly envelope?: Envelope }
+  /** Dead-letter at once (reason `undecodable`, `invalid`, or `exhausted` when delivered past maxAttempts). */
+  | {
+      readonly action: 'dead-letter';
+      readonly reason: DeadLetterReason;
+      readonly error: string;
+      readonly type: string | undefined;
+    }
+  /** Call `handler` with `envelope`. */
+  | { readonly action: 'handle'; readonly envelope: Envelope; readonly handler: Handler };
+
+/** What {@link decideDelivery} needs to know about the consumer. */
+export interface DeliveryContext {
+  readonly group: CatalogGroup;
+  readonly handlers: HandlerMap;
+  readonly validators: Validators;
+  /** @default MAX_ENTRY_BYTES */
+  readonly maxEntryBytes?: number;
+  /** Envelope ids already handled by this consumer (`dedupe`); undefined when off. */
+  readonly seen?: { has(id: string): boolean };
+}
+
+function fieldOf(fields: readonly string[] | EntryFields, name: string): string | undefined {
+  if (!Array.isArray(fields)) return (fields as EntryFields)[name];
+  const list = fields as readonly string[];
+  for (let i = 0; i + 1 < list.length; i += 2) if (list[i] === name) return list[i + 1];
+  return undefined;
+}
+
+/**
+ * Decides what to do with a fetched entry delivered for the `attempt`-th
+ * time, in this order: a type the group does not listen to, or a replay for
+ * another group -> skip (checked before any JSON parsing); undecodable ->
+ * dead-letter `undecodable`; `attempt > maxAttempts` (a consumer died while
+ * handling it, again and again) -> dead-letter `exhausted`; payload fails the
+ * tolerant schema -> dead-letter `invalid`; already handled (dedupe) -> skip;
+ * else handle.
+ */
+export function decideDelivery(
+  ctx: DeliveryContext,
+  fields: readonly string[] | EntryFields,
+  attempt: number,
+): DeliveryDecision {
+  const type = fieldOf(fields, 'type');
+  if (type !== undefined && type !== '' && !ctx.group.events.includes(type)) {
+    return { action: 'skip', cause: 'type' };
+  }
+  const replayFor = fieldOf(fields, 'replayfor');
+  if (replayFor !== undefined && replayFor !== ctx.group.name) {
+    return { action: 'skip', cause: 'replay' };
+  }
+  const decoded: DecodeResult = decodeEntry(fields, ctx.maxEntryBytes ?? MAX_ENTRY_BYTES);
+  if (!decoded.ok) {
+    return { action: 'dead-letter', reason: 'undecodable', error: decoded.reason, type };
+  }
+  const envelope = decoded.envelope;
+  const maxAttempts = ctx.group.retry.maxAttempts;
+  if (attempt > maxAttempts) {
+    return {
+      action: 'dead-letter',
+      reason: 'exhausted',
+      error: `delivered ${attempt} times, more than maxAttempts ${maxAttempts}, without the handler reporting a result (did consumers crash while handling it?)`,
+      type: envelope.type,
+    };
+  }
+  const issues = ctx.validators.forConsume(envelope.type)(envelope.data);
+  if (issues !== null) {
+    return {
+      action: 'dead-letter',
+      reason: 'invalid',
+      error: `payload does not match the ${envelope.type} schema: ${issues
+        .map((i) => `${i.path || '/'} ${i.message}`)
+        .join('; ')}`,
+      type: envelope.type,
+    };
+  }
+  if (ctx.seen?.has(envelope.id)) return { action: 'skip', cause: 'duplicate', envelope };
+  const handler = ctx.handlers[envelope.type] as Handler | undefined;
+  if (handler === undefined) return { action: 'skip', cause: 'type', envelope };
+  return { action: 'handle', envelope, handler };
+}
+
+/** The decision after a handler threw (or rejected) on delivery `attempt`. */
+export type FailureDecision =
+  | { readonly action: 'retry'; readonly delayMs: number; readonly error: string }
+  | {
+      readonly action: 'dead-letter';
+      readonly reason: 'exhausted' | 'non-retryable';
+      readonly error: string;
+    };
+
+/**
+ * `NonRetryableError` -> dead-letter `non-retryable`; the last attempt
+ * (`attempt >= maxAttempts`) -> dead-letter `exhausted`; else retry after
+ * `retryDelayMs(policy, attempt)`.
+ */
+export function decideAfterFailure(
+  group: CatalogGroup,
+  error: unknown,
+  attempt: number,
+  random: () => number = Math.random,
+): FailureDecision {
+  const message = errorMessage(error);
+  if (error instanceof NonRetryableError) {
+    return { action: 'dead-letter', reason: 'non-retryable', error: message };
+  }
+  if (attempt >= group.retry.maxAttempts) {
+    return { action: 'dead-letter', reason: 'exhausted', error: message };
+  }
+  return { action: 'retry', delayMs: retryDelayMs(group.retry, attempt, random), error: message };
+}
+
+/** Calls a handler so that a synchronous throw becomes a rejected promise. */
+export function invokeHandler(
+  handler: Handler,
+  envelope: Envelope,
+  ctx: Parameters<Handler>[1],
+): Promise<void> {
+  try {
+    return Promise.resolve((handler as Handler<unknown>)(envelope, ctx));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * One consumer group on one stream: its read position, its pending entries
+ * (delivered, not acked) with delivery counts, and the live consumers it
+ * hands entries to, one entry at a time in turn (load balancing).
+ */
+import type { GroupInspection } from '../bus.js';
+import type { CatalogGroup } from '../catalog.js';
+import type { Clock } from './clock.js';
+import type { LogEntry, StreamLog } from './stream-log.js';
+
+/** A delivered entry not acked yet, like a Redis PEL record. */
+export interface PendingEntry {
+  readonly entry: LogEntry;
+  /** Name of the consumer holding it. */
+  owner: string;
+  /** Delivery count: 1 on the first delivery. */
+  deliveries: number;
+  /** Time of the last delivery (idle time is measured from here). */
+  deliveredAt: number;
+  /** When another consumer may take it: Infinity while its holder works on it. */
+  claimableAt: number;
+  firstFailureAt: number | undefined;
+  lastFailureAt: number | undefined;
+}
+
+/** A live consumer as the group sees it. */
+export interface GroupConsumer {
+  readonly name: string;
+  /** Last activity (clock time), kept up to date by the group and the consumer. */
+  seenAt: number;
+  /** Whether it can take one more entry now (fewer than `batchSize` waiting). */
+  hasCapacity(): boolean;
+  /** Takes a (new, retried or claimed) delivery. */
+  accept(pending: PendingEntry): void;
+}
+
+/** The in-memory state of a consumer group on one stream. */
+export class GroupState {
+  /** Position of the next entry never delivered to the group. */
+  nextPos: number;
+  lastDeliveredId: string;
+  /** Pending entries by entry id, in first-delivery (= stream) order. */
+  readonly pending = new Map<string, PendingEntry>();
+  /** Pending entries another consumer may take once `claimableAt` has passed. */
+  #claimable: PendingEntry[] = [];
+  #consumers: GroupConsumer[] = [];
+  /** Every consumer name seen, with its last activity, like XINFO CONSUMERS. */
+  readonly #seen = new Map<string, number>();
+  #turn = 0;
+  #scheduled = false;
+  readonly #runScheduled = () => {
+    this.#scheduled = false;
+    this.distribute();
+  };
+  #timer: unknown;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly group: CatalogGroup,
+    readonly log: StreamLog,
+    readonly clock: Clock,
+  ) {
+    const earliest = group.startFrom === 'earliest';
+    this.nextPos = earliest ? log.startPos : log.endPos;
+    this.lastDeliveredId = earliest ? '0-0' : (log.last?.id ?? '0-0');
+  }
+
+  /** Adds a live consumer; entries its name left pending become claimable by it at once (it re-reads its own pending list). */
+  attach(consumer: GroupConsumer): void {
+    this.#consumers.push(consumer);
+    consumer.seenAt = this.clock.now();
+    this.#seen.set(consumer.name, consumer.seenAt);
+    for (const p of this.pending.values()) {
+      if (p.owner === consumer.name && p.claimableAt !== Number.POSITIVE_INFINITY) {
+        p.claimableAt = this.clock.now();
+      }
+    }
+    this.schedule();
+  }
+
+  /** Stops handing entries to `consumer` (its pending entries stay pending). */
+  detach(consumer: GroupConsumer): void {
+    this.#consumers = this.#consumers.filter((c) => c !== consumer);
+    this.#seen.set(consumer.name, Math.max(consumer.seenAt, this.#seen.get(consumer.name) ?? 0));
+  }
+
+  /** Lets any consumer of the group take `pending` from time `at` on (a retry, or an abandoned entry). */
+  release(pending: PendingEntry, at: number): void {
+    pending.claimableAt = at;
+    this.#claimable.push(pending);
+    this.#armTimer();
+    this.schedule();
+  }
+
+  /** Removes `pending` from the pending list (ack). */
+  ack(pending: PendingEntry): void {
+    this.pending.delete(pending.entry.id);
+  }
+
+  /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
+  floorPos(): number {
+    const oldest = this.pending.values().next().value as PendingEntry | undefined;
+    return oldest === undefined ? this.nextPos : Math.min(oldest.entry.pos, this.nextPos);
+  }
+
+  /** Runs {@link distribute} soon (once per microtask, however often called). */
+  schedule(): void {
+    if (this.#scheduled || this.#consumers.length === 0) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#runScheduled);
+  }
+
+  /**
+   * Hands due claimable entries, then new entries, to consumers with room,
+   * one entry per consumer in turn.
+   */
+  distribute(): void {
+    const now = this.clock.now();
+    for (;;) {
+      const consumer = this.#nextWithCapacity();
+      if (consumer === undefined) break;
+      const claimed = this.#takeDue(now);
+      if (claimed !== undefined) {
+        claimed.owner = consumer.name;
+        claimed.deliveries++;
+        claimed.deliveredAt = now;
+        claimed.claimableAt = Number.POSITIVE_INFINITY;
+        consumer.seenAt = now;
+        consumer.accept(claimed);
+        continue;
+      }
+      if (this.nextPos >= this.log.endPos) break;
+      const entry = this.log.at(this.nextPos++);
+      if (entry === undefined) continue;
+      this.lastDeliveredId = entry.id;
+      const pending: PendingEntry = {
+        entry,
+        owner: consumer.name,
+        deliveries: 1,
+        deliveredAt: now,
+        claimableAt: Number.POSITIVE_INFINITY,
+        firstFailureAt: undefined,
+        lastFailureAt: undefined,
+      };
+      this.pending.set(entry.id, pending);
+      consumer.seenAt = now;
+      consumer.accept(pending);
+    }
+    this.#armTimer();
+  }
+
+  /** Cancels the claim timer (bus closing). */
+  stop(): void {
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#consumers = [];
+  }
+
+  /** The group as `inspect()` reports it. */
+  inspect(laggingPastRetention: boolean): GroupInspection {
+    const now = this.clock.now();
+    for (const c of this.#consumers) {
+      this.#seen.set(c.name, Math.max(c.seenAt, this.#seen.get(c.name) ?? 0));
+    }
+    const perConsumer = new Map<string, number>();
+    for (const p of this.pending.values()) {
+      perConsumer.set(p.owner, (perConsumer.get(p.owner) ?? 0) + 1);
+    }
+    const names = [...new Set([...this.#seen.keys(), ...perConsumer.keys()])].sort();
+    return {
+      name: this.group.name,
+      consumers: names.map((name) => ({
+        name,
+        pending: perConsumer.get(name) ?? 0,
+        idleMs: Math.max(0, now - (this.#seen.get(name) ?? now)),
+      })),
+      pending: this.pending.size,
+      lag: Math.max(0, this.log.endPos - Math.max(this.nextPos, this.log.startPos)),
+      lastDeliveredId: this.lastDeliveredId,
+      laggingPastRetention,
+    };
+  }
+
+  #nextWithCapacity(): GroupConsumer | undefined {
+    const n = this.#consumers.length;
+    for (let i = 0; i < n; i++) {
+      const index = (this.#turn + i) % n;
+      const consumer = this.#consumers[index]!;
+      if (consumer.hasCapacity()) {
+        this.#turn = (index + 1) % n;
+        return consumer;
+      }
+    }
+    return undefined;
+  }
+
+  /** The due claimable entry earliest in the stream, removed from the claimable list. */
+  #takeDue(now: number): PendingEntry | undefined {
+    let best = -1;
+    for (let i = 0; i < this.#claimable.length; i++) {
+      const p = this.#claimable[i]!;
+      if (!this.pending.has(p.entry.id) || p.claimableAt === Number.POSITIVE_INFINITY) {
+        // Acked or taken meanwhile: forget it.
+        this.#claimable.splice(i--, 1);
+        continue;
+      }
+      if (p.claimableAt <= now && (best < 0 || p.entry.pos < this.#claimable[best]!.entry.pos)) {
+        best = i;
+      }
+    }
+    if (best < 0) return undefined;
+    return this.#claimable.splice(best, 1)[0];
+  }
+
+  #armTimer(): void {
+    let at = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    for (const p of this.#claimable)
+      if (p.claimableAt > now && p.claimableAt < at) at = p.claimableAt;
+    if (at === this.#timerAt) return;
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.distribute();
+    }, at - now);
+  }
+}

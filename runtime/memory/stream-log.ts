@@ -1,0 +1,114 @@
+/** An append-only, front-trimmed log of stream entries with Redis-style ids. */
+
+/** One stored entry. */
+export interface LogEntry {
+  /** `<ms>-<seq>`, increasing. */
+  readonly id: string;
+  /** Absolute position in the log (0 = first entry ever appended); never reused. */
+  readonly pos: number;
+  readonly ms: number;
+  /** The fields as stored (flat name/value list). */
+  readonly fields: readonly string[];
+}
+
+/** Makes increasing `<ms>-<seq>` ids from a clock reading, as Redis's XADD `*` does. */
+export class EntryIdGenerator {
+  #lastMs = -1;
+  #prefix = '';
+  #seq = 0;
+
+  /** Milliseconds part of the last id made. */
+  get ms(): number {
+    return this.#lastMs;
+  }
+
+  /** The next id for time `now` (never smaller than the previous one); its time is then {@link ms}. */
+  next(now: number): string {
+    if (now > this.#lastMs) {
+      this.#lastMs = now;
+      this.#prefix = `${now}-`;
+      this.#seq = 0;
+    } else {
+      this.#seq++;
+    }
+    return this.#prefix + this.#seq;
+  }
+}
+
+/** Compares two `<ms>-<seq>` ids numerically. */
+export function compareEntryIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  return Number(am) - Number(bm) || Number(as) - Number(bs);
+}
+
+/** The entries of one stream. */
+export class StreamLog {
+  readonly #ids = new EntryIdGenerator();
+  #entries: LogEntry[] = [];
+  /** Index in `#entries` of the first live entry. */
+  #head = 0;
+  /** Position the next appended entry gets. */
+  #endPos = 0;
+
+  /** Entries stored. */
+  get length(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  /** Position of the first live entry (== endPos when empty). */
+  get startPos(): number {
+    return this.#endPos - this.length;
+  }
+
+  /** Position the next appended entry gets. */
+  get endPos(): number {
+    return this.#endPos;
+  }
+
+  get first(): LogEntry | undefined {
+    return this.#entries[this.#head];
+  }
+
+  get last(): LogEntry | undefined {
+    return this.length > 0 ? this.#entries[this.#entries.length - 1] : undefined;
+  }
+
+  /** The entry at absolute position `pos`, if still stored. */
+  at(pos: number): LogEntry | undefined {
+    if (pos < this.startPos || pos >= this.#endPos) return undefined;
+    return this.#entries[this.#head + (pos - this.startPos)];
+  }
+
+  /** Appends an entry stamped with time `now`. */
+  append(fields: readonly string[], now: number): LogEntry {
+    const id = this.#ids.next(now);
+    const entry: LogEntry = { id, pos: this.#endPos++, ms: this.#ids.ms, fields };
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /** Position of the first entry with `ms >= minMs` (endPos when none). */
+  firstPosAtOrAfter(minMs: number): number {
+    let lo = this.#head;
+    let hi = this.#entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#entries[mid]!.ms < minMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.startPos + (lo - this.#head);
+  }
+
+  /** Deletes every entry before position `pos`; returns how many. */
+  trimBefore(pos: number): number {
+    const drop = Math.min(this.length, pos - this.startPos);
+    if (drop <= 0) return 0;
+    this.#head += drop;
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+    return drop;
+  }
+}

@@ -1,0 +1,141 @@
+/** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
+import type { DeadLetterReason, Logger, Published, StreamInspection } from '../bus.js';
+import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import type { BusMetrics } from '../metrics.js';
+import type { StatsCounter } from '../stats.js';
+import type { Clock } from './clock.js';
+import { DeadLetterStore, MemoryDeadLetterQueue } from './dead-letters.js';
+import { GroupState, type PendingEntry } from './group-state.js';
+import { applyRetention, isLaggingPastRetention } from './retention.js';
+import { type LogEntry, StreamLog } from './stream-log.js';
+
+/** What a stream reports to. */
+export interface StreamDeps {
+  readonly clock: Clock;
+  readonly stats: StatsCounter;
+  readonly metrics: BusMetrics;
+  readonly logger: Logger;
+}
+
+function fieldValue(fields: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+/** One stream of the in-memory bus. */
+export class StreamState {
+  readonly name: string;
+  readonly log = new StreamLog();
+  readonly groups = new Map<string, GroupState>();
+  /** The values of `groups`, for the publish path (no iterator per publish). */
+  readonly #groupList: GroupState[] = [];
+  readonly dlq: DeadLetterStore;
+  readonly dlqApi: MemoryDeadLetterQueue;
+
+  constructor(
+    readonly def: CatalogStream,
+    private readonly deps: StreamDeps,
+  ) {
+    this.name = def.name;
+    this.dlq = new DeadLetterStore(def.name, deps.clock);
+    this.dlqApi = new MemoryDeadLetterQueue(this.dlq, (fields) => this.#replay(fields));
+  }
+
+  /** The state of `group` on this stream, created (from its `startFrom`) on first use. */
+  ensureGroup(group: CatalogGroup): GroupState {
+    let state = this.groups.get(group.name);
+    if (state === undefined) {
+      state = new GroupState(group, this.log, this.deps.clock);
+      this.groups.set(group.name, state);
+      this.#groupList.push(state);
+    }
+    return state;
+  }
+
+  /** Appends an entry, applies retention (sparing what groups still need) and wakes the groups. */
+  append(fields: readonly string[], now: number = this.deps.clock.now()): LogEntry {
+    const entry = this.log.append(fields, now);
+    applyRetention(this.log, this.def.retention, this.#groupList, now);
+    for (const group of this.#groupList) group.schedule();
+    return entry;
+  }
+
+  /**
+   * Moves `pending` to the DLQ for its group (or drops it when the group's
+   * `dlq` is false) and acks it for that group only.
+   */
+  deadLetter(
+    state: GroupState,
+    pending: PendingEntry,
+    reason: DeadLetterReason,
+    error: string,
+  ): void {
+    const now = this.deps.clock.now();
+    const group = state.group;
+    const fields = pending.entry.fields;
+    const type = fieldValue(fields, 'type') ?? '';
+    const record = {
+      stream: this.name,
+      group: group.name,
+      entryId: pending.entry.id,
+      type,
+      reason,
+      attempts: pending.deliveries,
+      error,
+    };
+    if (group.dlq) {
+      this.dlq.add(
+        {
+          group: group.name,
+          entryId: pending.entry.id,
+          reason,
+          error,
+          attempts: pending.deliveries,
+          firstFailureAt: new Date(pending.firstFailureAt ?? now).toISOString(),
+          lastFailureAt: new Date(pending.lastFailureAt ?? now).toISOString(),
+        },
+        fields,
+      );
+      this.deps.logger.warn(record, 'event moved to the dead-letter queue');
+    } else {
+      this.deps.logger.warn(
+        record,
+        'event dropped: the group has no dead-letter queue (dlq: false)',
+      );
+    }
+    state.ack(pending);
+    this.deps.stats.deadLettered++;
+    this.deps.metrics.consumed(this.name, group.name, type, 'dead_lettered');
+  }
+
+  /** The stream as `inspect()` reports it. */
+  inspect(): StreamInspection {
+    const now = this.deps.clock.now();
+    return {
+      name: this.name,
+      key: this.def.key,
+      length: this.log.length,
+      firstEntryId: this.log.first?.id ?? null,
+      lastEntryId: this.log.last?.id ?? null,
+      dlqLength: this.dlq.size,
+      groups: [...this.groups.values()]
+        .sort((a, b) => (a.group.name < b.group.name ? -1 : 1))
+        .map((g) => g.inspect(isLaggingPastRetention(this.log, this.def.retention, g, now))),
+    };
+  }
+
+  /** Stops every group's timers (bus closing). */
+  stop(): void {
+    for (const group of this.#groupList) group.stop();
+  }
+
+  #replay(fields: string[]): Published {
+    const entry = this.append(fields);
+    return {
+      id: fieldValue(fields, 'id') ?? '',
+      type: fieldValue(fields, 'type') ?? '',
+      entryId: entry.id,
+      stream: this.name,
+    };
+  }
+}

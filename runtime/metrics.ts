@@ -1,0 +1,111 @@
+/**
+ * Optional prom-client instruments. A bus given a `registry` registers them
+ * there (reusing ones already registered by another bus on the same
+ * registry); without one every call is a no-op.
+ *
+ * - `schemabus_published_total{type,outcome}` outcome: ok | rejected | failed
+ * - `schemabus_consumed_total{stream,group,type,outcome}` outcome: acked | skipped | retried | dead_lettered | lost
+ * - `schemabus_handler_duration_seconds{group,type,outcome}` outcome: ok | error
+ * - `schemabus_realtime_total{channel,direction}` direction: sent | received
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** What happened to a delivered (or fetched) entry. */
+export type ConsumeOutcome = 'acked' | 'skipped' | 'retried' | 'dead_lettered' | 'lost';
+
+/** The instruments a bus reports to. */
+export interface BusMetrics {
+  published(type: string, outcome: 'ok' | 'rejected' | 'failed', count?: number): void;
+  consumed(stream: string, group: string, type: string, outcome: ConsumeOutcome): void;
+  handlerDuration(group: string, type: string, seconds: number, ok: boolean): void;
+  realtime(channel: string, direction: 'sent' | 'received'): void;
+}
+
+/** Metrics that record nothing. */
+export const noopMetrics: BusMetrics = Object.freeze({
+  published() {},
+  consumed() {},
+  handlerDuration() {},
+  realtime() {},
+});
+
+/** Buckets of the handler duration histogram, in seconds. */
+export const HANDLER_DURATION_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
+function counter(registry: Registry, name: string, help: string, labelNames: string[]) {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<string>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** Instruments on `registry`, or {@link noopMetrics} when none is given. */
+export function createMetrics(registry?: Registry): BusMetrics {
+  if (registry === undefined) return noopMetrics;
+  const published = counter(registry, 'schemabus_published_total', 'Events published, by outcome', [
+    'type',
+    'outcome',
+  ]);
+  const consumed = counter(
+    registry,
+    'schemabus_consumed_total',
+    'Stream entries consumed, by outcome',
+    ['stream', 'group', 'type', 'outcome'],
+  );
+  const realtime = counter(registry, 'schemabus_realtime_total', 'Realtime messages', [
+    'channel',
+    'direction',
+  ]);
+  const durationName = 'schemabus_handler_duration_seconds';
+  const existing = registry.getSingleMetric(durationName);
+  const duration =
+    existing instanceof Histogram
+      ? (existing as Histogram<string>)
+      : new Histogram({
+          name: durationName,
+          help: 'Handler run time in seconds',
+          labelNames: ['group', 'type', 'outcome'],
+          buckets: HANDLER_DURATION_BUCKETS,
+          registers: [registry],
+        });
+
+  // Label children cached by their joined values: cheaper than prom-client's per-call hashing.
+  const children = new Map<string, { inc(n?: number): void }>();
+  const histograms = new Map<string, { observe(v: number): void }>();
+  function child(metric: Counter<string>, key: string, labels: Record<string, string>) {
+    let c = children.get(key);
+    if (c === undefined) {
+      c = metric.labels(labels);
+      children.set(key, c);
+    }
+    return c;
+  }
+
+  return {
+    published(type, outcome, count = 1) {
+      child(published, `p\u0000${type}\u0000${outcome}`, { type, outcome }).inc(count);
+    },
+    consumed(stream, group, type, outcome) {
+      child(consumed, `c\u0000${stream}\u0000${group}\u0000${type}\u0000${outcome}`, {
+        stream,
+        group,
+        type,
+        outcome,
+      }).inc();
+    },
+    handlerDuration(group, type, seconds, ok) {
+      const outcome = ok ? 'ok' : 'error';
+      const key = `${group}\u0000${type}\u0000${outcome}`;
+      let h = histograms.get(key);
+      if (h === undefined) {
+        h = duration.labels({ group, type, outcome });
+        histograms.set(key, h);
+      }
+      h.observe(seconds);
+    },
+    realtime(channel, direction) {
+      child(realtime, `r\u0000${channel}\u0000${direction}`, { channel, direction }).inc();
+    },
+  };
+}

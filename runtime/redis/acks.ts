@@ -1,0 +1,146 @@
+/**
+ * Batched acks of one consumer. An ack is queued only once its handler
+ * resolved (or its entry was skipped); queued acks go out with the next read
+ * (pipelined on the reader connection: one round trip) or, when no read comes
+ * soon, after `intervalMs` on the command connection. XACK is idempotent, so
+ * a batch whose reply was lost is simply sent again.
+ */
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { Logger } from '../bus.js';
+import { readError } from './connection.js';
+import { failureField, type StreamKeys } from './keys.js';
+
+/** Acks waiting to be sent. */
+export interface AckBatch {
+  readonly ids: string[];
+  /** Failure records to delete with them (entries delivered more than once). */
+  readonly records: string[];
+}
+
+/** The queued and in-flight acks of one consumer on one stream. */
+export class AckBatcher {
+  private ids: string[] = [];
+  private records: string[] = [];
+  /** Ids taken to be sent and not confirmed yet. */
+  private readonly sending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly command: Redis,
+    private readonly keys: StreamKeys,
+    private readonly group: string,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+    private readonly label: string,
+  ) {}
+
+  /** Entries queued and not sent yet. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Queues the ack of `entryId`, delivered `deliveries` times. */
+  add(entryId: string, deliveries: number): void {
+    this.ids.push(entryId);
+    if (deliveries > 1) this.records.push(failureField(this.group, entryId));
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.intervalMs);
+    }
+  }
+
+  /**
+   * Entries acked here but not confirmed by Redis yet: the consumer still
+   * holds them (heartbeats keep them), so a claimer cannot take one whose ack
+   * is delayed (say, on a reader connection that hung) and run it twice.
+   */
+  unconfirmed(): string[] {
+    return [...this.ids, ...this.sending];
+  }
+
+  /** Whether the ack of `entryId` is queued or on its way. */
+  has(entryId: string): boolean {
+    return this.sending.has(entryId) || this.ids.includes(entryId);
+  }
+
+  /**
+   * Takes the queued acks to send them elsewhere (with a read); then call
+   * {@link confirm} once Redis replied, or {@link restore} if that failed.
+   */
+  take(): AckBatch | undefined {
+    if (this.ids.length === 0) return undefined;
+    const batch = { ids: this.ids, records: this.records };
+    this.ids = [];
+    this.records = [];
+    for (const id of batch.ids) this.sending.add(id);
+    return batch;
+  }
+
+  /** Redis applied `batch`. */
+  confirm(batch: AckBatch): void {
+    for (const id of batch.ids) this.sending.delete(id);
+  }
+
+  /** Puts back a batch whose sending failed or is unknown. */
+  restore(batch: AckBatch): void {
+    for (const id of batch.ids) this.sending.delete(id);
+    this.ids.push(...batch.ids);
+    this.records.push(...batch.records);
+    if (this.timer === undefined && this.ids.length > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.intervalMs);
+    }
+  }
+
+  /** Adds the commands of `batch` to a pipeline. */
+  appendTo(pipeline: ChainableCommander, batch: AckBatch): void {
+    pipeline.xack(this.keys.stream, this.group, ...batch.ids);
+    if (batch.records.length > 0) pipeline.hdel(this.keys.failures, ...batch.records);
+  }
+
+  /** Sends every queued ack now on the command connection; failures are logged and kept for the next flush. */
+  async flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.flushing) await this.flushing;
+    const batch = this.take();
+    if (batch === undefined) return;
+    this.flushing = (async () => {
+      try {
+        const pipeline = this.command.pipeline();
+        this.appendTo(pipeline, batch);
+        const replies = (await pipeline.exec()) ?? [];
+        const failed = replies.find(([error]) => error);
+        if (failed) throw failed[0];
+        this.confirm(batch);
+      } catch (error) {
+        this.logger.warn(
+          {
+            group: this.group,
+            stream: this.keys.stream,
+            count: batch.ids.length,
+            error: readError(error, 'XACK', this.label).message,
+          },
+          'acks failed; they are sent again with the next flush',
+        );
+        this.restore(batch);
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    await this.flushing;
+  }
+
+  /** Stops the timer (acks still queued stay queued). */
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

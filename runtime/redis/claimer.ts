@@ -1,0 +1,192 @@
+/**
+ * Retries and crash recovery for one consumer of one stream, plus the
+ * heartbeat that keeps the entries it holds.
+ *
+ * - Retry: a failed entry stays pending with a failure record (scripts/fail.ts)
+ *   holding its backoff delay; the scan (scripts/claim.ts) claims it with
+ *   `XCLAIM <delay>` once it has been idle that long, which adds one to its
+ *   delivery count — the attempt number, counted by Redis across consumers
+ *   and restarts. A scan also runs right when a retry of this consumer is due.
+ * - Recovery: an entry without a current failure record, idle for
+ *   `claimIdleMs`, belongs to a consumer presumed dead and is claimed too.
+ * - Exhausted: an eligible entry already delivered `maxAttempts` times is
+ *   dead-lettered by the scan, so an event that kills its consumer on every
+ *   delivery still ends in the DLQ.
+ * - Heartbeat: every `claimIdleMs / 3` the consumer re-claims what it holds
+ *   with `XCLAIM ... JUSTID` (idle reset, count unchanged) so a long handler
+ *   is not taken for dead.
+ */
+
+import { minRetryDelayMs } from '../backoff.js';
+import type { CatalogGroup } from '../catalog.js';
+import { readError } from './connection.js';
+import type { BusContext } from './context.js';
+import type { StreamKeys } from './keys.js';
+import type { ClaimedEntry } from './scripts/index.js';
+
+/** How the claimer reports back to its consumer. */
+export interface ClaimerHost {
+  readonly consumer: string;
+  /** Entry slots free now (claims beyond this wait for the next scan). */
+  room(): number;
+  /** Hands over a claimed entry. */
+  accept(id: string, fields: string[], deliveries: number): void;
+  /** Ids of the entries the consumer holds (fetched or running). */
+  held(): string[];
+  /** Entries of `ids` the consumer no longer owns in Redis (taken over, acked or deleted). */
+  gone(ids: string[]): void;
+  /** Counts outcomes of the scan. */
+  deadLettered(id: string, deliveries: number, owner: string): void;
+  lost(id: string): void;
+}
+
+/** Timing of the claimer. */
+export interface ClaimerOptions {
+  /** How often to scan the group's pending entries. @default claimIdleMs / 4, within 20..5000 ms */
+  readonly intervalMs?: number;
+  /** PEL entries looked at per scan. @default 1000 */
+  readonly maxScan?: number;
+}
+
+/** Claim scans and heartbeats of one consumer on one stream. */
+export class Claimer {
+  private scanTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private nextScanAt = Number.POSITIVE_INFINITY;
+  private scanning = false;
+  private beating = false;
+  private rescan = false;
+  private stopped = false;
+  private readonly intervalMs: number;
+  private readonly minIdleMs: number;
+
+  constructor(
+    private readonly ctx: BusContext,
+    private readonly group: CatalogGroup,
+    private readonly keys: StreamKeys,
+    private readonly host: ClaimerHost,
+    private readonly options: ClaimerOptions = {},
+  ) {
+    this.intervalMs =
+      options.intervalMs ?? Math.min(5000, Math.max(20, Math.floor(group.claimIdleMs / 4)));
+    this.minIdleMs = Math.max(0, Math.min(minRetryDelayMs(group.retry, 1), group.claimIdleMs));
+  }
+
+  start(): void {
+    this.scheduleScan(this.intervalMs);
+    const beat = Math.max(10, Math.floor(this.group.claimIdleMs / 3));
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
+    this.heartbeatTimer.unref?.();
+  }
+
+  /** Stops scanning; the heartbeat goes on until {@link stopHeartbeat} (close waits for handlers). */
+  stop(): void {
+    this.stopped = true;
+    if (this.scanTimer !== undefined) clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
+  }
+
+  stopHeartbeat(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  /** Makes a scan run at `at` (ms since epoch) at the latest: a retry of this consumer is due then. */
+  wakeAt(at: number): void {
+    if (this.stopped) return;
+    this.scheduleScan(Math.max(0, at - Date.now()));
+  }
+
+  private scheduleScan(delayMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + delayMs;
+    if (this.scanTimer !== undefined && this.nextScanAt <= at) return;
+    if (this.scanTimer !== undefined) clearTimeout(this.scanTimer);
+    this.nextScanAt = at;
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = undefined;
+      this.nextScanAt = Number.POSITIVE_INFINITY;
+      void this.scan();
+    }, delayMs);
+  }
+
+  /** One scan; never throws (failures are logged and the next scan retries). */
+  async scan(): Promise<void> {
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = true;
+    try {
+      const [claimed, dead, lost] = await this.ctx.connections.command.schemabusClaim(
+        this.keys.stream,
+        this.keys.dlq,
+        this.keys.failures,
+        this.group.name,
+        this.host.consumer,
+        this.minIdleMs,
+        this.group.claimIdleMs,
+        this.group.retry.maxAttempts,
+        this.stopped ? 0 : this.host.room(),
+        new Date().toISOString(),
+        this.group.dlq ? '1' : '0',
+        this.options.maxScan ?? 1000,
+      );
+      for (const [id, deliveries, owner] of dead)
+        this.host.deadLettered(id, Number(deliveries), owner);
+      for (const id of lost) this.host.lost(id);
+      for (const entry of claimed as ClaimedEntry[]) {
+        const [id, fields, deliveries] = entry;
+        this.host.accept(id, fields, Number(deliveries));
+      }
+    } catch (error) {
+      if (!this.stopped) {
+        this.ctx.logger.warn(
+          {
+            group: this.group.name,
+            stream: this.group.stream,
+            error: readError(error, 'claim scan', this.ctx.connections.label).message,
+          },
+          'claim scan failed; retrying on the next scan',
+        );
+      }
+    } finally {
+      this.scanning = false;
+      const again = this.rescan;
+      this.rescan = false;
+      this.scheduleScan(again ? 0 : this.intervalMs);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    const ids = this.host.held();
+    if (ids.length === 0 || this.beating) return;
+    this.beating = true;
+    try {
+      const gone: string[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        gone.push(
+          ...(await this.ctx.connections.command.schemabusTouch(
+            this.keys.stream,
+            this.group.name,
+            this.host.consumer,
+            ...chunk,
+          )),
+        );
+      }
+      if (gone.length > 0) this.host.gone(gone);
+    } catch (error) {
+      this.ctx.logger.warn(
+        {
+          group: this.group.name,
+          stream: this.group.stream,
+          error: readError(error, 'heartbeat', this.ctx.connections.label).message,
+        },
+        'heartbeat of held entries failed; another consumer may claim them if it keeps failing',
+      );
+    } finally {
+      this.beating = false;
+    }
+  }
+}

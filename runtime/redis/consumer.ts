@@ -1,0 +1,259 @@
+/**
+ * One consumer of one group on one stream: the XREADGROUP loop, handler
+ * dispatch, acks, failures and close.
+ *
+ * - Group: created by the consumer at start (`XGROUP CREATE ... MKSTREAM`,
+ *   from `$` or `0` per the catalogue's `startFrom`; BUSYGROUP ignored), so
+ *   subscribing needs no bootstrap. The command is queued synchronously on
+ *   the command connection, before anything the caller does next (a
+ *   publish). If the group vanishes later (NOGROUP: stream or group deleted),
+ *   it is created again and an error is logged, naming group and stream.
+ * - Reading: `XREADGROUP ... COUNT n BLOCK blockMs STREAMS key >` while fewer
+ *   than half of `batchSize` fetched entries wait for a handler slot
+ *   (backpressure); at start and after every reconnect the consumer first
+ *   re-reads its own pending list from `0` (entries served by a read whose
+ *   reply was lost, or held by a previous process with the same consumer
+ *   name); an entry returned as `[id, nil]` was deleted while pending: it is
+ *   acked and counted `lost`.
+ * - Handling: decisions come from runtime/delivery.ts, scheduling from
+ *   runtime/dispatch.ts (concurrency, orderingKey). An entry is acked only
+ *   after its handler resolved; a failed handler leaves it pending with a
+ *   failure record (claimer.ts retries it); poison entries are dead-lettered.
+ */
+import type { HandlerMap } from '../bus.js';
+import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
+import { AckBatcher } from './acks.js';
+import { Claimer } from './claimer.js';
+import { isNoGroupError, readError } from './connection.js';
+import type { BusContext } from './context.js';
+import { EntryFailures } from './failures.js';
+import { EntryHandling } from './handling.js';
+import { type StreamKeys, streamKeys } from './keys.js';
+import { HUNG, type RawEntry, StreamReader } from './reader.js';
+import { PendingRereader } from './reread.js';
+
+/** Timing knobs of Redis consumers (bus options). */
+export interface ConsumerTuning {
+  /** A read that has not returned this long after its BLOCK should have ended is presumed hung. @default 5000 */
+  readonly watchdogGraceMs?: number;
+  /** Longest wait before finished entries are acked when no read comes first. @default 20 */
+  readonly ackIntervalMs?: number;
+  /** How often the claimer scans for retries and abandoned entries. @default claimIdleMs / 4, within 20..5000 */
+  readonly claimIntervalMs?: number;
+}
+
+/** One consumer of one group on one stream (see the module comment); a subscription runs one per stream. */
+export class StreamConsumer {
+  readonly keys: StreamKeys;
+  private readonly handling: EntryHandling;
+  private readonly acks: AckBatcher;
+  private readonly claimer: Claimer;
+  private readonly reader: StreamReader;
+  private readonly rereader: PendingRereader;
+  private readonly failures: EntryFailures;
+  private readonly stopController = new AbortController();
+  private groupReady: Promise<void>;
+  private loop: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: BusContext,
+    readonly group: CatalogGroup,
+    readonly stream: CatalogStream,
+    handlers: HandlerMap,
+    private readonly options: ResolvedSubscribeOptions,
+    tuning: ConsumerTuning = {},
+  ) {
+    this.keys = streamKeys(stream);
+    const label = ctx.connections.label;
+    this.acks = new AckBatcher(
+      ctx.connections.command,
+      this.keys,
+      group.name,
+      tuning.ackIntervalMs ?? 20,
+      ctx.logger,
+      label,
+    );
+    const settings = {
+      name: `schemabus:${group.name}:${options.consumer}`,
+      key: stream.key,
+      group: group.name,
+      consumer: options.consumer,
+      blockMs: options.blockMs,
+      watchdogGraceMs: tuning.watchdogGraceMs ?? 5000,
+    };
+    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, () => {
+      void this.rereader.request();
+    });
+    this.rereader = new PendingRereader(ctx, {
+      settings,
+      batchSize: options.batchSize,
+      stopped: () => this.stopped,
+      settle: async () => {
+        await this.failures.settled();
+        await this.acks.flush();
+      },
+      room: async (limit) => {
+        await this.untilStopped(this.handling.whenWaitingBelow(limit));
+        return this.handling.waiting;
+      },
+      accept: (id, fields, deliveries) => this.handling.accept(id, fields, deliveries),
+      lost: (id) => this.failures.lost(id),
+    });
+    this.failures = new EntryFailures(ctx, group, this.keys, options.consumer);
+    this.handling = new EntryHandling({
+      ctx,
+      group,
+      stream,
+      handlers,
+      options,
+      acks: this.acks,
+      failures: this.failures,
+      stopped: () => this.stopped,
+      retryDue: (at) => this.claimer.wakeAt(at),
+    });
+    this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
+      intervalMs: tuning.claimIntervalMs,
+    });
+    this.groupReady = this.ensureGroup();
+  }
+
+  /** Starts reading, claiming and the heartbeat. */
+  start(): void {
+    this.claimer.start();
+    this.loop = this.readLoop();
+  }
+
+  /** Watchdog recoveries of the reader so far (for tests and inspection). */
+  get readerRecoveries(): number {
+    return this.reader.recoveries;
+  }
+
+  private ensureGroup(): Promise<void> {
+    const from = this.group.startFrom === 'earliest' ? '0' : '$';
+    return this.ctx.connections.command
+      .xgroup('CREATE', this.stream.key, this.group.name, from, 'MKSTREAM')
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof Error && /^BUSYGROUP/.test(error.message)) return;
+          throw error;
+        },
+      );
+  }
+
+  private get stopped(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  private async readLoop(): Promise<void> {
+    let backoffMs = 50;
+    let first = true;
+    while (!this.stopped) {
+      try {
+        await this.groupReady;
+        if (first) {
+          // At start: entries a previous process with this consumer name left pending.
+          first = false;
+          await this.rereader.request();
+          continue;
+        }
+        const lowWater = Math.floor(this.options.batchSize / 2) + 1;
+        await this.untilStopped(this.handling.whenWaitingBelow(lowWater));
+        if (this.stopped) break;
+        const count = this.options.batchSize - this.handling.waiting;
+        const entries = await this.reader.readNew(count, this.acks, (late) =>
+          this.acceptAll(late, 1),
+        );
+        if (entries !== HUNG) this.acceptAll(entries, 1);
+        backoffMs = 50;
+      } catch (error) {
+        if (this.stopped) break;
+        if (isNoGroupError(error)) {
+          this.ctx.logger.error(
+            { group: this.group.name, stream: this.stream.name, key: this.stream.key },
+            `consumer group "${this.group.name}" of stream "${this.stream.name}" (${this.stream.key}) does not exist (deleted, or the data was flushed); creating it again from ${this.group.startFrom === 'earliest' ? 'the start' : 'now'} — entries added meanwhile may be missed. Run \`schemabus bootstrap\` after restoring data`,
+          );
+          this.groupReady = this.ensureGroup();
+          continue;
+        }
+        this.ctx.logger.warn(
+          {
+            group: this.group.name,
+            stream: this.stream.name,
+            error: readError(error, 'XREADGROUP', this.ctx.connections.label).message,
+          },
+          'read failed; retrying',
+        );
+        await this.untilStopped(new Promise((resolve) => setTimeout(resolve, backoffMs)));
+        backoffMs = Math.min(2000, backoffMs * 2);
+      }
+    }
+  }
+
+  private acceptAll(entries: RawEntry[], deliveries: number): void {
+    for (const [id, fields] of entries) {
+      if (fields === null) this.failures.lost(id);
+      else this.handling.accept(id, fields, deliveries);
+    }
+  }
+
+  private claimerHost() {
+    return {
+      consumer: this.options.consumer,
+      room: () => Math.max(0, this.options.batchSize - this.handling.waiting),
+      accept: (id: string, fields: string[], deliveries: number) =>
+        this.handling.accept(id, fields, deliveries),
+      held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
+      gone: (ids: string[]) => this.handling.release(ids),
+      deadLettered: (id: string, deliveries: number, owner: string) =>
+        this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner),
+      lost: (id: string) => this.failures.countLost(id),
+    };
+  }
+
+  private untilStopped<T>(promise: Promise<T>): Promise<T | undefined> {
+    if (this.stopped) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const onStop = () => resolve(undefined);
+      this.stopController.signal.addEventListener('abort', onStop, { once: true });
+      promise.then(
+        (value) => {
+          this.stopController.signal.removeEventListener('abort', onStop);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.stopController.signal.removeEventListener('abort', onStop);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Stops reading and claiming, leaves entries not started pending, waits up
+   * to `timeoutMs` for running handlers, acks those that finished, aborts the
+   * rest (left pending, never acked), then closes the reader connection.
+   */
+  close(timeoutMs: number): Promise<void> {
+    this.closing ??= this.doClose(timeoutMs);
+    return this.closing;
+  }
+
+  private async doClose(timeoutMs: number): Promise<void> {
+    this.stopController.abort();
+    this.claimer.stop();
+    await this.reader.unblock(this.ctx.connections.command);
+    await this.handling.drain(timeoutMs);
+    this.claimer.stopHeartbeat();
+    // The reader is dropped, not quit: a read still in flight is rejected at once (its acks are kept).
+    this.reader.close();
+    await this.loop?.catch(() => undefined);
+    await this.rereader.idle();
+    await this.failures.settled();
+    await this.acks.flush();
+    this.acks.stop();
+    await this.failures.releaseConsumer();
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * What a consumer does with each entry it fetched or claimed: the decision
+ * (runtime/delivery.ts: skip, dead-letter or handle), scheduling
+ * (runtime/dispatch.ts: concurrency, orderingKey), running the handler, and
+ * after it: ack only once it resolved; on failure record it for a retry or
+ * dead-letter it (failures.ts). Entries are "held" from fetch until their
+ * handler settled; the claimer's heartbeat keeps held entries in Redis.
+ */
+import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
+import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import { decideAfterFailure, decideDelivery, invokeHandler } from '../delivery.js';
+import { DedupeWindow, Dispatcher } from '../dispatch.js';
+import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
+import type { AckBatcher } from './acks.js';
+import type { BusContext } from './context.js';
+import type { EntryFailures } from './failures.js';
+
+/** An entry this consumer holds: waiting for a slot or running. */
+interface Held {
+  readonly id: string;
+  readonly envelope: Envelope;
+  readonly handler: (event: Envelope, ctx: HandlerContext) => Promise<void>;
+  readonly deliveries: number;
+  controller?: AbortController;
+  /** Taken over by another consumer, or abandoned on close: never acked here. */
+  released: boolean;
+}
+
+/** The parts of its consumer the handling uses. */
+export interface HandlingDeps {
+  readonly ctx: BusContext;
+  readonly group: CatalogGroup;
+  readonly stream: CatalogStream;
+  readonly handlers: HandlerMap;
+  readonly options: ResolvedSubscribeOptions;
+  readonly acks: AckBatcher;
+  readonly failures: EntryFailures;
+  /** Whether the consumer is closing (entries fetched from now on stay pending). */
+  stopped(): boolean;
+  /** A retry of an entry that failed here is due at `at`. */
+  retryDue(at: number): void;
+}
+
+/** Decides, schedules and runs the handlers of one consumer's entries. */
+export class EntryHandling {
+  private readonly dispatcher: Dispatcher<Held>;
+  private readonly held = new Map<string, Held>();
+  /** When retries of entries that failed here are due (a re-read after a reconnect must not run them early). */
+  private readonly dueAt = new Map<string, number>();
+  private readonly seen: DedupeWindow | undefined;
+
+  constructor(private readonly deps: HandlingDeps) {
+    this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
+    this.dispatcher = new Dispatcher<Held>({
+      concurrency: deps.options.concurrency,
+      start: (held, done) => this.run(held, done),
+    });
+  }
+
+  /** Fetched entries waiting for a handler slot. */
+  get waiting(): number {
+    return this.dispatcher.waiting;
+  }
+
+  /** Resolves once fewer than `limit` fetched entries wait. */
+  whenWaitingBelow(limit: number): Promise<void> {
+    return this.dispatcher.whenWaitingBelow(limit);
+  }
+
+  /** Ids of the entries held here (waiting or running). */
+  heldIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
+  accept(id: string, fields: string[], deliveries: number): void {
+    const { ctx, acks, failures, group } = this.deps;
+    // Entries fetched after close began stay pending for another consumer.
+    if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
+    const dueAt = this.dueAt.get(id);
+    this.dueAt.delete(id);
+    const decision = decideDelivery(
+      {
+        group,
+        handlers: this.deps.handlers,
+        validators: ctx.validators,
+        maxEntryBytes: ctx.maxEntryBytes,
+        seen: this.seen,
+      },
+      fields,
+      deliveries,
+    );
+    if (decision.action === 'skip') {
+      this.skip(id, deliveries, decision.envelope?.type ?? '');
+      return;
+    }
+    if (decision.action === 'dead-letter') {
+      void failures.deadLetter(id, decision.reason, decision.error, deliveries, decision.type);
+      return;
+    }
+    const held: Held = {
+      id,
+      envelope: decision.envelope,
+      handler: decision.handler as Held['handler'],
+      deliveries,
+      released: false,
+    };
+    this.held.set(id, held);
+    let key: string | undefined;
+    try {
+      key = this.deps.options.orderingKey?.(decision.envelope);
+    } catch {
+      key = undefined;
+    }
+    const wait = dueAt === undefined ? 0 : dueAt - Date.now();
+    if (wait <= 0) {
+      this.dispatcher.push(held, key);
+      return;
+    }
+    // Re-read after a reconnect before its backoff elapsed: hold it (heartbeats keep it) until due.
+    setTimeout(() => {
+      if (!held.released && !this.deps.stopped()) this.dispatcher.push(held, key);
+    }, wait);
+  }
+
+  /** Entries another consumer took over (this one looked dead): never acked here. */
+  release(ids: readonly string[]): void {
+    for (const id of ids) {
+      const held = this.held.get(id);
+      if (held === undefined) continue;
+      held.released = true;
+      this.held.delete(id);
+      this.deps.ctx.logger.warn(
+        { group: this.deps.group.name, stream: this.deps.stream.name, entryId: id },
+        'an entry this consumer held was taken over by another consumer; it may be handled twice',
+      );
+    }
+  }
+
+  /**
+   * For close: drops entries not started (left pending), waits up to
+   * `timeoutMs` for running handlers, then aborts the rest (left pending).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    for (const held of this.dispatcher.dropWaiting()) {
+      held.released = true;
+      this.held.delete(held.id);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.dispatcher.whenIdle(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const held of this.held.values()) {
+      held.released = true;
+      held.controller?.abort(
+        new Error(`subscription closed: handler did not finish within ${timeoutMs} ms`),
+      );
+    }
+    this.held.clear();
+  }
+
+  private skip(id: string, deliveries: number, type: string): void {
+    this.deps.acks.add(id, deliveries);
+    this.deps.ctx.stats.skipped++;
+    this.deps.ctx.metrics.consumed(this.deps.stream.name, this.deps.group.name, type, 'skipped');
+  }
+
+  private run(held: Held, done: () => void): void {
+    if (held.released) {
+      done();
+      return;
+    }
+    if (this.seen?.has(held.envelope.id)) {
+      // `dedupe`: a copy of this event was handled since it was fetched.
+      this.held.delete(held.id);
+      this.skip(held.id, held.deliveries, held.envelope.type);
+      done();
+      return;
+    }
+    const { ctx, group, stream, options, acks } = this.deps;
+    const controller = new AbortController();
+    held.controller = controller;
+    ctx.stats.delivered++;
+    const context: HandlerContext = {
+      group: group.name,
+      consumer: options.consumer,
+      stream: stream.name,
+      entryId: held.id,
+      attempt: held.deliveries,
+      maxAttempts: group.retry.maxAttempts,
+      signal: controller.signal,
+    };
+    const started = performance.now();
+    const type = held.envelope.type;
+    const seconds = () => (performance.now() - started) / 1000;
+    invokeHandler(held.handler, held.envelope, context).then(
+      () => {
+        ctx.metrics.handlerDuration(group.name, type, seconds(), true);
+        if (!held.released) {
+          this.held.delete(held.id);
+          acks.add(held.id, held.deliveries);
+          this.seen?.add(held.envelope.id);
+          ctx.stats.acked++;
+          ctx.metrics.consumed(stream.name, group.name, type, 'acked');
+        }
+        done();
+      },
+      (error: unknown) => {
+        ctx.metrics.handlerDuration(group.name, type, seconds(), false);
+        if (!held.released) {
+          this.held.delete(held.id);
+          this.failed(held, error);
+        }
+        done();
+      },
+    );
+  }
+
+  private failed(held: Held, error: unknown): void {
+    const { group, failures } = this.deps;
+    const type = held.envelope.type;
+    const decision = decideAfterFailure(group, error, held.deliveries);
+    if (decision.action === 'dead-letter') {
+      void failures.deadLetter(held.id, decision.reason, decision.error, held.deliveries, type);
+      return;
+    }
+    void failures.retry(held.id, decision.error, decision.delayMs, type).then((at) => {
+      if (at === undefined) return;
+      // Entries retried by another consumer never come back here: forget stale ones.
+      if (this.dueAt.size >= 1000) {
+        const stale = Date.now() - 2 * group.claimIdleMs;
+        for (const [id, due] of this.dueAt) if (due < stale) this.dueAt.delete(id);
+      }
+      this.dueAt.set(held.id, at);
+      this.deps.retryDue(at);
+    });
+  }
+}

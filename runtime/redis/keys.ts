@@ -1,0 +1,37 @@
+/**
+ * Bookkeeping keys beside a stream. Every key of one stream shares the
+ * stream's hash tag (`{namespace:stream}`), so a Cluster keeps them on one slot
+ * and one Lua script may touch them all. The stream and DLQ keys come from the
+ * catalogue (`stream.key`, `stream.dlqKey`); this is the only place that
+ * derives others from them.
+ */
+import type { CatalogStream } from '../catalog.js';
+
+/** The keys of one stream. */
+export interface StreamKeys {
+  /** The stream, `{ns:stream}`. */
+  readonly stream: string;
+  /** The dead-letter stream, `{ns:stream}:dlq`. */
+  readonly dlq: string;
+  /**
+   * Hash of failure records, field `<group>:<entry id>`, value JSON
+   * `{first,last,error,attempt,delay}`; a record is deleted on ack and on
+   * dead-lettering.
+   */
+  readonly failures: string;
+}
+
+/** The keys of `stream`. */
+export function streamKeys(stream: CatalogStream): StreamKeys {
+  return { stream: stream.key, dlq: stream.dlqKey, failures: `${stream.key}:failures` };
+}
+
+/** The idempotent-publish marker of event `eventId` on `stream` (same hash tag). */
+export function dedupKey(stream: CatalogStream, eventId: string): string {
+  return `${stream.key}:dedup:${eventId}`;
+}
+
+/** The field of a failure record in {@link StreamKeys.failures}. */
+export function failureField(group: string, entryId: string): string {
+  return `${group}:${entryId}`;
+}

@@ -1,0 +1,261 @@
+/**
+ * Publishing: validate, build the envelope, check its size, then one round
+ * trip — XADD (plus PUBLISH for a realtime event, pipelined), or the
+ * idempotent-publish script. A publish resolves once Redis replied; a
+ * connection failure after sending is reported as
+ * `PublishOutcomeUnknownError` (stored or not: nobody can tell).
+ *
+ * Durability is the server's: an acknowledged publish survives a crash only
+ * with `appendonly yes` + `appendfsync always` on one node; `everysec` can
+ * lose about a second of writes; with replicas it is best effort.
+ */
+import type { BatchItem, Envelope, Published, PublishMeta } from '../bus.js';
+import type { CatalogEvent, CatalogStream } from '../catalog.js';
+import { channelName, encodeRealtimeMessage } from '../channels.js';
+import {
+  createEnvelope,
+  type EntryFields,
+  encodeEnvelope,
+  entryWithinBytes,
+  recordToFields,
+  unknownType,
+} from '../envelope.js';
+import { ValidationError } from '../errors.js';
+import { OfflineGate, writeError } from './connection.js';
+import { type BusContext, streamOf } from './context.js';
+import { dedupKey } from './keys.js';
+import type { RetentionKeeper } from './retention.js';
+
+/** Idempotent publish: one entry per event id and stream while the marker lives. */
+export interface IdempotentPublishOptions {
+  /** How long an event id is remembered. @default 86400000 (24 h) */
+  readonly ttlMs?: number;
+}
+
+/** One event ready to send. */
+interface Prepared {
+  readonly envelope: Envelope;
+  /** The catalogue channel name (metrics label), when realtime. */
+  readonly channelDef: string | undefined;
+  readonly stream: CatalogStream | undefined;
+  readonly fields: string[] | undefined;
+  readonly channel: string | undefined;
+  readonly message: string | undefined;
+}
+
+/** The publishing side of a RedisEventBus. */
+export class Publisher {
+  private readonly gate: OfflineGate;
+  private readonly dedupTtlMs: number | undefined;
+
+  constructor(
+    private readonly ctx: BusContext,
+    private readonly retention: RetentionKeeper,
+    maxOfflineQueue: number,
+    idempotent: boolean | IdempotentPublishOptions | undefined,
+  ) {
+    this.gate = new OfflineGate(ctx.connections.command, maxOfflineQueue, ctx.connections.label);
+    this.dedupTtlMs =
+      idempotent === true ? 86_400_000 : idempotent ? (idempotent.ttlMs ?? 86_400_000) : undefined;
+  }
+
+  async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
+    const prepared = this.prepare(type, data, meta);
+    const release = this.admit(prepared, 1);
+    try {
+      const entryId = await this.send(prepared);
+      return this.done(prepared, entryId);
+    } catch (error) {
+      throw this.failed([prepared], error);
+    } finally {
+      release();
+    }
+  }
+
+  async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
+    const prepared = items.map((item) => this.prepare(item.type, item.data, item.meta));
+    if (prepared.length === 0) return [];
+    const release = this.admit(prepared[0]!, prepared.length);
+    let replies: [Error | null, unknown][];
+    try {
+      const pipeline = this.ctx.connections.command.pipeline();
+      for (const p of prepared) this.queue(pipeline, p);
+      replies = (await pipeline.exec()) ?? [];
+    } catch (error) {
+      throw this.failed(prepared, error);
+    } finally {
+      release();
+    }
+    const results: Published[] = [];
+    const failed: Prepared[] = [];
+    let firstError: unknown;
+    let k = 0;
+    for (const p of prepared) {
+      const [error, reply] = replies[k++] ?? [new Error('no reply from Redis'), undefined];
+      if (p.stream && p.channel && this.dedupTtlMs === undefined) k++; // skip the PUBLISH reply
+      if (error) {
+        firstError ??= error;
+        failed.push(p);
+      } else {
+        results.push(this.done(p, p.stream ? entryIdOf(reply) : undefined));
+      }
+    }
+    if (failed.length > 0) {
+      const error = this.failed(failed, firstError);
+      error.message = `${failed.length} of ${prepared.length} events of the batch failed (the other ${results.length} were stored): ${error.message}`;
+      throw error;
+    }
+    return results;
+  }
+
+  /** Stores `fields` as they are on `streamName`, bypassing validation (tests, migrations, tools). */
+  async appendRaw(streamName: string, fields: EntryFields): Promise<string> {
+    const stream = streamOf(this.ctx.catalog, streamName);
+    try {
+      const id = await this.ctx.connections.command.xadd(
+        stream.key,
+        '*',
+        ...recordToFields(fields),
+      );
+      this.retention.notePublish(stream);
+      return id as string;
+    } catch (error) {
+      throw writeError(error, `appendRaw to stream "${streamName}"`, this.ctx.connections.label);
+    }
+  }
+
+  private prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
+    const { catalog, validators, stats, metrics } = this.ctx;
+    const event: CatalogEvent | undefined = catalog.events[type];
+    if (event === undefined) throw unknownType(catalog, type);
+    const issues = validators.forPublish(type)(data);
+    if (issues) {
+      stats.rejected++;
+      metrics.published(type, 'rejected');
+      throw new ValidationError(type, issues);
+    }
+    const envelope = createEnvelope(catalog, type, data, meta);
+    const stream = event.stream === undefined ? undefined : streamOf(catalog, event.stream);
+    const fields = stream ? encodeEnvelope(envelope) : undefined;
+    const channelDef = event.channel === undefined ? undefined : catalog.channels[event.channel];
+    const channel = channelDef ? channelName(channelDef, data) : undefined;
+    // fields[13] is the `data` JSON: the realtime message reuses it.
+    const message = channel ? encodeRealtimeMessage(envelope, fields?.[13]) : undefined;
+    const size = fields ?? (message !== undefined ? [message] : []);
+    if (!entryWithinBytes(size, this.ctx.maxEntryBytes)) {
+      stats.rejected++;
+      metrics.published(type, 'rejected');
+      throw new ValidationError(type, [
+        {
+          path: '',
+          message: `makes an entry larger than ${this.ctx.maxEntryBytes} bytes (maxEntryBytes); store large payloads elsewhere and publish a reference`,
+        },
+      ]);
+    }
+    return { envelope, channelDef: channelDef?.name, stream, fields, channel, message };
+  }
+
+  private admit(first: Prepared, n: number): () => void {
+    try {
+      return this.gate.admit(n);
+    } catch (error) {
+      this.ctx.stats.publishFailed += n;
+      this.ctx.metrics.published(first.envelope.type, 'failed', n);
+      throw error;
+    }
+  }
+
+  private async send(p: Prepared): Promise<string | undefined> {
+    const redis = this.ctx.connections.command;
+    if (p.stream && this.dedupTtlMs !== undefined) {
+      const [entryId] = await redis.schemabusPublishOnce(
+        p.stream.key,
+        dedupKey(p.stream, p.envelope.id),
+        this.dedupTtlMs,
+        p.channel ?? '',
+        p.message ?? '',
+        ...p.fields!,
+      );
+      return entryId;
+    }
+    if (p.stream && p.channel) {
+      const replies =
+        (await redis
+          .pipeline()
+          .xadd(p.stream.key, '*', ...p.fields!)
+          .publish(p.channel, p.message!)
+          .exec()) ?? [];
+      const [error, reply] = replies[0] ?? [new Error('no reply')];
+      if (error) throw error;
+      return entryIdOf(reply);
+    }
+    if (p.stream) return (await redis.xadd(p.stream.key, '*', ...p.fields!)) as string;
+    await redis.publish(p.channel!, p.message!);
+    return undefined;
+  }
+
+  private queue(
+    pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
+    p: Prepared,
+  ): void {
+    if (p.stream && this.dedupTtlMs !== undefined) {
+      (
+        pipeline as unknown as { schemabusPublishOnce(...args: (string | number)[]): unknown }
+      ).schemabusPublishOnce(
+        p.stream.key,
+        dedupKey(p.stream, p.envelope.id),
+        this.dedupTtlMs,
+        p.channel ?? '',
+        p.message ?? '',
+        ...p.fields!,
+      );
+      return;
+    }
+    if (p.stream) pipeline.xadd(p.stream.key, '*', ...p.fields!);
+    if (p.channel) pipeline.publish(p.channel, p.message!);
+  }
+
+  private done(p: Prepared, entryId: string | undefined): Published {
+    const { stats, metrics } = this.ctx;
+    stats.published++;
+    metrics.published(p.envelope.type, 'ok');
+    if (p.channel) {
+      stats.realtimeSent++;
+      metrics.realtime(p.channelDef ?? p.channel, 'sent');
+    }
+    if (p.stream) this.retention.notePublish(p.stream);
+    const published: { -readonly [K in keyof Published]: Published[K] } = {
+      id: p.envelope.id,
+      type: p.envelope.type,
+    };
+    if (p.stream && entryId !== undefined) {
+      published.entryId = entryId;
+      published.stream = p.stream.name;
+    }
+    if (p.channel) published.channel = p.channel;
+    return published;
+  }
+
+  private failed(prepared: readonly Prepared[], error: unknown): Error {
+    if (error instanceof ValidationError) return error;
+    const wrapped = writeError(error, describe(prepared), this.ctx.connections.label);
+    this.ctx.stats.publishFailed += prepared.length;
+    for (const p of prepared) this.ctx.metrics.published(p.envelope.type, 'failed');
+    return wrapped;
+  }
+}
+
+function describe(prepared: readonly Prepared[]): string {
+  if (prepared.length === 1) {
+    const p = prepared[0]!;
+    return `publish of ${p.envelope.type} (id ${p.envelope.id})`;
+  }
+  return `publishBatch of ${prepared.length} events`;
+}
+
+/** The entry id in an XADD reply, or in the idempotent-publish script's `[id, added]`. */
+function entryIdOf(reply: unknown): string | undefined {
+  if (typeof reply === 'string') return reply;
+  if (Array.isArray(reply) && typeof reply[0] === 'string') return reply[0];
+  return undefined;
+}

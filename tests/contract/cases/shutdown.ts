@@ -1,0 +1,93 @@
+/** close() lets in-flight handlers finish and acks them, never acks unfinished work; abandoned entries are taken over. */
+import { expect, it } from 'vitest';
+import type { Envelope } from '../../../runtime/bus.js';
+import { collect, deferred, waitFor } from '../../support/wait.js';
+import { groupDrained, inspectGroup, type Job, jobs } from '../helpers.js';
+import type { ContractContext } from '../suite.js';
+
+export function shutdownCases({ h }: ContractContext): void {
+  it('close() acks handlers that finish in time and leaves the unfinished pending for another consumer', async () => {
+    const { bus, catalog } = h();
+    const claimIdleMs = catalog.streams.jobs!.groups.workers!.claimIdleMs;
+    const fast = deferred();
+    const slow = deferred();
+    const started: Array<{ seq: number; signal: AbortSignal }> = [];
+    const finishedOnA: number[] = [];
+    const a = bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>, ctx) => {
+          started.push({ seq: event.data.seq, signal: ctx.signal });
+          await (event.data.seq === 0 ? fast.promise : slow.promise);
+          finishedOnA.push(event.data.seq);
+        },
+      },
+      { consumer: 'a', concurrency: 2 },
+    );
+    await bus.publishBatch(jobs(2));
+    await collect(started, 2);
+    const closing = a.close({ timeoutMs: 150 });
+    fast.resolve();
+    await closing;
+    const closedAt = Date.now();
+    expect(finishedOnA).toEqual([0]);
+    const afterClose = await inspectGroup(bus, 'jobs', 'workers');
+    expect(afterClose.pending).toBe(1);
+    expect(afterClose.consumers.find((c) => c.name === 'a')?.pending).toBe(1);
+    expect(started.find((s) => s.seq === 1)?.signal.aborted).toBe(true);
+    // The abandoned handler finishing late must not ack it.
+    slow.resolve();
+    const onB: Array<{ seq: number; attempt: number; at: number }> = [];
+    bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>, ctx) =>
+          void onB.push({ seq: event.data.seq, attempt: ctx.attempt, at: Date.now() }),
+      },
+      { consumer: 'b' },
+    );
+    const [taken] = await collect(onB, 1);
+    expect(taken).toMatchObject({ seq: 1, attempt: 2 });
+    expect(taken!.at - closedAt).toBeGreaterThanOrEqual(claimIdleMs - 150 - 5);
+    await waitFor(() => groupDrained(bus, 'jobs', 'workers'));
+    expect(onB.map((x) => x.seq)).toEqual([1]);
+  });
+
+  it('crash recovery: entries a dead consumer held are handled by a live one after claimIdleMs', async () => {
+    const { bus, catalog } = h();
+    const claimIdleMs = catalog.streams.jobs!.groups.workers!.claimIdleMs;
+    const stuck: number[] = [];
+    const dead = bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>) => {
+          stuck.push(event.data.seq);
+          await new Promise(() => {}); // never settles, like a process that hung or died
+        },
+      },
+      { consumer: 'dead', concurrency: 1, batchSize: 5 },
+    );
+    const publishedAt = Date.now();
+    await bus.publishBatch(jobs(3));
+    await collect(stuck, 1);
+    await dead.close({ timeoutMs: 0 });
+    const held = await inspectGroup(bus, 'jobs', 'workers');
+    expect(held.pending).toBeGreaterThanOrEqual(1);
+    const survivor: Array<{ seq: number; attempt: number; at: number }> = [];
+    bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>, ctx) =>
+          void survivor.push({ seq: event.data.seq, attempt: ctx.attempt, at: Date.now() }),
+      },
+      { consumer: 'survivor' },
+    );
+    await collect(survivor, 3);
+    await waitFor(() => groupDrained(bus, 'jobs', 'workers'));
+    expect(survivor.map((s) => s.seq).sort()).toEqual([0, 1, 2]);
+    const first = survivor.find((s) => s.seq === 0)!;
+    expect(first.attempt).toBe(2);
+    expect(first.at - publishedAt).toBeGreaterThanOrEqual(claimIdleMs - 5);
+    expect(stuck).toEqual([0]);
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Network faults through a TCP proxy (tests/support/tcp-proxy.ts):
+ * - a reader connection that goes silent without closing: the blocking read
+ *   would hang forever; the watchdog replaces the connection;
+ * - a read or publish whose reply is lost: ioredis re-sends it after the
+ *   reconnect, so the consumer re-reads its own pending list (entries the
+ *   lost read took), and an XADD may be stored twice unless publishes are
+ *   idempotent.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from '../../runtime/bus.js';
+import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
+import { type Job, jobs } from '../contract/helpers.js';
+import { captureLogger } from '../support/capture-logger.js';
+import { withGroups } from '../support/catalog-overrides.js';
+import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { waitFor } from '../support/wait.js';
+
+const server = useRedisServer();
+
+async function proxy(): Promise<TcpProxy> {
+  const p = await TcpProxy.start(server().port);
+  onCleanup(() => p.close());
+  return p;
+}
+
+const READER = /^schemabus:workers:/;
+const COMMAND = /^schemabus$/;
+
+describe('network faults', () => {
+  it('a blocking read on a connection that went silent is recovered by the watchdog', async () => {
+    const p = await proxy();
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { redis: p.url, logger, watchdogGraceMs: 300 });
+    await bus.bootstrap();
+    const handled: number[] = [];
+    bus.subscribe(
+      'workers',
+      { 'job.requested': async (event: Envelope<Job>) => void handled.push(event.data.seq) },
+      { consumer: 'w', blockMs: 200 },
+    );
+    await bus.publishBatch(jobs(1));
+    await waitFor(() => handled.length === 1);
+    const [reader] = await waitFor(() => {
+      const found = p.named(READER);
+      return found.length === 1 ? found : undefined;
+    });
+    reader!.freeze(); // half-open: no reply, no close, no error
+    const more = jobs(3).map((j, i) => ({ ...j, data: { ...(j.data as Job), seq: i + 1 } }));
+    await bus.publishBatch(more);
+    await waitFor(
+      () => handled.length === 4,
+      () => `4 handled, got ${JSON.stringify(handled)}`,
+    );
+    expect(bus.readerRecoveries).toBeGreaterThanOrEqual(1);
+    expect(logger.matching(/blocking read did not return in time/).length).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(handled).toEqual([0, 1, 2, 3]);
+  });
+
+  it('entries a read took whose reply was lost are re-read from the own pending list after the reconnect', async () => {
+    const p = await proxy();
+    // claimIdleMs far away: only the re-read after `ready` can bring the entry back quickly.
+    const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 600_000 }));
+    const bus = newBus(server(), catalog, { redis: p.url });
+    const admin = server().client();
+    const key = catalog.streams.jobs!.key;
+    await bus.bootstrap();
+    const handled: Array<{ seq: number; attempt: number }> = [];
+    bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>, ctx) =>
+          void handled.push({ seq: event.data.seq, attempt: ctx.attempt }),
+      },
+      { consumer: 'w', blockMs: 10_000 },
+    );
+    // Wait until the reader is blocked in XREADGROUP, then drop its replies.
+    const [reader] = await waitFor(async () => {
+      const found = p.named(READER);
+      const blocked = ((await admin.client('LIST')) as string).includes('cmd=xreadgroup');
+      return found.length === 1 && blocked ? found : undefined;
+    });
+    reader!.dropReplies();
+    await bus.publishBatch(jobs(1));
+    // Redis served the blocked read: the entry is pending for w, but w never saw the reply.
+    await waitFor(async () => (await admin.xpending(key, 'workers'))[0] === 1);
+    expect(handled).toEqual([]);
+    reader!.destroy();
+    await waitFor(
+      () => handled.length === 1,
+      () => 'the entry handled after the reconnect',
+    );
+    expect(handled[0]).toEqual({ seq: 0, attempt: 2 });
+    await waitFor(async () => (await admin.xpending(key, 'workers'))[0] === 0);
+  });
+
+  it('an XADD whose reply was lost is re-sent after the reconnect: two entries, one with idempotentPublish', async () => {
+    for (const idempotentPublish of [false, true]) {
+      const p = await proxy();
+      const catalog = testCatalog();
+      const bus = newBus(server(), catalog, { redis: p.url, idempotentPublish });
+      const admin = server().client();
+      const key = catalog.streams.jobs!.key;
+      await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
+      const [command] = p.named(COMMAND);
+      command!.dropReplies();
+      const publishing = bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+      await waitFor(
+        async () => (await admin.xlen(key)) === 2,
+        () => 'the XADD executed',
+      );
+      command!.destroy();
+      const published = await publishing;
+      const ids = ((await admin.xrange(key, '-', '+')) as [string, string[]][])
+        .map(([, f]) => f[f.indexOf('id') + 1])
+        .filter((id) => id === published.id);
+      expect(ids).toHaveLength(idempotentPublish ? 1 : 2);
+    }
+  });
+
+  it('with no retries allowed, a publish whose reply was lost fails as "outcome unknown" although it was stored', async () => {
+    const p = await proxy();
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog, {
+      redis: { host: '127.0.0.1', port: p.port, maxRetriesPerRequest: 0, password: undefined },
+    });
+    const admin = server().client();
+    const key = catalog.streams.jobs!.key;
+    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
+    const [command] = p.named(COMMAND);
+    command!.dropReplies();
+    const publishing = bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+    await waitFor(
+      async () => (await admin.xlen(key)) === 2,
+      () => 'the XADD executed',
+    );
+    command!.destroy();
+    const error = await publishing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PublishOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/may or may not have been stored/);
+    expect(error).not.toHaveProperty('command');
+    expect(await admin.xlen(key)).toBe(2);
+  });
+});

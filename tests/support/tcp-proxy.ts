@@ -1,0 +1,103 @@
+/**
+ * A TCP proxy on loopback between a client and Redis, to inject network
+ * faults a real socket can have: a connection that goes silent without
+ * closing (half-open, as after a NAT or firewall drop), replies that never
+ * arrive, or an abrupt reset. Each proxied connection learns the name the
+ * client gave itself (`CLIENT SETNAME`, which ioredis sends first when
+ * `connectionName` is set), so a test can pick one connection of a bus.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/** One client connection through the proxy. */
+export class ProxiedConnection {
+  /** The `CLIENT SETNAME` the client sent, once seen. */
+  name: string | undefined;
+  private frozenUp = false;
+  private frozenDown = false;
+  private sniffed = '';
+
+  constructor(
+    readonly client: Socket,
+    readonly upstream: Socket,
+  ) {
+    client.on('data', (chunk: Buffer) => {
+      if (this.name === undefined && this.sniffed.length < 4096) {
+        this.sniffed += chunk.toString('latin1');
+        const match = /SETNAME\r\n\$\d+\r\n([^\r]*)\r\n/i.exec(this.sniffed);
+        if (match) this.name = match[1];
+      }
+      if (!this.frozenUp) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!this.frozenDown) client.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+  }
+
+  /** Both directions go silent; the sockets stay open (a half-open connection). */
+  freeze(): void {
+    this.frozenUp = true;
+    this.frozenDown = true;
+  }
+
+  /** Requests still reach Redis, but its replies are dropped. */
+  dropReplies(): void {
+    this.frozenDown = true;
+  }
+
+  /** Resets the connection on both sides. */
+  destroy(): void {
+    this.client.destroy();
+    this.upstream.destroy();
+  }
+
+  get closed(): boolean {
+    return this.client.destroyed;
+  }
+}
+
+/** A proxy listening on a free loopback port, forwarding to `127.0.0.1:targetPort`. */
+export class TcpProxy {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    /** Every connection made through the proxy, oldest first. */
+    readonly connections: ProxiedConnection[],
+  ) {}
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const connections: ProxiedConnection[] = [];
+    const server = createServer((client) => {
+      const upstream = connect(targetPort, '127.0.0.1');
+      connections.push(new ProxiedConnection(client, upstream));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    if (address === null || typeof address !== 'object') throw new Error('proxy has no port');
+    return new TcpProxy(server, address.port, connections);
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Open connections whose client name matches `name`. */
+  named(name: RegExp): ProxiedConnection[] {
+    return this.connections.filter((c) => !c.closed && c.name !== undefined && name.test(c.name));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

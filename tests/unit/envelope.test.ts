@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createEnvelope,
+  decodeEntry,
+  encodeEnvelope,
+  fieldsToRecord,
+  parseJsonSafely,
+} from '../../runtime/envelope.js';
+import { CatalogMismatchError } from '../../runtime/errors.js';
+import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
+
+const catalog = createTestCatalog('unit');
+
+describe('envelope', () => {
+  it('round-trips every attribute through stream fields', () => {
+    const envelope = createEnvelope(catalog, 'order.placed', orderPlacedData(), {
+      id: 'evt-1',
+      time: new Date('2024-05-01T10:00:00.000Z'),
+      source: 'checkout',
+      subject: 'order/1',
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    const fields = encodeEnvelope({ ...envelope, replayfor: 'billing' });
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual([
+      'specversion',
+      'id',
+      'source',
+      'type',
+      'time',
+      'datacontenttype',
+      'data',
+      'subject',
+      'correlationid',
+      'causationid',
+      'traceparent',
+      'replayfor',
+    ]);
+    const decoded = decodeEntry(fields);
+    expect(decoded).toEqual({ ok: true, envelope: { ...envelope, replayfor: 'billing' } });
+    expect(decodeEntry(fieldsToRecord(fields))).toEqual(decoded);
+    expect(envelope.time).toBe('2024-05-01T10:00:00.000Z');
+  });
+
+  it('fills defaults: new id, now, catalogue source', () => {
+    const envelope = createEnvelope(catalog, 'order.placed', orderPlacedData());
+    expect(envelope.specversion).toBe('1.0');
+    expect(envelope.source).toBe('contract-tests');
+    expect(envelope.datacontenttype).toBe('application/json');
+    expect(Date.parse(envelope.time)).toBeGreaterThan(Date.now() - 5000);
+    expect(envelope.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(envelope).not.toHaveProperty('subject');
+  });
+
+  it('rejects an unknown type with a hint', () => {
+    expect(() => createEnvelope(catalog, 'order.placd', {})).toThrow(CatalogMismatchError);
+    expect(() => createEnvelope(catalog, 'order.placd', {})).toThrow(/did you mean "order.placed"/);
+  });
+
+  it('stores data as one JSON field', () => {
+    const fields = encodeEnvelope(createEnvelope(catalog, 'order.placed', { a: 1 }));
+    expect(fields[fields.indexOf('data') + 1]).toBe('{"a":1}');
+  });
+});
+
+describe('decodeEntry rejections', () => {
+  const good = () => encodeEnvelope(createEnvelope(catalog, 'order.placed', { a: 1 }));
+  const without = (name: string) => {
+    const fields = good();
+    const i = fields.indexOf(name);
+    fields.splice(i, 2);
+    return fields;
+  };
+
+  it.each([
+    ['specversion', /specversion/],
+    ['id', /"id"/],
+    ['type', /"type"/],
+    ['data', /"data"/],
+  ])('missing %s', (name, reason) => {
+    const result = decodeEntry(without(name));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it('bad JSON data', () => {
+    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: '{nope' });
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
+  });
+
+  it('wrong specversion and content type', () => {
+    expect(decodeEntry({ specversion: '0.3', id: 'x', type: 't', data: '1' }).ok).toBe(false);
+    expect(
+      decodeEntry({
+        specversion: '1.0',
+        id: 'x',
+        type: 't',
+        data: '1',
+        datacontenttype: 'text/xml',
+      }).ok,
+    ).toBe(false);
+  });
+
+  it('checks the size before parsing', () => {
+    const big = JSON.stringify({ s: 'x'.repeat(2000) });
+    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: big }, 1000);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/larger than 1000/) });
+    // multi-byte characters count as bytes, not UTF-16 units
+    const euro = JSON.stringify('€'.repeat(300)); // 900 bytes
+    expect(decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: euro }, 800).ok).toBe(false);
+    expect(decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: euro }, 1000).ok).toBe(true);
+  });
+
+  it('never throws, whatever it is given', () => {
+    const weird: unknown[] = [[], ['data'], [null, null], {}, { data: 'x' }];
+    for (const fields of weird) {
+      expect(() => decodeEntry(fields as string[])).not.toThrow();
+      expect(decodeEntry(fields as string[]).ok).toBe(false);
+    }
+  });
+
+  it('drops prototype-polluting keys', () => {
+    const data =
+      '{"a":1,"__proto__":{"polluted":true},"nested":{"constructor":{"prototype":{"x":1}},"ok":2}}';
+    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const value = result.envelope.data as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(['a', 'nested']);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.hasOwn(value, '__proto__')).toBe(false);
+    expect(value.nested).toEqual({ ok: 2 });
+    const merged = Object.assign({}, value);
+    expect((merged as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(parseJsonSafely('{"b":"constructor"}')).toEqual({ b: 'constructor' });
+  });
+
+  it('ignores unknown fields and keeps the first of repeated ones', () => {
+    const result = decodeEntry([
+      'specversion',
+      '1.0',
+      'id',
+      'a',
+      'id',
+      'b',
+      'type',
+      't',
+      'data',
+      '2',
+      'x',
+      'y',
+    ]);
+    expect(result).toMatchObject({ ok: true, envelope: { id: 'a', data: 2 } });
+  });
+});

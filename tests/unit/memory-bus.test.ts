@@ -1,0 +1,108 @@
+/** InMemoryEventBus specifics the contract suite does not cover: limits, logging, metrics, errors. */
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../runtime/bus.js';
+import { CatalogMismatchError, ValidationError } from '../../runtime/errors.js';
+import { InMemoryEventBus } from '../../runtime/memory/index.js';
+import { createTestCatalog } from '../contract/catalog.js';
+import { jobs } from '../contract/helpers.js';
+import { waitFor } from '../support/wait.js';
+
+function recordingLogger() {
+  const records: Array<{ level: string; obj: object; msg?: string }> = [];
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void =>
+      void records.push({ level, obj, msg });
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+  return { logger, records };
+}
+
+describe('InMemoryEventBus', () => {
+  it('rejects an event larger than maxEntryBytes and stores nothing', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), maxEntryBytes: 300 });
+    await expect(
+      bus.publish('job.requested', { jobId: 'x'.repeat(400), key: 'k', seq: 1 }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      bus.publish('job.requested', { jobId: 'x'.repeat(400), key: 'k', seq: 1 }),
+    ).rejects.toThrow(/maxEntryBytes/);
+    expect((await bus.inspect()).streams.every((s) => s.length === 0)).toBe(true);
+    expect(bus.stats().rejected).toBe(2);
+  });
+
+  it('logs dead letters and realtime handler failures, never throws them', async () => {
+    const { logger, records } = recordingLogger();
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), logger });
+    await bus.onRealtime('alerts', {}, () => {
+      throw new Error('bad subscriber');
+    });
+    await bus.publish('system.alert', { level: 'info', message: 'x' });
+    bus.subscribe('workers', {
+      'job.requested': async () => {
+        throw Object.assign(new Error('nope'), { command: { args: ['secret'] } });
+      },
+    });
+    await bus.publishBatch(jobs(1));
+    await waitFor(() => records.some((r) => r.msg === 'event moved to the dead-letter queue'));
+    expect(records.find((r) => r.msg === 'realtime handler failed')?.obj).toMatchObject({
+      error: 'bad subscriber',
+    });
+    expect(JSON.stringify(records)).not.toContain('secret');
+    await bus.close();
+  });
+
+  it('reports metrics on a prom-client registry', async () => {
+    const registry = new Registry();
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), registry });
+    bus.subscribe('workers', { 'job.requested': async () => {} });
+    await bus.publishBatch(jobs(2));
+    await waitFor(() => bus.stats().acked === 2);
+    const text = await registry.metrics();
+    expect(text).toMatch(/schemabus_published_total\{type="job.requested",outcome="ok"\} 2/);
+    expect(text).toMatch(
+      /schemabus_consumed_total\{stream="jobs",group="workers",type="job.requested",outcome="acked"\} 2/,
+    );
+    expect(text).toMatch(/schemabus_handler_duration_seconds_count\{group="workers"/);
+    await bus.close();
+  });
+
+  it('names unknown streams, channels and params with a hint', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m') });
+    expect(() => bus.dlq('job')).toThrow(CatalogMismatchError);
+    expect(() => bus.dlq('job')).toThrow(/did you mean "jobs"/);
+    await expect(bus.onRealtime('alert', {}, () => {})).rejects.toThrow(/did you mean "alerts"/);
+    await expect(bus.onRealtime('alerts', { levle: 'x' }, () => {})).rejects.toThrow(
+      /did you mean "level"/,
+    );
+    await expect(bus.dlq('jobs').replay('1-0')).rejects.toThrow(/no dead letter "1-0"/);
+    await expect(bus.appendRaw('nope', {})).rejects.toThrow(CatalogMismatchError);
+  });
+
+  it('handlers may publish follow-up events while the bus closes', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m') });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let followUp: Promise<unknown> | undefined;
+    bus.subscribe('workers', {
+      'job.requested': async () => {
+        await gate;
+        followUp = bus.publish('metric.recorded', { name: 'done', value: 1 });
+      },
+    });
+    await bus.publishBatch(jobs(1));
+    await waitFor(() => bus.stats().delivered === 1);
+    const closing = bus.close({ timeoutMs: 1000 });
+    release();
+    await closing;
+    await expect(followUp).resolves.toMatchObject({ stream: 'metrics' });
+    expect(() => bus.subscribe('workers', { 'job.requested': async () => {} })).toThrow(/closed/);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compareEntryIds, EntryIdGenerator, StreamLog } from '../../runtime/memory/stream-log.js';
+
+describe('EntryIdGenerator', () => {
+  it('makes increasing <ms>-<seq> ids, also when the clock stands still or steps back', () => {
+    const ids = new EntryIdGenerator();
+    expect([ids.next(5), ids.next(5), ids.next(4), ids.next(7)]).toEqual([
+      '5-0',
+      '5-1',
+      '5-2',
+      '7-0',
+    ]);
+    expect(ids.ms).toBe(7);
+  });
+
+  it('compares ids numerically', () => {
+    expect(compareEntryIds('10-0', '9-5')).toBeGreaterThan(0);
+    expect(compareEntryIds('9-10', '9-9')).toBeGreaterThan(0);
+    expect(compareEntryIds('9-1', '9-1')).toBe(0);
+  });
+});
+
+describe('StreamLog', () => {
+  it('appends, finds by position, trims from the front and keeps positions stable', () => {
+    const log = new StreamLog();
+    for (let i = 0; i < 3000; i++) log.append(['n', String(i)], 1000 + i);
+    expect(log.length).toBe(3000);
+    expect(log.trimBefore(2500)).toBe(2500);
+    expect(log.startPos).toBe(2500);
+    expect(log.first?.fields).toEqual(['n', '2500']);
+    expect(log.at(2499)).toBeUndefined();
+    expect(log.at(2999)?.id).toBe('3999-0');
+    expect(log.trimBefore(10)).toBe(0);
+    expect(log.firstPosAtOrAfter(3800)).toBe(2800);
+    expect(log.firstPosAtOrAfter(99_999)).toBe(log.endPos);
+    expect(log.trimBefore(10_000)).toBe(500);
+    expect(log.length).toBe(0);
+    expect(log.last).toBeUndefined();
+    expect(log.append([], 1).pos).toBe(3000);
+  });
+});
