@@ -4,6 +4,7 @@
  */
 import type { DocCatalog, DocEntry } from './document.js';
 import {
+  channelMessageName,
   channelParamsName,
   EVENT_NAME,
   eventTypeName,
@@ -117,7 +118,9 @@ export function checkNameCollisions(reader: Reader, doc: DocCatalog): void {
     claim(serviceInterfaceName(group.name), { what: `group \`${group.name}\``, entry: group });
   }
   for (const channel of doc.channels) {
-    claim(channelParamsName(channel.name), { what: `channel \`${channel.name}\``, entry: channel });
+    const what = { what: `channel \`${channel.name}\``, entry: channel };
+    claim(channelParamsName(channel.name), what);
+    claim(channelMessageName(channel.name), what);
   }
   for (const event of doc.events) {
     claim(eventTypeName(event.name), { what: `event \`${event.name}\``, entry: event });

@@ -21,13 +21,17 @@ export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export const RESERVED_TYPE_NAMES: readonly string[] = [
   'Catalog',
+  'CatalogMismatchError',
   'Envelope',
   'EventBus',
   'EventMap',
   'EventType',
   'HandlerContext',
+  'PublishBatchItem',
   'PublishMeta',
   'Published',
+  'Publisher',
+  'PublisherOptions',
   'RealtimeHandler',
   'RealtimeParams',
   'Static',
@@ -55,6 +59,11 @@ export function toCamelCase(name: string): string {
 /** The TypeBox schema and payload type of an event: `CampaignStatusChanged`. */
 export function eventTypeName(type: string): string {
   return toPascalCase(type);
+}
+
+/** The union of the envelopes a channel carries: `campaign-status` -> `CampaignStatusMessage`. */
+export function channelMessageName(channel: string): string {
+  return `${toPascalCase(channel)}Message`;
 }
 
 /** The publisher and handler method of an event: `campaignStatusChanged`. */

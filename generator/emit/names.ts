@@ -41,32 +41,4 @@ export function pascalCase(name: string): string {
     .join('');
 }
 
-/** The union of the envelopes a channel carries: `campaign-status` -> `CampaignStatusMessage`. */
-export function channelMessageName(channel: string): string {
-  return `${pascalCase(channel)}Message`;
-}
-
-/**
- * Names generated files declare or import besides those derived from the
- * catalogue: a shared type or event whose derived name is one of these would
- * collide with it. The catalogue loader should reject them.
- */
-export const RESERVED_NAMES: readonly string[] = [
-  'CatalogMismatchError',
-  'Envelope',
-  'EventBus',
-  'EventMap',
-  'EventType',
-  'HandlerContext',
-  'PublishBatchItem',
-  'PublishMeta',
-  'Published',
-  'Publisher',
-  'PublisherOptions',
-  'RealtimeHandler',
-  'Static',
-  'SubscribeOptions',
-  'Subscription',
-  'Type',
-  'Unsubscribe',
-];
+export { channelMessageName, RESERVED_TYPE_NAMES as RESERVED_NAMES } from '../catalog/names.js';
