@@ -49,11 +49,9 @@ export function newBus(
   const bus = new RedisEventBus({ redis: server.url, ...options, catalog });
   cleanups.push(async () => {
     await bus.close({ timeoutMs: 50 }).catch(() => undefined);
-    if (server.kind === 'env' || server.canKill) {
-      const admin = server.client();
-      const keys = await admin.keys(`{${catalog.namespace}:*`).catch(() => [] as string[]);
-      if (keys.length > 0) await admin.del(...keys).catch(() => undefined);
-    }
+    const admin = server.client();
+    const keys = await admin.keys(`{${catalog.namespace}:*`).catch(() => [] as string[]);
+    if (keys.length > 0) await admin.del(...keys).catch(() => undefined);
   });
   return bus;
 }

@@ -1,0 +1,39 @@
+/**
+ * Sharp edge "Cluster": every key the bus writes for a stream starts with the
+ * stream's hash tag `{namespace:stream}`, so a Cluster keeps them on one slot
+ * and every script (dead-lettering, claims, retention, idempotent publish)
+ * stays single-slot.
+ */
+import { describe, expect, it } from 'vitest';
+import { NonRetryableError } from '../../runtime/errors.js';
+import { jobs } from '../contract/helpers.js';
+import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { waitFor } from '../support/wait.js';
+
+const server = useRedisServer();
+
+describe('Redis keys', () => {
+  it('every key of a stream shares its hash tag', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog, { idempotentPublish: true });
+    const admin = server().client();
+    await bus.bootstrap();
+    let calls = 0;
+    bus.subscribe('workers', {
+      'job.requested': async () => {
+        calls++;
+        if (calls === 1) throw new Error('retry me'); // a failure record
+        throw new NonRetryableError('then give up'); // a dead letter
+      },
+    });
+    await bus.publishBatch(jobs(1)); // an idempotency marker
+    await waitFor(async () => (await bus.dlq('jobs').count()) === 1);
+    const keys = await admin.keys(`*${catalog.namespace}*`);
+    const tag = `{${catalog.namespace}:jobs}`;
+    const jobsKeys = keys.filter((k) => k.includes(':jobs'));
+    expect(jobsKeys.some((k) => k.includes(':dedup:'))).toBe(true);
+    expect(jobsKeys).toContain(catalog.streams.jobs!.dlqKey);
+    for (const key of keys) expect(key).toMatch(/^\{[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\}/);
+    for (const key of jobsKeys) expect(key.startsWith(tag)).toBe(true);
+  });
+});
