@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** Tests that need no Redis server (`npm run test:unit`). Every other test file is in project `redis`. */
+const unitTests = [
+  'tests/generator/**/*.test.ts',
+  'tests/contract/memory.test.ts',
+  'tests/unit/**/*.test.ts',
+  'tests/examples/demo-memory.test.ts',
+];
+
 const runtimeEntry = fileURLToPath(new URL('./runtime/index.ts', import.meta.url));
 
 export default defineConfig({
@@ -9,28 +17,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      { extends: true, test: { name: 'unit', include: unitTests } },
       {
         extends: true,
-        test: {
-          name: 'unit',
-          include: [
-            'tests/generator/**/*.test.ts',
-            'tests/contract/memory.test.ts',
-            'tests/unit/**/*.test.ts',
-          ],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'redis',
-          include: [
-            'tests/contract/redis.test.ts',
-            'tests/redis/**/*.test.ts',
-            'tests/faults/**/*.test.ts',
-            'tests/bench/**/*.test.ts',
-          ],
-        },
+        test: { name: 'redis', include: ['tests/**/*.test.ts'], exclude: unitTests },
       },
     ],
   },
