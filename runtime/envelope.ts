@@ -165,6 +165,23 @@ export function parseJsonSafely(text: string): unknown {
 }
 
 /**
+ * A fixed description of a `JSON.parse` failure of `what`: `<what> is not
+ * valid JSON`, plus the position or "unexpected end of input" when the
+ * engine reports one. The engine's own message is never used: on Node 20 it
+ * quotes the input (`Unexpected token 'x', "...card 4111..." is not valid
+ * JSON`), and this text ends up in DLQ entries and log lines.
+ */
+export function jsonErrorReason(what: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /\bat position (\d+)/.exec(message);
+  if (position) return `${what} is not valid JSON (at position ${position[1]})`;
+  if (/^Unexpected end of JSON input/.test(message)) {
+    return `${what} is not valid JSON (unexpected end of input)`;
+  }
+  return `${what} is not valid JSON`;
+}
+
+/**
  * Decodes a stream entry into an envelope. Never throws: a malformed entry
  * gives `{ ok: false, reason }`. The byte size is checked before any parsing;
  * `specversion` (must be `1.0`), `id`, `type` and `data` (JSON) are required;
@@ -251,10 +268,7 @@ export function decodeEntry(
     try {
       parsed = parseJsonSafely(data);
     } catch (error) {
-      return {
-        ok: false,
-        reason: `field "data" is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      return { ok: false, reason: jsonErrorReason('data', error) };
     }
     const envelope: { -readonly [K in keyof Envelope]: Envelope[K] } = {
       specversion: '1.0',

@@ -28,7 +28,9 @@ import type { BenchContext, Case, Check, Metric, Variant } from '../support/type
 const STREAM_KEY = '{campaigns:campaign-events}';
 const RAW_GROUP = 'raw-latency';
 const ALERT_CHANNEL = 'campaigns:system:alerts';
+/** Warm-up before measuring: at least this long and this many events (JIT, connections). */
 const WARMUP_MS = 300;
+const WARMUP_EVENTS = 1000;
 const DRAIN_TIMEOUT_MS = 15_000;
 
 const METRICS: readonly Metric[] = ['p50', 'p95', 'p99'].map((name) => ({
@@ -53,7 +55,7 @@ async function measure(
   let measureFrom = Number.POSITIVE_INFINITY;
   const side = await open(recorder, () => measureFrom);
   try {
-    const warmup = Math.ceil((rate * WARMUP_MS) / 1000);
+    const warmup = Math.max(WARMUP_EVENTS, Math.ceil((rate * WARMUP_MS) / 1000));
     await sendPaced(rate, warmup, () => side.send(performance.now()));
     measureFrom = performance.now();
     const paced = await sendPaced(rate, count, () => side.send(performance.now()));

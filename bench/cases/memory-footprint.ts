@@ -19,10 +19,15 @@ const CHILD = fileURLToPath(new URL('../support/rss-child.ts', import.meta.url))
 const CHILD_TIMEOUT_MS = 180_000;
 const POOL = 1024;
 
+function childFlags(): string[] {
+  return (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+}
+
 function runChild(mode: string, url: string, count: number): Promise<RssReport> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [mode, url, String(count)], {
-      execArgv: [...process.execArgv, '--expose-gc'],
+      // BENCH_CHILD_NODE_FLAGS: extra node flags for the consumers (e.g. --max-semi-space-size=4).
+      execArgv: [...process.execArgv, '--expose-gc', ...childFlags()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let report: RssReport | undefined;
@@ -49,6 +54,8 @@ function consumerVariant(mode: string, count: number): Variant {
         rssGrowth: report.peakMb - report.idleMb,
         rssIdle: report.idleMb,
         rssPeak: report.peakMb,
+        rssEnd: report.endMb,
+        heapRetained: report.heapRetainedMb,
         rate: report.rate,
       };
     },
@@ -67,6 +74,8 @@ export function memoryFootprintCase(quick: boolean): Case {
       { name: 'rssGrowth', unit: 'MB', better: 'lower' },
       { name: 'rssIdle', unit: 'MB', better: 'lower' },
       { name: 'rssPeak', unit: 'MB', better: 'lower' },
+      { name: 'rssEnd', unit: 'MB', better: 'lower' },
+      { name: 'heapRetained', unit: 'MB', better: 'lower' },
       { name: 'rate', unit: 'events/s', better: 'higher' },
       { name: 'bytesPerEntry', unit: 'bytes', better: 'lower' },
     ],
@@ -93,6 +102,9 @@ export function memoryFootprintCase(quick: boolean): Case {
         value: 'memory/redis/bytesPerEntry',
       },
     ],
-    note: 'raw-consumer parses every entry (JSON.parse); both consumers run in a child process started with --expose-gc',
+    note:
+      'child processes (--expose-gc); rssGrowth = peak RSS while consuming - RSS idle (connected, after a full GC); ' +
+      'heapRetained = heap used after a full GC once the count is reached (still subscribed) - idle: what the consumer holds; ' +
+      'the raw consumer parses every entry',
   };
 }

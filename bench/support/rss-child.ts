@@ -13,7 +13,10 @@ import { enableProto, flavors, lifecycleHandlers, subscribeLifecycleService } fr
 export interface RssReport {
   readonly idleMb: number;
   readonly peakMb: number;
+  /** RSS after `count` entries, after a full GC, still connected (and, for schemabus, subscribed). */
   readonly endMb: number;
+  /** Heap used after a full GC at the end minus the same when idle: what the consumer retains. */
+  readonly heapRetainedMb: number;
   readonly processed: number;
   readonly rate: number;
 }
@@ -24,19 +27,29 @@ const RAW_GROUP = 'raw-rss';
 const SAMPLE_MS = 20;
 const TIMEOUT_MS = 120_000;
 
+/** RSS and heap used after two full GCs. */
 const settle = async () => {
   globalThis.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   globalThis.gc?.();
-  return process.memoryUsage.rss();
+  return { rss: process.memoryUsage.rss(), heap: process.memoryUsage().heapUsed };
 };
 
-async function consume(mode: string, url: string, count: number, idle: () => Promise<void>) {
+interface Hooks {
+  /** Connected, nothing read yet. */
+  idle(): Promise<void>;
+  /** `count` entries handled; the consumer is still running (schemabus) or just stopped (raw). */
+  done(): Promise<void>;
+}
+
+async function consume(mode: string, url: string, count: number, hooks: Hooks) {
   if (mode === 'raw') {
     const redis = await connect(url);
-    await idle();
+    await hooks.idle();
     try {
-      return await rawConsume(redis, STREAM_KEY, RAW_GROUP, count, true);
+      const rate = await rawConsume(redis, STREAM_KEY, RAW_GROUP, count, true);
+      await hooks.done();
+      return rate;
     } finally {
       redis.disconnect();
     }
@@ -46,7 +59,7 @@ async function consume(mode: string, url: string, count: number, idle: () => Pro
   if (!flavor) throw new Error(`unknown consumer ${mode}`);
   const bus = flavor.redisBus(url);
   await bus.bootstrap();
-  await idle();
+  await hooks.idle();
   let handled = 0;
   let finish: (at: number) => void = () => {};
   const finished = new Promise<number>((resolve, reject) => {
@@ -59,6 +72,7 @@ async function consume(mode: string, url: string, count: number, idle: () => Pro
   const t0 = performance.now();
   const sub = subscribeLifecycleService(bus, lifecycleHandlers(handler), { concurrency: 10 });
   const t1 = await finished;
+  await hooks.done();
   await sub.close({ timeoutMs: 5000 });
   await bus.close();
   return (count * 1000) / (t1 - t0);
@@ -67,21 +81,31 @@ async function consume(mode: string, url: string, count: number, idle: () => Pro
 async function main() {
   const [mode = 'raw', url = '', countText = '0'] = process.argv.slice(2);
   const count = Number(countText);
-  let idleRss = 0;
+  let idle = { rss: 0, heap: 0 };
+  let end = { rss: 0, heap: 0 };
   let peak = 0;
+  let sampling = false;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
+    if (sampling) peak = Math.max(peak, process.memoryUsage.rss());
   }, SAMPLE_MS);
-  const rate = await consume(mode, url, count, async () => {
-    idleRss = await settle();
-    peak = idleRss;
+  const rate = await consume(mode, url, count, {
+    idle: async () => {
+      idle = await settle();
+      peak = idle.rss;
+      sampling = true;
+    },
+    done: async () => {
+      sampling = false;
+      peak = Math.max(peak, process.memoryUsage.rss());
+      end = await settle();
+    },
   });
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss());
   const report: RssReport = {
-    idleMb: idleRss / MB,
+    idleMb: idle.rss / MB,
     peakMb: peak / MB,
-    endMb: (await settle()) / MB,
+    endMb: end.rss / MB,
+    heapRetainedMb: (end.heap - idle.heap) / MB,
     processed: count,
     rate,
   };

@@ -8,6 +8,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
 import { readError } from './connection.js';
+import { delay } from './delay.js';
 import { failureField, type StreamKeys } from './keys.js';
 
 /** Acks waiting to be sent. */
@@ -136,6 +137,29 @@ export class AckBatcher {
       }
     })();
     await this.flushing;
+  }
+
+  /**
+   * For close: sends every queued ack, retrying failed flushes (with a short
+   * backoff) until all are confirmed or `deadline` (ms since epoch) passed;
+   * at least one flush is tried. Stops the timer and returns how many acks
+   * are left unsent — their entries stay pending and are delivered again.
+   */
+  async flushBefore(deadline: number): Promise<number> {
+    let pauseMs = 20;
+    for (;;) {
+      const left = deadline - Date.now();
+      const expired = new AbortController();
+      await Promise.race([this.flush(), delay(Math.max(0, left), expired.signal)]);
+      expired.abort();
+      const unsent = this.ids.length + this.sending.size;
+      if (unsent === 0 || Date.now() >= deadline) {
+        this.stop();
+        return unsent;
+      }
+      await delay(Math.min(pauseMs, deadline - Date.now()));
+      pauseMs = Math.min(500, pauseMs * 2);
+    }
   }
 
   /** Stops the timer (acks still queued stay queued). */

@@ -64,6 +64,10 @@ export class Connections {
   private readonly ownsCommand: boolean;
   private readonly owned = new Set<Redis>();
   private subscriberClient: Redis | undefined;
+  private readonly readyListeners = new Set<() => void>();
+  private readonly onCommandReadyEvent = () => {
+    for (const listener of [...this.readyListeners]) listener();
+  };
 
   constructor(
     option: RedisConnectionOption | undefined,
@@ -85,7 +89,19 @@ export class Connections {
       this.label = describeClient(client);
     }
     if (this.ownsCommand) this.watch(client, 'command');
+    client.on('ready', this.onCommandReadyEvent);
     this.command = withScripts(client);
+  }
+
+  /**
+   * Calls `listener` on every `ready` of the command connection (the first
+   * connect too); returns the function that removes it. After a reconnect
+   * ioredis re-sends commands whose replies were lost: a consumer re-reads
+   * its own pending list then (a claim scan may have run twice).
+   */
+  onCommandReady(listener: () => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
   }
 
   /** A new connection for one blocking reader; closed by {@link release} or {@link closeAll}. */
@@ -133,6 +149,8 @@ export class Connections {
   async closeAll(): Promise<void> {
     const all = [...this.owned];
     this.owned.clear();
+    this.readyListeners.clear();
+    this.command.off('ready', this.onCommandReadyEvent);
     this.subscriberClient = undefined;
     if (this.ownsCommand) all.push(this.command);
     await Promise.all(

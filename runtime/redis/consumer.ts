@@ -8,13 +8,17 @@
  *   the command connection, before anything the caller does next (a
  *   publish). If the group vanishes later (NOGROUP: stream or group deleted),
  *   it is created again and an error is logged, naming group and stream.
+ * - If creating the group fails for another reason (Redis down or loading at
+ *   start, OOM, ACL, a command that ran out of retries), the read loop tries
+ *   again behind its backoff until it succeeds.
  * - Reading: `XREADGROUP ... COUNT n BLOCK blockMs STREAMS key >` while fewer
  *   than half of `batchSize` fetched entries wait for a handler slot
- *   (backpressure); at start and after every reconnect the consumer first
- *   re-reads its own pending list from `0` (entries served by a read whose
- *   reply was lost, or held by a previous process with the same consumer
- *   name); an entry returned as `[id, nil]` was deleted while pending: it is
- *   acked and counted `lost`.
+ *   (backpressure); at start, and after every reconnect of the reader or the
+ *   command connection, the consumer re-reads its own pending list
+ *   (reread.ts: entries served by a read whose reply was lost, claimed by a
+ *   scan that ran twice, or held by a previous process with the same
+ *   consumer name); an entry deleted while pending is acked and counted
+ *   `lost`.
  * - Handling: decisions come from runtime/delivery.ts, scheduling from
  *   runtime/dispatch.ts (concurrency, orderingKey). An entry is acked only
  *   after its handler resolved; a failed handler leaves it pending with a
@@ -27,6 +31,7 @@ import { AckBatcher } from './acks.js';
 import { Claimer } from './claimer.js';
 import { isNoGroupError, readError } from './connection.js';
 import type { BusContext } from './context.js';
+import { delay, untilAborted } from './delay.js';
 import { EntryFailures } from './failures.js';
 import { EntryHandling } from './handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
@@ -43,6 +48,12 @@ export interface ConsumerTuning {
   readonly claimIntervalMs?: number;
 }
 
+/**
+ * How long close keeps retrying the final ack flush at least, even when its
+ * `timeoutMs` was spent waiting for handlers.
+ */
+const FINAL_ACK_GRACE_MS = 1000;
+
 /** One consumer of one group on one stream (see the module comment); a subscription runs one per stream. */
 export class StreamConsumer {
   readonly keys: StreamKeys;
@@ -54,6 +65,11 @@ export class StreamConsumer {
   private readonly failures: EntryFailures;
   private readonly stopController = new AbortController();
   private groupReady: Promise<void>;
+  /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
+  private groupFailed = false;
+  /** The start re-read was requested; re-reads after reconnects only count from then on. */
+  private rereadStarted = false;
+  private readonly offCommandReady: () => void;
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -83,23 +99,25 @@ export class StreamConsumer {
       blockMs: options.blockMs,
       watchdogGraceMs: tuning.watchdogGraceMs ?? 5000,
     };
-    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, () => {
-      void this.rereader.request();
-    });
+    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, () =>
+      this.rereadAfterReconnect(),
+    );
     this.rereader = new PendingRereader(ctx, {
       settings,
+      failuresKey: this.keys.failures,
       batchSize: options.batchSize,
-      stopped: () => this.stopped,
+      signal: this.stopController.signal,
       settle: async () => {
         await this.failures.settled();
         await this.acks.flush();
       },
       room: async (limit) => {
-        await this.untilStopped(this.handling.whenWaitingBelow(limit));
+        await untilAborted(this.handling.whenWaitingBelow(limit), this.stopController.signal);
         return this.handling.waiting;
       },
+      busy: (id) => this.handling.busy(id) || this.acks.has(id),
       accept: (id, fields, deliveries) => this.handling.accept(id, fields, deliveries),
-      lost: (id) => this.failures.lost(id),
+      lost: (id) => this.failures.countLost(id),
     });
     this.failures = new EntryFailures(ctx, group, this.keys, options.consumer);
     this.handling = new EntryHandling({
@@ -117,6 +135,8 @@ export class StreamConsumer {
       intervalMs: tuning.claimIntervalMs,
     });
     this.groupReady = this.ensureGroup();
+    // A claim scan re-sent after a reconnect claims nothing: what its first run claimed is re-read.
+    this.offCommandReady = ctx.connections.onCommandReady(() => this.rereadAfterReconnect());
   }
 
   /** Starts reading, claiming and the heartbeat. */
@@ -131,16 +151,32 @@ export class StreamConsumer {
   }
 
   private ensureGroup(): Promise<void> {
+    const { command } = this.ctx.connections;
     const from = this.group.startFrom === 'earliest' ? '0' : '$';
-    return this.ctx.connections.command
-      .xgroup('CREATE', this.stream.key, this.group.name, from, 'MKSTREAM')
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          if (error instanceof Error && /^BUSYGROUP/.test(error.message)) return;
-          throw error;
-        },
-      );
+    this.groupFailed = false;
+    const created = command.xgroup('CREATE', this.stream.key, this.group.name, from, 'MKSTREAM');
+    // Listed by XINFO CONSUMERS (inspect) from now on, not only once Redis served it an entry.
+    const member = command
+      .xgroup('CREATECONSUMER', this.stream.key, this.group.name, this.options.consumer)
+      .catch(() => undefined);
+    const ready = created.then(
+      () => member.then(() => undefined),
+      (error: unknown) => {
+        if (error instanceof Error && /^BUSYGROUP/.test(error.message)) {
+          return member.then(() => undefined);
+        }
+        this.groupFailed = true;
+        throw error;
+      },
+    );
+    ready.catch(() => undefined); // awaited by the read loop, which handles the failure
+    return ready;
+  }
+
+  /** A reconnect of the reader or the command connection, or a watchdog recovery: re-read the own pending list. */
+  private rereadAfterReconnect(): void {
+    // Before the start re-read is requested, it covers everything a reconnect could have left.
+    if (this.rereadStarted && !this.stopped) void this.rereader.request('same');
   }
 
   private get stopped(): boolean {
@@ -154,13 +190,14 @@ export class StreamConsumer {
       try {
         await this.groupReady;
         if (first) {
-          // At start: entries a previous process with this consumer name left pending.
+          // At start: entries a previous process with this consumer name left pending (a redelivery each).
           first = false;
-          await this.rereader.request();
+          this.rereadStarted = true;
+          await this.rereader.request('next');
           continue;
         }
         const lowWater = Math.floor(this.options.batchSize / 2) + 1;
-        await this.untilStopped(this.handling.whenWaitingBelow(lowWater));
+        await untilAborted(this.handling.whenWaitingBelow(lowWater), this.stopController.signal);
         if (this.stopped) break;
         const count = this.options.batchSize - this.handling.waiting;
         const entries = await this.reader.readNew(count, this.acks, (late) =>
@@ -178,16 +215,22 @@ export class StreamConsumer {
           this.groupReady = this.ensureGroup();
           continue;
         }
+        const creating = this.groupFailed;
         this.ctx.logger.warn(
           {
             group: this.group.name,
             stream: this.stream.name,
-            error: readError(error, 'XREADGROUP', this.ctx.connections.label).message,
+            error: readError(
+              error,
+              creating ? 'XGROUP CREATE' : 'XREADGROUP',
+              this.ctx.connections.label,
+            ).message,
           },
-          'read failed; retrying',
+          creating ? 'creating the consumer group failed; retrying' : 'read failed; retrying',
         );
-        await this.untilStopped(new Promise((resolve) => setTimeout(resolve, backoffMs)));
+        await delay(backoffMs, this.stopController.signal);
         backoffMs = Math.min(2000, backoffMs * 2);
+        if (this.groupFailed && !this.stopped) this.groupReady = this.ensureGroup();
       }
     }
   }
@@ -213,24 +256,6 @@ export class StreamConsumer {
     };
   }
 
-  private untilStopped<T>(promise: Promise<T>): Promise<T | undefined> {
-    if (this.stopped) return Promise.resolve(undefined);
-    return new Promise((resolve, reject) => {
-      const onStop = () => resolve(undefined);
-      this.stopController.signal.addEventListener('abort', onStop, { once: true });
-      promise.then(
-        (value) => {
-          this.stopController.signal.removeEventListener('abort', onStop);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.stopController.signal.removeEventListener('abort', onStop);
-          reject(error);
-        },
-      );
-    });
-  }
-
   /**
    * Stops reading and claiming, leaves entries not started pending, waits up
    * to `timeoutMs` for running handlers, acks those that finished, aborts the
@@ -242,7 +267,9 @@ export class StreamConsumer {
   }
 
   private async doClose(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     this.stopController.abort();
+    this.offCommandReady();
     this.claimer.stop();
     await this.reader.unblock(this.ctx.connections.command);
     await this.handling.drain(timeoutMs);
@@ -252,8 +279,19 @@ export class StreamConsumer {
     await this.loop?.catch(() => undefined);
     await this.rereader.idle();
     await this.failures.settled();
-    await this.acks.flush();
-    this.acks.stop();
+    // Finished work must be acked: retry the flush until the deadline (at least FINAL_ACK_GRACE_MS).
+    const unsent = await this.acks.flushBefore(Math.max(deadline, Date.now() + FINAL_ACK_GRACE_MS));
+    if (unsent > 0) {
+      this.ctx.logger.error(
+        {
+          group: this.group.name,
+          stream: this.stream.name,
+          consumer: this.options.consumer,
+          unsent,
+        },
+        `close: the acks of ${unsent} handled entries could not be sent to Redis; those entries stay pending and will be delivered again (at-least-once)`,
+      );
+    }
     await this.failures.releaseConsumer();
   }
 }

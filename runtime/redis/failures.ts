@@ -35,9 +35,16 @@ export class EntryFailures {
   /**
    * Records a failed delivery to be retried after `delayMs` (or dead-letters
    * it when Redis counts its deliveries used up). Returns when the retry is
-   * due, or `undefined` when there is none. Never rejects.
+   * due; `null` when the record could not be written (the entry stays
+   * pending and the claimer retries it after claimIdleMs); `undefined` when
+   * there is no retry here. Never rejects.
    */
-  retry(id: string, error: string, delayMs: number, type: string): Promise<number | undefined> {
+  retry(
+    id: string,
+    error: string,
+    delayMs: number,
+    type: string,
+  ): Promise<number | null | undefined> {
     const { command } = this.ctx.connections;
     const work = command
       .schemabusFail(
@@ -71,25 +78,31 @@ export class EntryFailures {
           },
           `could not record the failure; the entry stays pending and is retried after claimIdleMs (${this.group.claimIdleMs} ms)`,
         );
-        return undefined;
+        return null;
       });
     return this.track(work);
   }
 
-  /** Moves a pending entry to the DLQ (or only acks it when the group's `dlq` is off). Never rejects. */
+  /**
+   * Moves a pending entry this consumer owns to the DLQ (or only acks it
+   * when the group's `dlq` is off); an entry another consumer took over is
+   * left to that consumer. Resolves `false` when Redis could not be asked
+   * (the entry stays pending here), else `true`. Never rejects.
+   */
   deadLetter(
     id: string,
     reason: DeadLetterReason,
     error: string,
     deliveries: number,
     type: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const work = this.ctx.connections.command
       .schemabusDeadLetter(
         this.keys.stream,
         this.keys.dlq,
         this.keys.failures,
         this.group.name,
+        this.consumer,
         id,
         reason,
         error.slice(0, MAX_ERROR_LENGTH),
@@ -100,6 +113,13 @@ export class EntryFailures {
       .then((moved) => {
         if (moved === 1) this.countDeadLettered(id, reason, deliveries, type, undefined, error);
         else if (moved === -1) this.countLost(id, type);
+        else if (moved === 2) {
+          this.ctx.logger.warn(
+            { ...this.where(id), reason },
+            'not dead-lettered: another consumer took the entry over (this one looked dead) and handles it now',
+          );
+        }
+        return true;
       })
       .catch((e: unknown) => {
         this.ctx.logger.warn(
@@ -110,6 +130,7 @@ export class EntryFailures {
           },
           'could not dead-letter the entry; it stays pending and is handled again after claimIdleMs',
         );
+        return false;
       });
     return this.track(work);
   }

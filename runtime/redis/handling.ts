@@ -6,13 +6,15 @@
  * dead-letter it (failures.ts). Entries are "held" from fetch until their
  * handler settled; the claimer's heartbeat keeps held entries in Redis.
  */
-import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
+import type { DeadLetterReason, Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { decideAfterFailure, decideDelivery, invokeHandler } from '../delivery.js';
 import { DedupeWindow, Dispatcher } from '../dispatch.js';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
 import type { AckBatcher } from './acks.js';
 import type { BusContext } from './context.js';
+import { delay } from './delay.js';
+import { DueTimes } from './due-times.js';
 import type { EntryFailures } from './failures.js';
 
 /** An entry this consumer holds: waiting for a slot or running. */
@@ -45,12 +47,15 @@ export interface HandlingDeps {
 export class EntryHandling {
   private readonly dispatcher: Dispatcher<Held>;
   private readonly held = new Map<string, Held>();
-  /** When retries of entries that failed here are due (a re-read after a reconnect must not run them early). */
-  private readonly dueAt = new Map<string, number>();
+  /** Entries that failed here, left pending for the claim scan, and when their retry is due. */
+  private readonly dueAt: DueTimes;
+  /** Entries claimed a little before their retry is due, waiting for it (cleared on drain). */
+  private readonly holds = new Set<NodeJS.Timeout>();
   private readonly seen: DedupeWindow | undefined;
 
   constructor(private readonly deps: HandlingDeps) {
     this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
+    this.dueAt = new DueTimes(2 * deps.group.claimIdleMs + deps.group.retry.backoff.maxMs);
     this.dispatcher = new Dispatcher<Held>({
       concurrency: deps.options.concurrency,
       start: (held, done) => this.run(held, done),
@@ -72,13 +77,22 @@ export class EntryHandling {
     return [...this.held.keys()];
   }
 
+  /**
+   * Whether `id` is this consumer's business already: held (waiting or
+   * running), or failed here and left pending for the claim scan (which
+   * retries it once due, counting a delivery). The re-read of the own
+   * pending list skips these.
+   */
+  busy(id: string): boolean {
+    return this.held.has(id) || this.dueAt.has(id);
+  }
+
   /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
   accept(id: string, fields: string[], deliveries: number): void {
     const { ctx, acks, failures, group } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
-    const dueAt = this.dueAt.get(id);
-    this.dueAt.delete(id);
+    const dueAt = this.dueAt.take(id);
     const decision = decideDelivery(
       {
         group,
@@ -95,7 +109,7 @@ export class EntryHandling {
       return;
     }
     if (decision.action === 'dead-letter') {
-      void failures.deadLetter(id, decision.reason, decision.error, deliveries, decision.type);
+      this.deadLetter(id, decision.reason, decision.error, deliveries, decision.type);
       return;
     }
     const held: Held = {
@@ -117,10 +131,13 @@ export class EntryHandling {
       this.dispatcher.push(held, key);
       return;
     }
-    // Re-read after a reconnect before its backoff elapsed: hold it (heartbeats keep it) until due.
-    setTimeout(() => {
+    // Claimed a little before the due time this consumer computed: hold it (heartbeats keep it) until then.
+    const timer = setTimeout(() => {
+      this.holds.delete(timer);
       if (!held.released && !this.deps.stopped()) this.dispatcher.push(held, key);
     }, wait);
+    timer.unref?.();
+    this.holds.add(timer);
   }
 
   /** Entries another consumer took over (this one looked dead): never acked here. */
@@ -142,18 +159,15 @@ export class EntryHandling {
    * `timeoutMs` for running handlers, then aborts the rest (left pending).
    */
   async drain(timeoutMs: number): Promise<void> {
+    for (const timer of this.holds) clearTimeout(timer);
+    this.holds.clear();
     for (const held of this.dispatcher.dropWaiting()) {
       held.released = true;
       this.held.delete(held.id);
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.dispatcher.whenIdle(),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const gaveUp = new AbortController();
+    await Promise.race([this.dispatcher.whenIdle(), delay(timeoutMs, gaveUp.signal)]);
+    gaveUp.abort();
     for (const held of this.held.values()) {
       held.released = true;
       held.controller?.abort(
@@ -225,18 +239,31 @@ export class EntryHandling {
     const type = held.envelope.type;
     const decision = decideAfterFailure(group, error, held.deliveries);
     if (decision.action === 'dead-letter') {
-      void failures.deadLetter(held.id, decision.reason, decision.error, held.deliveries, type);
+      this.deadLetter(held.id, decision.reason, decision.error, held.deliveries, type);
       return;
     }
     void failures.retry(held.id, decision.error, decision.delayMs, type).then((at) => {
       if (at === undefined) return;
-      // Entries retried by another consumer never come back here: forget stale ones.
-      if (this.dueAt.size >= 1000) {
-        const stale = Date.now() - 2 * group.claimIdleMs;
-        for (const [id, due] of this.dueAt) if (due < stale) this.dueAt.delete(id);
+      if (at === null) {
+        // Not recorded: the claim scan takes it after claimIdleMs.
+        this.dueAt.set(held.id, Date.now() + group.claimIdleMs);
+        return;
       }
       this.dueAt.set(held.id, at);
       this.deps.retryDue(at);
+    });
+  }
+
+  /** Dead-letters `id`; if Redis could not be asked, it stays pending for the claim scan. */
+  private deadLetter(
+    id: string,
+    reason: DeadLetterReason,
+    error: string,
+    deliveries: number,
+    type: string | undefined,
+  ): void {
+    void this.deps.failures.deadLetter(id, reason, error, deliveries, type).then((done) => {
+      if (!done) this.dueAt.set(id, Date.now() + this.deps.group.claimIdleMs);
     });
   }
 }

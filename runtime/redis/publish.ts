@@ -1,6 +1,8 @@
 /**
  * Publishing: validate, build the envelope, check its size, then one round
- * trip — XADD (plus PUBLISH for a realtime event, pipelined), or the
+ * trip — XADD (auto-pipelined), a script doing XADD then PUBLISH for a
+ * stream event that is also realtime (so a refused XADD publishes nothing on
+ * the channel), PUBLISH alone for a realtime-only event, or the
  * idempotent-publish script. A publish resolves once Redis replied; a
  * connection failure after sending is reported as
  * `PublishOutcomeUnknownError` (stored or not: nobody can tell).
@@ -25,6 +27,13 @@ import { OfflineGate, writeError } from './connection.js';
 import { type BusContext, streamOf } from './context.js';
 import { dedupKey } from './keys.js';
 import type { RetentionKeeper } from './retention.js';
+
+/** The bus's scripts as queued on a pipeline (ioredis adds defined commands to pipelines too). */
+type ScriptPipeline = {
+  [K in 'schemabusPublishOnce' | 'schemabusPublishRealtime']: (
+    ...args: (string | number)[]
+  ) => unknown;
+};
 
 /** Idempotent publish: one entry per event id and stream while the marker lives. */
 export interface IdempotentPublishOptions {
@@ -92,7 +101,6 @@ export class Publisher {
     let k = 0;
     for (const p of prepared) {
       const [error, reply] = replies[k++] ?? [new Error('no reply from Redis'), undefined];
-      if (p.stream && p.channel && this.dedupTtlMs === undefined) k++; // skip the PUBLISH reply
       if (error) {
         firstError ??= error;
         failed.push(p);
@@ -179,29 +187,21 @@ export class Publisher {
       return entryId;
     }
     if (p.stream && p.channel) {
-      const replies =
-        (await redis
-          .pipeline()
-          .xadd(p.stream.key, '*', ...p.fields!)
-          .publish(p.channel, p.message!)
-          .exec()) ?? [];
-      const [error, reply] = replies[0] ?? [new Error('no reply')];
-      if (error) throw error;
-      return entryIdOf(reply);
+      return await redis.schemabusPublishRealtime(p.stream.key, p.channel, p.message!, ...p.fields!);
     }
     if (p.stream) return (await redis.xadd(p.stream.key, '*', ...p.fields!)) as string;
     await redis.publish(p.channel!, p.message!);
     return undefined;
   }
 
+  /** Adds the one command of `p` to a batch pipeline (one reply per event). */
   private queue(
     pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
     p: Prepared,
   ): void {
+    const scripts = pipeline as unknown as ScriptPipeline;
     if (p.stream && this.dedupTtlMs !== undefined) {
-      (
-        pipeline as unknown as { schemabusPublishOnce(...args: (string | number)[]): unknown }
-      ).schemabusPublishOnce(
+      scripts.schemabusPublishOnce(
         p.stream.key,
         dedupKey(p.stream, p.envelope.id),
         this.dedupTtlMs,
@@ -209,10 +209,13 @@ export class Publisher {
         p.message ?? '',
         ...p.fields!,
       );
-      return;
+    } else if (p.stream && p.channel) {
+      scripts.schemabusPublishRealtime(p.stream.key, p.channel, p.message!, ...p.fields!);
+    } else if (p.stream) {
+      pipeline.xadd(p.stream.key, '*', ...p.fields!);
+    } else {
+      pipeline.publish(p.channel!, p.message!);
     }
-    if (p.stream) pipeline.xadd(p.stream.key, '*', ...p.fields!);
-    if (p.channel) pipeline.publish(p.channel, p.message!);
   }
 
   private done(p: Prepared, entryId: string | undefined): Published {

@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
 import type { AckBatcher } from './acks.js';
 import type { Connections } from './connection.js';
+import { delay } from './delay.js';
 
 /** One entry as XREADGROUP returns it; `fields` is null for an entry deleted while pending. */
 export type RawEntry = [id: string, fields: string[] | null];
@@ -198,10 +199,12 @@ export class StreamReader {
     );
     if (oldId !== undefined) {
       // Kill the old client server-side first so no entry can be served to it after the re-read.
+      const waited = new AbortController();
       await Promise.race([
         this.connections.command.client('KILL', 'ID', oldId).catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 1000)),
+        delay(1000, waited.signal),
       ]);
+      waited.abort();
     }
     this.connections.release(old, true);
     this.clientId = undefined;
@@ -209,36 +212,6 @@ export class StreamReader {
     this.client = this.open();
     this.onReconnect();
   }
-}
-
-/**
- * A consumer's own pending entries after `after` (`0` from the start), with
- * their delivery counts: `XREADGROUP ... STREAMS key <after>` (a history
- * read: no BLOCK, so any connection will do; it adds one to each count)
- * pipelined with `XPENDING` over the same range. An entry claimed away
- * between the two is left out; a deleted one comes back with null fields.
- */
-export async function readOwnPending(
-  client: Redis,
-  settings: Pick<ReaderSettings, 'key' | 'group' | 'consumer'>,
-  after: string,
-  count: number,
-): Promise<{ entries: RawEntry[]; deliveries: Map<string, number> }> {
-  const { key, group, consumer } = settings;
-  const start = after === '0' ? '-' : `(${after}`;
-  const replies = await client
-    .pipeline()
-    .xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', key, after)
-    .xpending(key, group, start, '+', count, consumer)
-    .exec();
-  const [[readError, read] = [null, null], [pendingError, pending] = [null, null]] = replies ?? [];
-  if (readError) throw readError;
-  if (pendingError) throw pendingError;
-  const deliveries = new Map<string, number>();
-  for (const row of (pending as [string, string, number, number][] | null) ?? []) {
-    deliveries.set(row[0], Number(row[3]));
-  }
-  return { entries: entriesOf(read as StreamsReply), deliveries };
 }
 
 function entriesOf(reply: StreamsReply): RawEntry[] {

@@ -114,10 +114,11 @@ export class RealtimeHub {
   private deliver(topic: Topic, channel: string, message: string): void {
     const decoded = decodeRealtimeMessage(message, this.ctx.maxEntryBytes);
     if (!decoded.ok) {
-      this.ctx.logger.warn(
-        { channel, reason: decoded.reason },
-        'dropped an undecodable realtime message',
-      );
+      // A JSON.parse message quotes the input (a payload fragment): never log it.
+      const reason = /^message is not JSON/.test(decoded.reason)
+        ? 'message is not valid JSON'
+        : decoded.reason;
+      this.ctx.logger.warn({ channel, reason }, 'dropped an undecodable realtime message');
       return;
     }
     const envelope = decoded.envelope;

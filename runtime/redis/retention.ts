@@ -16,6 +16,13 @@ import { readError } from './connection.js';
 import type { BusContext } from './context.js';
 import { compareIds } from './stream-ids.js';
 
+/**
+ * Most entries one trim run reads to find the maxLen cutoff or hard cap (and
+ * so removes): bounds how long the script blocks Redis; a larger excess is
+ * trimmed over several runs (see scripts/retention.ts).
+ */
+export const TRIM_CHUNK = 10_000;
+
 /** How retention trimming runs. */
 export interface RetentionOptions {
   /** Trim after this many publishes on a stream. @default maxLen / 10 clamped to 1..100 (100 for maxAge) */
@@ -133,6 +140,7 @@ export class RetentionKeeper {
       args.push(`${Math.max(0, now - retention.maxAgeMs)}-0`);
       args.push(`${Math.max(0, now - Math.ceil(retention.maxAgeMs * factor))}-0`);
     }
+    args.push(TRIM_CHUNK);
     const [removed, forcedRemoved, cutoff, floor, flat, length] =
       await this.ctx.connections.command.schemabusTrim(stream.key, ...args);
     const floors = new Map<string, string>();

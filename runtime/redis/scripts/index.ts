@@ -8,7 +8,8 @@ import type { Redis } from 'ioredis';
 import { CLAIM_LUA } from './claim.js';
 import { DEAD_LETTER_LUA } from './dead-letter.js';
 import { FAIL_LUA } from './fail.js';
-import { PUBLISH_ONCE_LUA, REPLAY_LUA } from './publish.js';
+import { PUBLISH_ONCE_LUA, PUBLISH_REALTIME_LUA, REPLAY_LUA } from './publish.js';
+import { RECLAIM_OWN_LUA } from './reclaim.js';
 import { TRIM_LUA } from './retention.js';
 import { RELEASE_CONSUMER_LUA, TOUCH_LUA } from './touch.js';
 
@@ -64,6 +65,12 @@ export interface ScriptCommands {
     ...args: Arg[]
   ): Promise<[entryId: string, added: number]>;
   schemabusReplay(stream: string, dlq: string, ...args: Arg[]): Promise<string | null>;
+  schemabusPublishRealtime(stream: string, ...args: Arg[]): Promise<string>;
+  schemabusReclaimOwn(
+    stream: string,
+    failures: string,
+    ...args: Arg[]
+  ): Promise<[claimed: ClaimedEntry[], lost: string[]]>;
 }
 
 const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: string]> = [
@@ -75,6 +82,8 @@ const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: str
   ['schemabusTrim', 1, TRIM_LUA],
   ['schemabusPublishOnce', 2, PUBLISH_ONCE_LUA],
   ['schemabusReplay', 2, REPLAY_LUA],
+  ['schemabusPublishRealtime', 1, PUBLISH_REALTIME_LUA],
+  ['schemabusReclaimOwn', 2, RECLAIM_OWN_LUA],
 ];
 
 const defined = new WeakSet<Redis>();

@@ -1,6 +1,24 @@
 /** Publishing and replaying in one script each. */
 
 /**
+ * A stream event that is also realtime: XADD, then PUBLISH of the same
+ * envelope, in one script — when Redis refuses the XADD (OOM, ACL, wrong
+ * type) the script stops there and nothing goes out on the channel, so a
+ * publish reported as failed never reached a realtime subscriber. XADD takes
+ * the same arguments as the plain publish path (`*`, no trimming: retention
+ * runs separately, see retention.ts).
+ *
+ * KEYS[1] stream
+ * ARGV[1] realtime channel, ARGV[2] realtime message, ARGV[3..] entry fields and values
+ * Returns the entry id.
+ */
+export const PUBLISH_REALTIME_LUA = `
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return id
+`;
+
+/**
  * Idempotent publish: an event id is stored at most once per stream while
  * its marker lives. The marker holds the entry id, so a repeated publish
  * (a retry after "outcome unknown", or a command ioredis re-sent after a

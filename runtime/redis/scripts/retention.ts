@@ -8,22 +8,36 @@
  * pending id (XPENDING summary), else the id right after its
  * last-delivered-id (a group that never read anything holds everything after
  * the id it was created at) — and the retention cutoff — the id of the first
- * entry to keep: `maxLen` entries from the end, or `<now - maxAgeMs>-0` — and
- * trims with `XTRIM MINID <mode> min(floor, cutoff)`, so no entry a group has
- * not acked is removed. A hard cap (an entry position, or an id for maxAge)
- * trims even unacked entries (exactly), reported as `forced` so the caller can raise
- * the alarm: a stuck group must not fill Redis until OOM.
+ * entry to keep — and trims with `XTRIM MINID <mode> min(floor, cutoff)`, so
+ * no entry a group has not acked is removed. A hard cap (an entry position,
+ * or an id for maxAge) trims even unacked entries (exactly), reported as
+ * `forced` so the caller can raise the alarm: a stuck group must not fill
+ * Redis until OOM.
+ *
+ * Bounded work per run: Redis 7.0 streams have no index by position, so the
+ * id `maxLen` entries from the end costs reading `maxLen` entries (100k
+ * entries blocked Redis for ~400 ms). Instead, with `excess = length - maxLen`,
+ * a run reads at most `chunk + 1` entries from the head (`XRANGE - + COUNT
+ * min(excess, chunk) + 1`) and the cutoff is the first entry after them:
+ * exact when the excess is within `chunk`, else a step towards it, and later
+ * runs converge. The hard cap is found the same way. When the floor is at or
+ * before the first entry nothing may go, and a trim run reads no entries for
+ * the cutoff (it reports the entry after the first as cutoff, so the groups
+ * at the floor show as holding the stream). maxAge cutoffs are ids: no reads.
  *
  * KEYS[1] stream
  * ARGV[1] 'maxlen' | 'maxage', ARGV[2] '~' (approximate) | '=' (exact), ARGV[3] '1' dry run (inspect only)
  * maxlen: ARGV[4] maxLen, ARGV[5] hard cap length; maxage: ARGV[4] cutoff id, ARGV[5] hard cutoff id
- * Returns { removed, forcedRemoved, cutoff or '', floor or '', { group, floor, ... }, length before }.
- * Cost: XINFO GROUPS, one XPENDING summary per group, and for maxLen the
- * shorter of XRANGE/XREVRANGE to the cutoff position; run it every so many
- * publishes, not on each.
+ * ARGV[6] chunk: most entries read (and so trimmed) per run to find a position
+ * Returns { removed, forcedRemoved, cutoff or '', floor or '', { group, floor, ... }, length before };
+ * the cutoff is the first id retention keeps as far as this run looked (a
+ * lower bound of the exact one when the excess exceeds the chunk).
+ * Cost: XINFO GROUPS, one XPENDING summary per group, XRANGE COUNT 1, and at
+ * most one XRANGE of chunk + 1 entries; run it every so many publishes, not on each.
  */
 export const TRIM_LUA = `
 local stream, mode, approx, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
+local chunk = tonumber(ARGV[6])
 
 local function split(id)
   local ms, seq = string.match(id, '^(%d+)-(%d+)$')
@@ -48,18 +62,6 @@ end
 local len = redis.call('XLEN', stream)
 if len == 0 then return { 0, 0, '', '', {}, 0 } end
 
--- id of the entry after the first k entries (the first to keep when dropping k), nil when k <= 0
-local function id_at(k)
-  if k <= 0 then return nil end
-  if k >= len then return nil end
-  if k + 1 <= len - k then
-    local r = redis.call('XRANGE', stream, '-', '+', 'COUNT', k + 1)
-    return r[#r][1]
-  end
-  local r = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', len - k)
-  return r[#r][1]
-end
-
 local floors, floor = {}, nil
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   local info = {}
@@ -75,10 +77,25 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   if floor == nil or less(f, floor) then floor = f end
 end
 
+-- whether any entry lies before the floor (else retention may remove nothing)
+local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1][1]
+local movable = floor == nil or less(first, floor)
+
 local cutoff, hard
 if mode == 'maxlen' then
-  cutoff = id_at(len - tonumber(ARGV[4]))
-  hard = id_at(len - tonumber(ARGV[5]))
+  local excess = len - tonumber(ARGV[4])
+  local hard_excess = len - tonumber(ARGV[5])
+  local k, hk = 0, 0
+  if excess > 0 then
+    if movable or dry then k = math.min(excess, chunk) else cutoff = next_id(first) end
+  end
+  if hard_excess > 0 then hk = math.min(hard_excess, chunk) end
+  local n = math.max(k, hk)
+  if n > 0 then
+    local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', n + 1)
+    if k > 0 then cutoff = head[k + 1][1] end
+    if hk > 0 then hard = head[hk + 1][1] end
+  end
 else
   cutoff = ARGV[4]
   hard = ARGV[5]
@@ -86,7 +103,7 @@ end
 
 local removed, forced = 0, 0
 if not dry then
-  if cutoff then
+  if cutoff and movable then
     local target = cutoff
     if floor and less(floor, target) then target = floor end
     removed = redis.call('XTRIM', stream, 'MINID', approx, target)
