@@ -166,7 +166,7 @@ export function parseJsonSafely(text: string): unknown {
 
 /**
  * A fixed description of a `JSON.parse` failure of `what`: `<what> is not
- * valid JSON`, plus the position or "unexpected end of input" when the
+ * JSON`, plus `(at position N)` or `(unexpected end of input)` when the
  * engine reports one. The engine's own message is never used: on Node 20 it
  * quotes the input (`Unexpected token 'x', "...card 4111..." is not valid
  * JSON`), and this text ends up in DLQ entries and log lines.
@@ -174,11 +174,11 @@ export function parseJsonSafely(text: string): unknown {
 export function jsonErrorReason(what: string, error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   const position = /\bat position (\d+)/.exec(message);
-  if (position) return `${what} is not valid JSON (at position ${position[1]})`;
+  if (position) return `${what} is not JSON (at position ${position[1]})`;
   if (/^Unexpected end of JSON input/.test(message)) {
-    return `${what} is not valid JSON (unexpected end of input)`;
+    return `${what} is not JSON (unexpected end of input)`;
   }
-  return `${what} is not valid JSON`;
+  return `${what} is not JSON`;
 }
 
 /**

@@ -48,10 +48,7 @@ export interface ConsumerTuning {
   readonly claimIntervalMs?: number;
 }
 
-/**
- * How long close keeps retrying the final ack flush at least, even when its
- * `timeoutMs` was spent waiting for handlers.
- */
+/** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
 const FINAL_ACK_GRACE_MS = 1000;
 
 /** One consumer of one group on one stream (see the module comment); a subscription runs one per stream. */
@@ -258,8 +255,11 @@ export class StreamConsumer {
 
   /**
    * Stops reading and claiming, leaves entries not started pending, waits up
-   * to `timeoutMs` for running handlers, acks those that finished, aborts the
-   * rest (left pending, never acked), then closes the reader connection.
+   * to `timeoutMs` for running handlers, aborts the rest (left pending, never
+   * acked), closes the reader connection, and acks those that finished — a
+   * failed ack flush is retried until `timeoutMs` after the start of close
+   * (at least FINAL_ACK_GRACE_MS from then); acks still unsent are logged as
+   * an error with their number (their entries are delivered again).
    */
   close(timeoutMs: number): Promise<void> {
     this.closing ??= this.doClose(timeoutMs);

@@ -89,7 +89,7 @@ export class EntryHandling {
 
   /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
   accept(id: string, fields: string[], deliveries: number): void {
-    const { ctx, acks, failures, group } = this.deps;
+    const { ctx, acks, group } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
     const dueAt = this.dueAt.take(id);

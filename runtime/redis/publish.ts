@@ -187,7 +187,12 @@ export class Publisher {
       return entryId;
     }
     if (p.stream && p.channel) {
-      return await redis.schemabusPublishRealtime(p.stream.key, p.channel, p.message!, ...p.fields!);
+      return await redis.schemabusPublishRealtime(
+        p.stream.key,
+        p.channel,
+        p.message!,
+        ...p.fields!,
+      );
     }
     if (p.stream) return (await redis.xadd(p.stream.key, '*', ...p.fields!)) as string;
     await redis.publish(p.channel!, p.message!);

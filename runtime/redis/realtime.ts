@@ -116,7 +116,7 @@ export class RealtimeHub {
     if (!decoded.ok) {
       // A JSON.parse message quotes the input (a payload fragment): never log it.
       const reason = /^message is not JSON/.test(decoded.reason)
-        ? 'message is not valid JSON'
+        ? 'message is not JSON'
         : decoded.reason;
       this.ctx.logger.warn({ channel, reason }, 'dropped an undecodable realtime message');
       return;
