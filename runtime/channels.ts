@@ -11,6 +11,7 @@ import type { CatalogChannel } from './catalog.js';
 import {
   type DecodeResult,
   entryWithinBytes,
+  jsonErrorReason,
   MAX_ENTRY_BYTES,
   parseJsonSafely,
 } from './envelope.js';
@@ -127,7 +128,7 @@ export function decodeRealtimeMessage(
   try {
     parsed = parseJsonSafely(text);
   } catch (error) {
-    return { ok: false, reason: `message is not JSON: ${(error as Error).message}` };
+    return { ok: false, reason: jsonErrorReason('message', error) };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { ok: false, reason: 'message is not a JSON object' };

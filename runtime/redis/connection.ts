@@ -15,9 +15,10 @@
  * Errors never carry `err.command` (ioredis puts the command's arguments
  * there: payloads, passwords) and URLs are redacted.
  */
+
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../bus.js';
-import { ConnectionError, PublishOutcomeUnknownError } from '../errors.js';
+import { ClosedError, ConnectionError, PublishOutcomeUnknownError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';
 
@@ -153,15 +154,17 @@ export class Connections {
     this.command.off('ready', this.onCommandReadyEvent);
     this.subscriberClient = undefined;
     if (this.ownsCommand) all.push(this.command);
+    // QUIT only a ready connection: on one still (re)connecting, ioredis settles
+    // QUIT only after its retries run out (seconds), and there is nothing to flush.
     await Promise.all(
-      all.map((c) =>
-        c.status === 'end'
-          ? undefined
-          : c.quit().then(
-              () => undefined,
-              () => c.disconnect(),
-            ),
-      ),
+      all.map((c) => {
+        if (c.status === 'end') return undefined;
+        if (c.status !== 'ready') return disconnectNow(c);
+        return c.quit().then(
+          () => undefined,
+          () => c.disconnect(),
+        );
+      }),
     );
   }
 
@@ -269,3 +272,19 @@ export class OfflineGate {
 }
 
 function noop(): void {}
+
+/**
+ * Disconnects a connection that is not ready and rejects what waits in its
+ * queues. ioredis leaves queued commands pending forever when `disconnect()`
+ * finds it between reconnect attempts (no socket left to emit `close`), so a
+ * publish issued during an outage would never settle after `close()`; its
+ * internal `flushQueue` is what its own close handler calls.
+ */
+function disconnectNow(client: Redis): void {
+  client.disconnect();
+  if (client.status === 'end') return;
+  const flushable = client as unknown as { flushQueue?: (error: Error) => void };
+  flushable.flushQueue?.(
+    new ClosedError('the bus was closed before Redis answered; the command may not have been sent'),
+  );
+}
