@@ -44,12 +44,17 @@ export const PROTO_RUNTIME = new URL('../scratch/.proto/runtime/', import.meta.u
 
 /** Loads the patched runtime copy, so every schemabus variant also runs as `<name>+proto`. */
 export async function enableProto(): Promise<void> {
-  const redis = (await import(new URL('redis/index.ts', PROTO_RUNTIME).href)) as {
-    RedisEventBus: typeof RedisEventBus;
+  const load = async <T>(path: string): Promise<T> => {
+    try {
+      return (await import(new URL(path, PROTO_RUNTIME).href)) as T;
+    } catch (error) {
+      throw new Error(
+        `--proto needs the patched runtime copy: run bench/scratch/make-proto.sh first (${String(error).split('\n')[0]})`,
+      );
+    }
   };
-  const memory = (await import(new URL('memory/index.ts', PROTO_RUNTIME).href)) as {
-    InMemoryEventBus: typeof InMemoryEventBus;
-  };
+  const redis = await load<{ RedisEventBus: typeof RedisEventBus }>('redis/index.ts');
+  const memory = await load<{ InMemoryEventBus: typeof InMemoryEventBus }>('memory/index.ts');
   proto = {
     suffix: '+proto',
     redisBus: (url) => new redis.RedisEventBus({ catalog, redis: url }),
