@@ -81,6 +81,11 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * Handles one event. The event is read-only: the in-memory bus hands every
+ * group the same deeply frozen envelope (writing to it throws in strict
+ * code); copy what you need to change.
+ */
 export type Handler<T = unknown> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
 
 /** Handlers of one group by event type: every event of the group needs one. */

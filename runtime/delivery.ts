@@ -73,7 +73,33 @@ export function decideDelivery(
   if (!decoded.ok) {
     return { action: 'dead-letter', reason: 'undecodable', error: decoded.reason, type };
   }
-  const envelope = decoded.envelope;
+  return decideDecoded(ctx, decoded.envelope, attempt, false);
+}
+
+/**
+ * {@link decideDelivery} for an envelope that passed strict validation
+ * against this same catalogue when it was stored (the in-memory bus's own
+ * publishes): no decoding, and no consume-side check, since the strict pass
+ * implies the tolerant one. The other steps are the same.
+ */
+export function decideValidated(
+  ctx: DeliveryContext,
+  envelope: Envelope,
+  attempt: number,
+): DeliveryDecision {
+  if (!ctx.group.events.includes(envelope.type)) return { action: 'skip', cause: 'type' };
+  if (envelope.replayfor !== undefined && envelope.replayfor !== ctx.group.name) {
+    return { action: 'skip', cause: 'replay' };
+  }
+  return decideDecoded(ctx, envelope, attempt, true);
+}
+
+function decideDecoded(
+  ctx: DeliveryContext,
+  envelope: Envelope,
+  attempt: number,
+  validated: boolean,
+): DeliveryDecision {
   const maxAttempts = ctx.group.retry.maxAttempts;
   if (attempt > maxAttempts) {
     return {
@@ -83,7 +109,7 @@ export function decideDelivery(
       type: envelope.type,
     };
   }
-  const issues = ctx.validators.forConsume(envelope.type)(envelope.data);
+  const issues = validated ? null : ctx.validators.forConsume(envelope.type)(envelope.data);
   if (issues !== null) {
     return {
       action: 'dead-letter',

@@ -154,12 +154,13 @@ function dropPollutingKeys(key: string, value: unknown): unknown {
 /**
  * `JSON.parse` that drops every `__proto__`, `constructor` and `prototype`
  * key, so no later merge of the result can reach a prototype. Pays for the
- * reviver only when the text contains one of those words. Throws like
- * `JSON.parse`.
+ * reviver only when the text contains one of those words, or any `\u`
+ * escape (a key can spell them with escapes: `"\u005f_proto__"`). Throws
+ * like `JSON.parse`.
  */
 export function parseJsonSafely(text: string): unknown {
   // `__proto__` and `prototype` both contain "proto"; `includes` is much cheaper than a regex here.
-  return text.includes('proto') || text.includes('constructor')
+  return text.includes('proto') || text.includes('constructor') || text.includes('\\u')
     ? JSON.parse(text, dropPollutingKeys)
     : JSON.parse(text);
 }

@@ -49,6 +49,7 @@ import { didYouMean } from '../suggest.js';
 import { createValidators, type Validators } from '../validate.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ConsumerDeps, MemoryConsumer } from './consumer.js';
+import { frozenJsonCopy } from './frozen-data.js';
 import type { GroupState } from './group-state.js';
 import { MemoryRealtime } from './realtime.js';
 import { StreamState } from './stream-state.js';
@@ -71,12 +72,37 @@ export interface InMemoryEventBusOptions {
 
 interface Prepared {
   readonly envelope: Envelope;
-  readonly fields: string[];
+  /** The encoded entry, when computed (an oversized or non-plain payload, a realtime event). */
+  readonly fields: string[] | undefined;
+  /** `envelope`, frozen with a frozen copy of the data, when it is stored as an object (see LogEntry). */
+  readonly stored: Envelope | undefined;
+  /** The clock reading the envelope was stamped with (the entry id gets it too). */
+  readonly now: number;
   readonly stream: StreamState | undefined;
   readonly channel: Catalog['channels'][string] | undefined;
 }
 
-/** The in-memory EventBus (see the contract in `bus.ts`). */
+/**
+ * Upper bound of the UTF-8 bytes of the entry `encodeEnvelope(envelope)`
+ * makes, given a bound of its data JSON's bytes.
+ */
+function envelopeMaxBytes(envelope: Envelope, dataBytes: number): number {
+  // Names and fixed values: specversion 1.0 id source type time datacontenttype application/json data.
+  let chars =
+    65 + envelope.id.length + envelope.source.length + envelope.type.length + envelope.time.length;
+  if (envelope.subject !== undefined) chars += 7 + envelope.subject.length;
+  if (envelope.correlationid !== undefined) chars += 13 + envelope.correlationid.length;
+  if (envelope.causationid !== undefined) chars += 11 + envelope.causationid.length;
+  if (envelope.traceparent !== undefined) chars += 11 + envelope.traceparent.length;
+  if (envelope.replayfor !== undefined) chars += 9 + envelope.replayfor.length;
+  return chars * 3 + dataBytes;
+}
+
+/**
+ * The in-memory EventBus (see the contract in `bus.ts`). Events it publishes
+ * are stored as envelopes whose data is a deep frozen copy, delivered as
+ * they are to every group: payloads are read-only in handlers.
+ */
 export class InMemoryEventBus implements EventBus {
   readonly catalog: Catalog;
   readonly #clock: Clock;
@@ -250,9 +276,23 @@ export class InMemoryEventBus implements EventBus {
       this.#metrics.published(type, 'rejected');
       throw new ValidationError(type, issues);
     }
-    const envelope = createEnvelope(this.catalog, type, data, meta, this.#clock.now());
-    const fields = encodeEnvelope(envelope);
-    if (!entryWithinBytes(fields, this.#maxEntryBytes)) {
+    const now = this.#clock.now();
+    const envelope = createEnvelope(this.catalog, type, data, meta, now);
+    // Plain JSON data is stored and delivered as a frozen copy (no JSON round trip, no
+    // consume-side check); anything else is encoded and decoded as on Redis.
+    const frozen = frozenJsonCopy(data);
+    let stored: Envelope | undefined;
+    let fields: string[] | undefined;
+    if (frozen !== undefined) {
+      (envelope as { data: unknown }).data = frozen.value;
+      stored = Object.freeze(envelope);
+      if (envelopeMaxBytes(envelope, frozen.maxJsonBytes) > this.#maxEntryBytes) {
+        fields = encodeEnvelope(envelope);
+      }
+    } else {
+      fields = encodeEnvelope(envelope);
+    }
+    if (fields !== undefined && !entryWithinBytes(fields, this.#maxEntryBytes)) {
       this.#stats.rejected++;
       this.#metrics.published(type, 'rejected');
       throw new ValidationError(type, [
@@ -262,22 +302,27 @@ export class InMemoryEventBus implements EventBus {
         },
       ]);
     }
+    const channel = event.channel === undefined ? undefined : this.catalog.channels[event.channel];
+    // The realtime message needs the data JSON.
+    if (channel !== undefined) fields ??= encodeEnvelope(envelope);
     return {
       envelope,
       fields,
+      stored,
+      now,
       stream: event.stream === undefined ? undefined : this.#stream(event.stream),
-      channel: event.channel === undefined ? undefined : this.catalog.channels[event.channel],
+      channel,
     };
   }
 
-  #commit({ envelope, fields, stream, channel }: Prepared): Published {
+  #commit({ envelope, fields, stored, now, stream, channel }: Prepared): Published {
     let entryId: string | undefined;
-    if (stream !== undefined) entryId = stream.append(fields).id;
+    if (stream !== undefined) entryId = stream.append(fields, now, stored).id;
     let concrete: string | undefined;
     if (channel !== undefined) {
       concrete = channelName(channel, envelope.data);
       // fields[13] is the data JSON (see encodeEnvelope): the payload is stringified once.
-      this.#realtime.publish(concrete, encodeRealtimeMessage(envelope, fields[13]));
+      this.#realtime.publish(concrete, encodeRealtimeMessage(envelope, fields![13]));
       this.#stats.realtimeSent++;
       this.#metrics.realtime(channel.name, 'sent');
     }

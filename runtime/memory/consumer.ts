@@ -16,6 +16,7 @@ import {
   type DeliveryContext,
   decideAfterFailure,
   decideDelivery,
+  decideValidated,
   invokeHandler,
 } from '../delivery.js';
 import { DedupeWindow, Dispatcher } from '../dispatch.js';
@@ -99,13 +100,17 @@ export class MemoryConsumer implements GroupConsumer {
   }
 
   #accept(pending: PendingEntry): void {
-    const decision = decideDelivery(this.#delivery, pending.entry.fields, pending.deliveries);
+    const entry = pending.entry;
+    const decision =
+      entry.envelope !== undefined
+        ? decideValidated(this.#delivery, entry.envelope, pending.deliveries)
+        : decideDelivery(this.#delivery, entry.fields, pending.deliveries);
     const group = this.state.group.name;
     switch (decision.action) {
       case 'skip':
         this.state.ack(pending);
         this.deps.stats.skipped++;
-        this.deps.metrics.consumed(this.#stream, group, typeOf(pending), 'skipped');
+        this.deps.metrics.consumed(this.#stream, group, pending.entry.type, 'skipped');
         return;
       case 'dead-letter':
         this.deps.deadLetter(this.state, pending, decision.reason, decision.error);
@@ -248,10 +253,4 @@ export class MemoryConsumer implements GroupConsumer {
       deps.deadLetter(this.state, pending, decision.reason, decision.error);
     }
   }
-}
-
-function typeOf(pending: PendingEntry): string {
-  const fields = pending.entry.fields;
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'type') return fields[i + 1]!;
-  return '';
 }

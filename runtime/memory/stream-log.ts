@@ -1,14 +1,43 @@
 /** An append-only, front-trimmed log of stream entries with Redis-style ids. */
+import type { Envelope } from '../bus.js';
+import { encodeEnvelope } from '../envelope.js';
 
 /** One stored entry. */
-export interface LogEntry {
-  /** `<ms>-<seq>`, increasing. */
-  readonly id: string;
-  /** Absolute position in the log (0 = first entry ever appended); never reused. */
-  readonly pos: number;
-  readonly ms: number;
-  /** The fields as stored (flat name/value list). */
-  readonly fields: readonly string[];
+export class LogEntry {
+  #fields: readonly string[] | undefined;
+
+  constructor(
+    /** `<ms>-<seq>`, increasing. */
+    readonly id: string,
+    /** Absolute position in the log (0 = first entry ever appended); never reused. */
+    readonly pos: number,
+    readonly ms: number,
+    fields: readonly string[] | undefined,
+    /**
+     * The envelope as this bus's publish built it, after strict validation
+     * against the catalogue, its data a frozen copy (memory/frozen-data.ts):
+     * delivered as it is, with no decoding and no consume-side check (the
+     * strict pass implies the tolerant one). Undefined for entries stored
+     * as fields (appendRaw, DLQ replays), which are decoded and checked.
+     */
+    readonly envelope: Envelope | undefined = undefined,
+  ) {
+    this.#fields = fields;
+  }
+
+  /** The fields as stored (flat name/value list); encoded on first use for a published envelope. */
+  get fields(): readonly string[] {
+    this.#fields ??= encodeEnvelope(this.envelope!);
+    return this.#fields;
+  }
+
+  /** The event type, `''` when the entry has none. */
+  get type(): string {
+    if (this.envelope !== undefined) return this.envelope.type;
+    const fields = this.fields;
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'type') return fields[i + 1]!;
+    return '';
+  }
 }
 
 /** Makes increasing `<ms>-<seq>` ids from a clock reading, as Redis's XADD `*` does. */
@@ -80,10 +109,13 @@ export class StreamLog {
     return this.#entries[this.#head + (pos - this.startPos)];
   }
 
-  /** Appends an entry stamped with time `now`. */
-  append(fields: readonly string[], now: number): LogEntry {
+  /**
+   * Appends an entry stamped with time `now`: `fields`, or a validated
+   * `envelope` (its fields, when known already, may be given too).
+   */
+  append(fields: readonly string[] | undefined, now: number, envelope?: Envelope): LogEntry {
     const id = this.#ids.next(now);
-    const entry: LogEntry = { id, pos: this.#endPos++, ms: this.#ids.ms, fields };
+    const entry = new LogEntry(id, this.#endPos++, this.#ids.ms, fields, envelope);
     this.#entries.push(entry);
     return entry;
   }

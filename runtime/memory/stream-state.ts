@@ -1,5 +1,5 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
-import type { DeadLetterReason, Logger, Published, StreamInspection } from '../bus.js';
+import type { DeadLetterReason, Envelope, Logger, Published, StreamInspection } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import type { BusMetrics } from '../metrics.js';
 import type { StatsCounter } from '../stats.js';
@@ -52,9 +52,16 @@ export class StreamState {
     return state;
   }
 
-  /** Appends an entry, applies retention (sparing what groups still need) and wakes the groups. */
-  append(fields: readonly string[], now: number = this.deps.clock.now()): LogEntry {
-    const entry = this.log.append(fields, now);
+  /**
+   * Appends an entry (`fields`, or a validated `envelope`: see LogEntry),
+   * applies retention (sparing what groups still need) and wakes the groups.
+   */
+  append(
+    fields: readonly string[] | undefined,
+    now: number = this.deps.clock.now(),
+    envelope?: Envelope,
+  ): LogEntry {
+    const entry = this.log.append(fields, now, envelope);
     applyRetention(this.log, this.def.retention, this.#groupList, now);
     for (const group of this.#groupList) group.schedule();
     return entry;
@@ -73,7 +80,7 @@ export class StreamState {
     const now = this.deps.clock.now();
     const group = state.group;
     const fields = pending.entry.fields;
-    const type = fieldValue(fields, 'type') ?? '';
+    const type = pending.entry.type;
     const record = {
       stream: this.name,
       group: group.name,

@@ -8,8 +8,14 @@
  */
 import type { DeadLetterReason, Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import { decideAfterFailure, decideDelivery, invokeHandler } from '../delivery.js';
+import {
+  type DeliveryContext,
+  decideAfterFailure,
+  decideDelivery,
+  invokeHandler,
+} from '../delivery.js';
 import { DedupeWindow, Dispatcher } from '../dispatch.js';
+import { noopMetrics } from '../metrics.js';
 import type { ResolvedSubscribeOptions } from '../subscribe-options.js';
 import type { AckBatcher } from './acks.js';
 import type { BusContext } from './context.js';
@@ -23,7 +29,6 @@ interface Held {
   readonly envelope: Envelope;
   readonly handler: (event: Envelope, ctx: HandlerContext) => Promise<void>;
   readonly deliveries: number;
-  controller?: AbortController;
   /** Taken over by another consumer, or abandoned on close: never acked here. */
   released: boolean;
 }
@@ -52,9 +57,25 @@ export class EntryHandling {
   /** Entries claimed a little before their retry is due, waiting for it (cleared on drain). */
   private readonly holds = new Set<NodeJS.Timeout>();
   private readonly seen: DedupeWindow | undefined;
+  /**
+   * The signal of every handler of this consumer, aborted when close gives up
+   * waiting (all handlers still running are abandoned at that same moment):
+   * one per consumer, since an AbortController per handler was a sixth of
+   * the consume path.
+   */
+  private readonly abort = new AbortController();
+  /** What decideDelivery needs, built once (not one object per entry). */
+  private readonly delivery: DeliveryContext;
 
   constructor(private readonly deps: HandlingDeps) {
     this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
+    this.delivery = {
+      group: deps.group,
+      handlers: deps.handlers,
+      validators: deps.ctx.validators,
+      maxEntryBytes: deps.ctx.maxEntryBytes,
+      seen: this.seen,
+    };
     this.dueAt = new DueTimes(2 * deps.group.claimIdleMs + deps.group.retry.backoff.maxMs);
     this.dispatcher = new Dispatcher<Held>({
       concurrency: deps.options.concurrency,
@@ -89,21 +110,11 @@ export class EntryHandling {
 
   /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
   accept(id: string, fields: string[], deliveries: number): void {
-    const { ctx, acks, group } = this.deps;
+    const { acks } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
     const dueAt = this.dueAt.take(id);
-    const decision = decideDelivery(
-      {
-        group,
-        handlers: this.deps.handlers,
-        validators: ctx.validators,
-        maxEntryBytes: ctx.maxEntryBytes,
-        seen: this.seen,
-      },
-      fields,
-      deliveries,
-    );
+    const decision = decideDelivery(this.delivery, fields, deliveries);
     if (decision.action === 'skip') {
       this.skip(id, deliveries, decision.envelope?.type ?? '');
       return;
@@ -168,9 +179,9 @@ export class EntryHandling {
     const gaveUp = new AbortController();
     await Promise.race([this.dispatcher.whenIdle(), delay(timeoutMs, gaveUp.signal)]);
     gaveUp.abort();
-    for (const held of this.held.values()) {
-      held.released = true;
-      held.controller?.abort(
+    for (const held of this.held.values()) held.released = true;
+    if (this.held.size > 0) {
+      this.abort.abort(
         new Error(`subscription closed: handler did not finish within ${timeoutMs} ms`),
       );
     }
@@ -195,9 +206,12 @@ export class EntryHandling {
       done();
       return;
     }
+    void this.handle(held, done);
+  }
+
+  /** Runs one handler; `await` costs no closures per entry, unlike `then(onOk, onError)`. */
+  private async handle(held: Held, done: () => void): Promise<void> {
     const { ctx, group, stream, options, acks } = this.deps;
-    const controller = new AbortController();
-    held.controller = controller;
     ctx.stats.delivered++;
     const context: HandlerContext = {
       group: group.name,
@@ -206,32 +220,37 @@ export class EntryHandling {
       entryId: held.id,
       attempt: held.deliveries,
       maxAttempts: group.retry.maxAttempts,
-      signal: controller.signal,
+      signal: this.abort.signal,
     };
-    const started = performance.now();
+    const timed = ctx.metrics !== noopMetrics;
+    const started = timed ? performance.now() : 0;
     const type = held.envelope.type;
-    const seconds = () => (performance.now() - started) / 1000;
-    invokeHandler(held.handler, held.envelope, context).then(
-      () => {
-        ctx.metrics.handlerDuration(group.name, type, seconds(), true);
-        if (!held.released) {
-          this.held.delete(held.id);
+    let ok = true;
+    let error: unknown;
+    try {
+      await invokeHandler(held.handler, held.envelope, context);
+    } catch (e) {
+      ok = false;
+      error = e;
+    }
+    try {
+      if (timed) {
+        ctx.metrics.handlerDuration(group.name, type, (performance.now() - started) / 1000, ok);
+      }
+      if (!held.released) {
+        this.held.delete(held.id);
+        if (ok) {
           acks.add(held.id, held.deliveries);
           this.seen?.add(held.envelope.id);
           ctx.stats.acked++;
           ctx.metrics.consumed(stream.name, group.name, type, 'acked');
-        }
-        done();
-      },
-      (error: unknown) => {
-        ctx.metrics.handlerDuration(group.name, type, seconds(), false);
-        if (!held.released) {
-          this.held.delete(held.id);
+        } else {
           this.failed(held, error);
         }
-        done();
-      },
-    );
+      }
+    } finally {
+      done();
+    }
   }
 
   private failed(held: Held, error: unknown): void {

@@ -1,6 +1,7 @@
 /**
  * Publishing: validate, build the envelope, check its size, then one round
- * trip — XADD (auto-pipelined), a script doing XADD then PUBLISH for a
+ * trip — XADD (the stream-only XADDs of one tick batched per stream into one
+ * script call, see append-batcher.ts), a script doing XADD then PUBLISH for a
  * stream event that is also realtime (so a refused XADD publishes nothing on
  * the channel), PUBLISH alone for a realtime-only event, or the
  * idempotent-publish script. A publish resolves once Redis replied; a
@@ -23,6 +24,7 @@ import {
   unknownType,
 } from '../envelope.js';
 import { ValidationError } from '../errors.js';
+import { AppendBatcher } from './append-batcher.js';
 import { OfflineGate, writeError } from './connection.js';
 import { type BusContext, streamOf } from './context.js';
 import { dedupKey } from './keys.js';
@@ -56,6 +58,8 @@ interface Prepared {
 export class Publisher {
   private readonly gate: OfflineGate;
   private readonly dedupTtlMs: number | undefined;
+  /** Stream-only events of one tick go out as one command per stream. */
+  private readonly batcher: AppendBatcher;
 
   constructor(
     private readonly ctx: BusContext,
@@ -64,12 +68,46 @@ export class Publisher {
     idempotent: boolean | IdempotentPublishOptions | undefined,
   ) {
     this.gate = new OfflineGate(ctx.connections.command, maxOfflineQueue, ctx.connections.label);
+    this.batcher = new AppendBatcher(ctx.connections.command);
     this.dedupTtlMs =
       idempotent === true ? 86_400_000 : idempotent ? (idempotent.ttlMs ?? 86_400_000) : undefined;
   }
 
-  async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
-    const prepared = this.prepare(type, data, meta);
+  publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
+    let prepared: Prepared;
+    try {
+      prepared = this.prepare(type, data, meta);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Fast path, a stream-only event while connected: batched with the other
+    // XADDs of this tick; one promise per publish, no async frame.
+    if (this.batchable(prepared)) {
+      return this.batcher.append(prepared.stream!.key, prepared.fields!, prepared, this.settle);
+    }
+    return this.publishOne(prepared);
+  }
+
+  /** The outcome of one batched append as the publish's value, or its error. */
+  private readonly settle = (
+    p: Prepared,
+    entryId: string | undefined,
+    error: unknown,
+  ): Published | Error => (error === undefined ? this.done(p, entryId) : this.failed([p], error));
+
+  /** A stream-only, non-idempotent event, on a ready connection. */
+  private batchable(p: Prepared): boolean {
+    return (
+      p.stream !== undefined &&
+      p.channel === undefined &&
+      this.dedupTtlMs === undefined &&
+      this.ctx.connections.command.status === 'ready'
+    );
+  }
+
+  private async publishOne(prepared: Prepared): Promise<Published> {
+    // Appends batched earlier in this tick go first: commands reach Redis in publish order.
+    this.batcher.flush();
     const release = this.admit(prepared, 1);
     try {
       const entryId = await this.send(prepared);
@@ -84,6 +122,8 @@ export class Publisher {
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
     const prepared = items.map((item) => this.prepare(item.type, item.data, item.meta));
     if (prepared.length === 0) return [];
+    if (prepared.every((p) => this.batchable(p))) return this.appendBatch(prepared);
+    this.batcher.flush();
     const release = this.admit(prepared[0]!, prepared.length);
     let replies: [Error | null, unknown][];
     try {
@@ -116,9 +156,41 @@ export class Publisher {
     return results;
   }
 
+  /**
+   * publishBatch of stream-only events: through the batcher, so one script
+   * call per stream (shared with the other publishes of the tick). An entry
+   * Redis refused fails the batch, after the others were stored, as the
+   * pipeline path does.
+   */
+  private async appendBatch(prepared: readonly Prepared[]): Promise<Published[]> {
+    const settled = await Promise.all(
+      prepared.map((p) =>
+        this.batcher.append(p.stream!.key, p.fields!, p, batchOutcome).catch(errorOutcome),
+      ),
+    );
+    const results: Published[] = [];
+    const failed: Prepared[] = [];
+    let firstError: unknown;
+    for (const s of settled) {
+      if (s.error === undefined) {
+        results.push(this.done(s.p, s.entryId));
+      } else {
+        firstError ??= s.error;
+        failed.push(s.p);
+      }
+    }
+    if (failed.length > 0) {
+      const error = this.failed(failed, firstError);
+      error.message = `${failed.length} of ${prepared.length} events of the batch failed (the other ${results.length} were stored): ${error.message}`;
+      throw error;
+    }
+    return results;
+  }
+
   /** Stores `fields` as they are on `streamName`, bypassing validation (tests, migrations, tools). */
   async appendRaw(streamName: string, fields: EntryFields): Promise<string> {
     const stream = streamOf(this.ctx.catalog, streamName);
+    this.batcher.flush();
     try {
       const id = await this.ctx.connections.command.xadd(
         stream.key,
@@ -251,6 +323,22 @@ export class Publisher {
     for (const p of prepared) this.ctx.metrics.published(p.envelope.type, 'failed');
     return wrapped;
   }
+}
+
+/** One event of a batch as it settled in the batcher. */
+interface BatchOutcome {
+  readonly p: Prepared;
+  readonly entryId: string | undefined;
+  readonly error: unknown;
+}
+
+function batchOutcome(p: Prepared, entryId: string | undefined, error: unknown): BatchOutcome {
+  return { p, entryId, error };
+}
+
+/** The batcher rejects with the outcome itself (see batchOutcome). */
+function errorOutcome(outcome: unknown): BatchOutcome {
+  return outcome as BatchOutcome;
 }
 
 function describe(prepared: readonly Prepared[]): string {

@@ -23,6 +23,12 @@ export type RawEntry = [id: string, fields: string[] | null];
 /** A read that did not settle in time. */
 export const HUNG = Symbol('hung');
 
+/** The part of a socket used to write several commands at once. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 type StreamsReply = [key: string, entries: RawEntry[]][] | null;
 
 /** Where and how one reader reads. */
@@ -72,7 +78,7 @@ export class StreamReader {
   }
 
   /**
-   * `XREADGROUP ... COUNT count BLOCK blockMs STREAMS key >`, pipelined after
+   * `XREADGROUP ... COUNT count BLOCK blockMs STREAMS key >`, sent right after
    * the queued acks. Returns the new entries, or HUNG after a watchdog
    * recovery (entries the abandoned read returns late are passed to `late`).
    */
@@ -107,26 +113,23 @@ export class StreamReader {
     if (batch === undefined) {
       promise = this.client.xreadgroup(...args) as Promise<StreamsReply>;
     } else {
-      const pipeline = this.client.pipeline();
-      acks.appendTo(pipeline, batch);
-      pipeline.xreadgroup(...args);
-      promise = pipeline.exec().then(
-        (replies) => {
-          const list = replies ?? [];
-          if (list.slice(0, -1).some(([error]) => error)) giveBack();
-          else if (!settled) {
+      // The acks and the read go out back to back on this connection (one round trip), as
+      // plain commands: see AckBatcher.sendOn for why not a Pipeline. Corked, so both
+      // leave in one socket write, as a pipeline's would.
+      const socket = (this.client as unknown as { stream?: Partial<Corkable> }).stream;
+      const corked = typeof socket?.cork === 'function' && typeof socket.uncork === 'function';
+      if (corked) socket.cork!();
+      try {
+        acks.sendOn(this.client, batch).then(() => {
+          if (!settled) {
             settled = true;
             acks.confirm(batch);
           }
-          const [error, reply] = list[list.length - 1] ?? [new Error('no reply')];
-          if (error) throw error;
-          return reply as StreamsReply;
-        },
-        (error: unknown) => {
-          giveBack();
-          throw error;
-        },
-      );
+        }, giveBack);
+        promise = this.client.xreadgroup(...args) as Promise<StreamsReply>;
+      } finally {
+        if (corked) socket.uncork!();
+      }
     }
     this.reading = true;
     try {

@@ -6,7 +6,8 @@
  * `MINID min(oldest entry some group still needs, retention cutoff)`. The
  * script costs more than an XADD, so it runs every `everyPublishes`
  * publishes or `intervalMs` on a stream, whichever comes first, never twice
- * at once. A hard cap (`hardCapFactor` times the limit) trims even unacked
+ * at once; while a maxLen stream is within maxLen + 10% as far as this
+ * process knows, only the interval trigger runs it. A hard cap (`hardCapFactor` times the limit) trims even unacked
  * entries, logged as `retention forced` and counted, so one stuck group
  * cannot fill Redis until it refuses every write.
  */
@@ -60,6 +61,8 @@ interface StreamState {
   publishes: number;
   lastRun: number;
   running: boolean;
+  /** Stream length after the last trim run of this process (undefined before the first). */
+  length: number | undefined;
 }
 
 /** Runs the trim script on publish, throttled per stream; counts and logs forced trims. */
@@ -93,16 +96,34 @@ export class RetentionKeeper {
   notePublish(stream: CatalogStream, n = 1): void {
     let s = this.state.get(stream.name);
     if (s === undefined) {
-      s = { publishes: 0, lastRun: 0, running: false };
+      s = { publishes: 0, lastRun: 0, running: false, length: undefined };
       this.state.set(stream.name, s);
     }
     s.publishes += n;
+    if (s.running) return;
     const now = Date.now();
-    const due =
-      s.publishes >= this.everyPublishes(stream) ||
-      now - s.lastRun >= (this.options.intervalMs ?? 1000);
-    if (!due || s.running) return;
+    if (now - s.lastRun >= (this.options.intervalMs ?? 1000)) {
+      this.start(stream, s, now);
+      return;
+    }
+    if (s.publishes < this.everyPublishes(stream) || this.withinSlack(stream, s)) return;
     this.start(stream, s, now);
+  }
+
+  /**
+   * maxLen: whether the stream, as far as this process knows (the length the
+   * last trim left plus this process's publishes since), is still within
+   * maxLen plus a 10% slack (never past the hard cap): then the count trigger
+   * waits, so the script runs about once per maxLen/10 publishes instead of
+   * every `everyPublishes`. The interval trigger still runs (other processes
+   * publish too), and maxAge streams are not affected.
+   */
+  private withinSlack(stream: CatalogStream, s: StreamState): boolean {
+    const r = stream.retention;
+    if (!('maxLen' in r) || s.length === undefined) return false;
+    const hardCap = Math.max(r.maxLen, Math.ceil(r.maxLen * (this.options.hardCapFactor ?? 10)));
+    const limit = Math.min(hardCap, r.maxLen + Math.floor(r.maxLen / 10));
+    return s.length + s.publishes <= limit;
   }
 
   private start(stream: CatalogStream, s: StreamState, now: number): void {
@@ -110,6 +131,9 @@ export class RetentionKeeper {
     s.publishes = 0;
     s.lastRun = now;
     this.trim(stream)
+      .then((result) => {
+        s.length = result.length - result.removed - result.forcedRemoved;
+      })
       .catch((error) => {
         this.ctx.logger.warn(
           {
@@ -122,7 +146,9 @@ export class RetentionKeeper {
       .finally(() => {
         s.running = false;
         // Publishes made while it ran may have brought the next trim due already.
-        if (s.publishes >= this.everyPublishes(stream)) this.start(stream, s, Date.now());
+        if (s.publishes >= this.everyPublishes(stream) && !this.withinSlack(stream, s)) {
+          this.start(stream, s, Date.now());
+        }
       });
   }
 

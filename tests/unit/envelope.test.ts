@@ -137,6 +137,29 @@ describe('decodeEntry rejections', () => {
     expect(parseJsonSafely('{"b":"constructor"}')).toEqual({ b: 'constructor' });
   });
 
+  it('drops polluting keys spelled with \\u escapes', () => {
+    const texts = [
+      String.raw`{"\u005f_proto__":{"polluted":true},"a":1}`,
+      String.raw`{"__pr\u006fto__":{"polluted":true},"a":1}`,
+      String.raw`{"n":{"c\u006fnstructor":{"pr\u006ftotype":{"x":1}},"ok":2},"a":1}`,
+      String.raw`[{"\u005F\u005Fproto\u005F\u005F":{"polluted":true}}]`,
+    ];
+    for (const text of texts) {
+      const value = parseJsonSafely(text) as Record<string, unknown>;
+      const objects = Array.isArray(value) ? value : [value, value.n];
+      for (const object of objects) {
+        if (object === undefined) continue;
+        for (const key of ['__proto__', 'constructor', 'prototype']) {
+          expect(Object.hasOwn(object, key)).toBe(false);
+        }
+        expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+        expect((Object.assign({}, object) as Record<string, unknown>).polluted).toBeUndefined();
+      }
+    }
+    // An escape that spells nothing dangerous is kept.
+    expect(parseJsonSafely(String.raw`{"\u0061":"\u00e9"}`)).toEqual({ a: 'é' });
+  });
+
   it('ignores unknown fields and keeps the first of repeated ones', () => {
     const result = decodeEntry([
       'specversion',

@@ -1,10 +1,11 @@
 /** InMemoryEventBus specifics the contract suite does not cover: limits, logging, metrics, errors. */
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../runtime/bus.js';
+import type { Envelope, Logger } from '../../runtime/bus.js';
 import { CatalogMismatchError, ValidationError } from '../../runtime/errors.js';
+import { frozenJsonCopy } from '../../runtime/memory/frozen-data.js';
 import { InMemoryEventBus } from '../../runtime/memory/index.js';
-import { createTestCatalog } from '../contract/catalog.js';
+import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 import { jobs } from '../contract/helpers.js';
 import { waitFor } from '../support/wait.js';
 
@@ -24,6 +25,83 @@ function recordingLogger() {
 }
 
 describe('InMemoryEventBus', () => {
+  it('delivers one frozen copy of the payload: no handler can change what another group or the publisher sees', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m') });
+    const data = orderPlacedData();
+    const seen: Envelope[] = [];
+    const errors: unknown[] = [];
+    const shipping = bus.subscribe('shipping', {
+      'order.placed': async (event) => {
+        try {
+          (event.data as { items: { qty: number }[] }).items[0]!.qty = 99;
+        } catch (error) {
+          errors.push(error);
+        }
+        seen.push(event);
+      },
+    });
+    const audit = bus.subscribe('audit', {
+      'order.placed': async (event) => void seen.push(event),
+      'order.cancelled': async () => {},
+    });
+    await bus.publish('order.placed', data);
+    (data.items as { qty: number }[])[0]!.qty = 7;
+    await waitFor(() => seen.length === 2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    for (const event of seen) {
+      expect(event.data).toEqual(orderPlacedData());
+      expect(Object.isFrozen(event)).toBe(true);
+    }
+    expect(Object.isFrozen(data)).toBe(false);
+    await Promise.all([shipping.close(), audit.close()]);
+    await bus.close();
+  });
+
+  it('checks the exact size when the cheap bound is over maxEntryBytes', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), maxEntryBytes: 400 });
+    const got: unknown[] = [];
+    const sub = bus.subscribe('workers', { 'job.requested': async (e) => void got.push(e.data) });
+    // JSON of about 340 bytes, but 6 bytes a character as an upper bound.
+    await bus.publish('job.requested', { jobId: 'x'.repeat(150), key: 'k', seq: 1 });
+    await waitFor(() => got.length === 1);
+    expect(got[0]).toEqual({ jobId: 'x'.repeat(150), key: 'k', seq: 1 });
+    await sub.close();
+    await bus.close();
+  });
+
+  it('copies exactly what a JSON round trip keeps, or declines', () => {
+    const plain = [
+      { a: 1, b: 'é\u0000\ud800', c: [true, null, -0, 1.5e300], d: { e: {} }, f: [] },
+      'text',
+      0,
+      null,
+      Object.assign(Object.create(null), { x: 1 }),
+    ];
+    for (const value of plain) {
+      const copy = frozenJsonCopy(value);
+      expect(copy).toBeDefined();
+      expect(copy!.value).toStrictEqual(JSON.parse(JSON.stringify(value)));
+      expect(copy!.maxJsonBytes).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(value)));
+    }
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const declined = [
+      { when: new Date(0) },
+      { u: undefined },
+      [1, undefined],
+      { n: Number.NaN },
+      { big: 1n },
+      { f: () => 1 },
+      { toJSON: () => 'x' },
+      JSON.parse('{"__proto__":{"polluted":true}}'),
+      { constructor: 'x' },
+      circular,
+      undefined,
+    ];
+    for (const value of declined) expect(frozenJsonCopy(value)).toBeUndefined();
+  });
+
   it('rejects an event larger than maxEntryBytes and stores nothing', async () => {
     const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), maxEntryBytes: 300 });
     await expect(

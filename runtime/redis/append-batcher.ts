@@ -1,0 +1,205 @@
+/**
+ * Batches the XADDs of one tick per stream into one `schemabusAppendBatch`
+ * script call (scripts/append.ts): the events published in the same
+ * synchronous run (1000 publishes in flight, a `publishBatch`) cost one
+ * ioredis command instead of one each. Flushed on the microtask queue, so no
+ * timer delay is added; a batch is capped in entries and characters; a batch
+ * of one is a plain XADD (cheaper for Redis, and what low rates send).
+ *
+ * Outcomes: an XADD Redis refused inside the script fails only its own
+ * publish (a `ReplyError`: nothing was written for it); a batch whose
+ * command failed as a whole fails every publish of it, with the command's
+ * error (a reply error before the script ran: nothing written; a lost
+ * connection or an error while the script ran: outcome unknown).
+ */
+import { type Redis, ReplyError } from 'ioredis';
+import type { ScriptCommands } from './scripts/index.js';
+
+/** Most entries in one script call; more publishes in the same tick start a new batch. */
+export const MAX_APPEND_BATCH = 500;
+/** Most characters (field names and values) in one script call (~1-3 MB on the wire). */
+const MAX_BATCH_CHARS = 1 << 20;
+
+/**
+ * Makes the value of one append (resolve) or its error (reject) from its
+ * outcome: `error` is undefined when Redis stored the entry as `entryId`.
+ */
+export type Settle<C, T> = (context: C, entryId: string | undefined, error: unknown) => T | Error;
+
+interface Batch {
+  readonly key: string;
+  /** `[n, w1, ...fields1, w2, ...fields2, ...]`: the script's ARGV. */
+  readonly args: (string | number)[];
+  readonly contexts: unknown[];
+  readonly settles: Settle<unknown, unknown>[];
+  readonly resolves: ((value: unknown) => void)[];
+  readonly rejects: ((error: unknown) => void)[];
+  chars: number;
+}
+
+/** The XADD batching of one command connection. */
+export class AppendBatcher {
+  private readonly open = new Map<string, Batch>();
+  private scheduled = false;
+
+  constructor(private readonly client: Redis & ScriptCommands) {}
+
+  /** Whether appends wait to be sent. */
+  get pending(): boolean {
+    return this.open.size > 0;
+  }
+
+  /**
+   * Appends `fields` to stream `key`. Once Redis replied, resolves with
+   * `settle(context, entryId, undefined)`, or rejects with
+   * `settle(context, undefined, error)` (which must return an Error).
+   */
+  append<C, T>(
+    key: string,
+    fields: readonly string[],
+    context: C,
+    settle: Settle<C, T>,
+  ): Promise<T> {
+    let batch = this.open.get(key);
+    if (batch === undefined) {
+      batch = {
+        key,
+        args: [0],
+        contexts: [],
+        settles: [],
+        resolves: [],
+        rejects: [],
+        chars: 0,
+      };
+      this.open.set(key, batch);
+    }
+    const args = batch.args;
+    let chars = 0;
+    if (isStandardEntry(fields)) {
+      // Values only: the script adds the names.
+      args.push(-7);
+      for (let i = 1; i < 14; i += 2) {
+        const f = fields[i]!;
+        chars += f.length;
+        args.push(f);
+      }
+    } else {
+      args.push(fields.length);
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        chars += f.length;
+        args.push(f);
+      }
+    }
+    batch.chars += chars;
+    batch.contexts.push(context);
+    batch.settles.push(settle as Settle<unknown, unknown>);
+    const b = batch;
+    const promise = new Promise<T>((resolve, reject) => {
+      b.resolves.push(resolve as (value: unknown) => void);
+      b.rejects.push(reject);
+    });
+    if (batch.contexts.length >= MAX_APPEND_BATCH || batch.chars >= MAX_BATCH_CHARS) {
+      this.open.delete(key);
+      this.send(batch);
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flushScheduled);
+    }
+    return promise;
+  }
+
+  /**
+   * Sends every open batch now: call it before any other write to a stream
+   * (so commands reach Redis in the order they were issued).
+   */
+  flush(): void {
+    if (this.open.size === 0) return;
+    const batches = [...this.open.values()];
+    this.open.clear();
+    for (const batch of batches) this.send(batch);
+  }
+
+  private readonly flushScheduled = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  private send(batch: Batch): void {
+    const n = batch.contexts.length;
+    batch.args[0] = n;
+    if (n === 1) {
+      // A lone publish (low rates) goes as a plain XADD: a script call costs Redis more.
+      const fields =
+        batch.args[1] === -7 ? standardFields(batch.args) : (batch.args.slice(2) as string[]);
+      this.client.xadd(batch.key, '*', ...fields).then(
+        (id) =>
+          typeof id === 'string'
+            ? settleOne(batch, 0, id, undefined)
+            : settleOne(batch, 0, undefined, new Error('no entry id in the XADD reply')),
+        (error: unknown) => settleOne(batch, 0, undefined, error),
+      );
+      return;
+    }
+    this.client.schemabusAppendBatch(batch.key, ...batch.args).then(
+      (ids) => {
+        for (let i = 0; i < n; i++) {
+          const id = Array.isArray(ids) ? ids[i] : undefined;
+          if (typeof id === 'string' && !id.startsWith('ERR ')) settleOne(batch, i, id, undefined);
+          else if (typeof id === 'string')
+            settleOne(batch, i, undefined, new ReplyError(id.slice(4)));
+          else settleOne(batch, i, undefined, new Error('no reply from Redis for this entry'));
+        }
+      },
+      (error: unknown) => {
+        const outcome = wholeBatchError(error);
+        for (let i = 0; i < n; i++) settleOne(batch, i, undefined, outcome);
+      },
+    );
+  }
+}
+
+/** The names of an envelope's standard fields, in encodeEnvelope's order. */
+const STANDARD_NAMES = ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data'];
+
+/** Exactly the seven standard fields, in order (an envelope without optional attributes). */
+function isStandardEntry(fields: readonly string[]): boolean {
+  if (fields.length !== 14) return false;
+  for (let i = 0; i < 7; i++) if (fields[2 * i] !== STANDARD_NAMES[i]) return false;
+  return true;
+}
+
+/** The fields of the one values-only entry of `args` (`[1, -7, v1..v7]`). */
+function standardFields(args: readonly (string | number)[]): string[] {
+  const fields: string[] = [];
+  for (let i = 0; i < 7; i++) fields.push(STANDARD_NAMES[i]!, args[2 + i] as string);
+  return fields;
+}
+
+/**
+ * The error every publish of a failed batch gets. A reply error from before
+ * the script ran (NOSCRIPT is retried by ioredis; OOM, READONLY, NOPERM,
+ * BUSY...) wrote nothing and stays a reply error (`ConnectionError`: refused);
+ * an error raised while the script ran may follow stored entries, so it is
+ * reported as a plain error (`PublishOutcomeUnknownError`).
+ */
+function wholeBatchError(error: unknown): unknown {
+  if (
+    error instanceof Error &&
+    error.name === 'ReplyError' &&
+    /user_script|Error running script/i.test(error.message)
+  ) {
+    return new Error(error.message);
+  }
+  return error;
+}
+
+function settleOne(batch: Batch, i: number, entryId: string | undefined, error: unknown): void {
+  try {
+    const value = batch.settles[i]!(batch.contexts[i], entryId, error);
+    if (error === undefined) batch.resolves[i]!(value);
+    else batch.rejects[i]!(value);
+  } catch (thrown) {
+    batch.rejects[i]!(thrown);
+  }
+}
