@@ -147,16 +147,8 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/**
- * `fast` (compiled without `allErrors`, stops at the first error) decides;
- * only when it fails is `full()` (the `allErrors` twin of the same schema,
- * compiled on first need) run to list every issue. Both accept exactly the
- * same values, so the outcome and the issues are what `full` alone gives.
- */
-function toCheck(fast: ValidateFunction, full: () => ValidateFunction): PayloadCheck {
+function toCheck(validate: ValidateFunction): PayloadCheck {
   return (data) => {
-    if (fast(data)) return null;
-    const validate = full();
     if (validate(data)) return null;
     const seen = new Set<string>();
     const issues: ValidationIssue[] = [];
@@ -174,8 +166,8 @@ function toCheck(fast: ValidateFunction, full: () => ValidateFunction): PayloadC
   };
 }
 
-function newAjv(allErrors: boolean) {
-  const ajv = new Ajv2020({ allErrors, strict: false, validateFormats: true });
+function newAjv() {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv, { mode: 'fast' });
   return ajv;
 }
@@ -185,17 +177,14 @@ function newAjv(allErrors: boolean) {
  * kept. Compile errors (a schema ajv rejects) are thrown on that first use.
  */
 export function createValidators(catalog: Catalog): Validators {
-  const publishAjv = newAjv(false);
-  const consumeAjv = newAjv(false);
-  let publishFullAjv: ReturnType<typeof newAjv> | undefined;
-  let consumeFullAjv: ReturnType<typeof newAjv> | undefined;
+  const publishAjv = newAjv();
+  const consumeAjv = newAjv();
   const publish = new Map<string, PayloadCheck>();
   const consume = new Map<string, PayloadCheck>();
 
   function get(
     cache: Map<string, PayloadCheck>,
     ajv: ReturnType<typeof newAjv>,
-    fullAjv: () => ReturnType<typeof newAjv>,
     transform: (schema: JsonSchema) => JsonSchema,
     type: string,
   ): PayloadCheck {
@@ -203,20 +192,14 @@ export function createValidators(catalog: Catalog): Validators {
     if (check === undefined) {
       const event = catalog.events[type];
       if (event === undefined) throw unknownType(catalog, type);
-      const schema = transform(event.schema);
-      let full: ValidateFunction | undefined;
-      check = toCheck(ajv.compile(schema), () => {
-        full ??= fullAjv().compile(schema);
-        return full;
-      });
+      check = toCheck(ajv.compile(transform(event.schema)));
       cache.set(type, check);
     }
     return check;
   }
 
-  const forPublish = (type: string) =>
-    get(publish, publishAjv, () => (publishFullAjv ??= newAjv(true)), strictSchema, type);
-  const forConsume = (type: string) =>
-    get(consume, consumeAjv, () => (consumeFullAjv ??= newAjv(true)), tolerantSchema, type);
-  return { forPublish, forConsume };
+  return {
+    forPublish: (type) => get(publish, publishAjv, strictSchema, type),
+    forConsume: (type) => get(consume, consumeAjv, tolerantSchema, type),
+  };
 }
