@@ -13,6 +13,7 @@ import {
   type ExitCode,
 } from './command.js';
 import { COMMANDS } from './commands.js';
+import { packageVersion } from './package-version.js';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -54,7 +55,7 @@ export async function runCli(
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(packageVersion())
     .example('$0 codegen', 'generate generated/ from events.schema.yaml')
     .example('$0 codegen --check', 'in CI: fail when generated/ is stale')
     .example('$0 check --json', 'validate the catalogue, report as JSON')

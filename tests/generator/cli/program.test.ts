@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineCommand, result } from '../../../generator/cli/command.js';
 import { COMMANDS } from '../../../generator/cli/commands.js';
@@ -45,6 +46,15 @@ describe('runCli', () => {
     expect(await runCli(['codegen', '--help'], io, context)).toBe(0);
     expect(io.stdout).toContain('--check');
     expect(io.stdout).toContain('schemabus codegen --check');
+  });
+
+  it('prints the package version with --version', async () => {
+    const io = capture();
+    const { version } = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as {
+      version: string;
+    };
+    expect(await runCli(['--version'], io, context)).toBe(0);
+    expect(io.stdout.trim()).toBe(version);
   });
 
   it('takes a new command from its one-file definition', async () => {
