@@ -200,7 +200,8 @@ function checkSubset(reader: Reader, doc: DocCatalog, stream: DocStream, group: 
         `${where} lists event \`${entry.name}\`, which \`events\` does not declare`,
         suggest(entry.name, ofStream, `events of stream \`${stream.name}\``),
       );
-    } else if (event.stream !== stream.name) {
+    } else if (event.stream !== stream.name && !namesUnknownStream(doc, event.stream)) {
+      // An event naming a stream that does not exist has its own issue; this one would be noise.
       const actual =
         event.stream === undefined
           ? 'is realtime only'
@@ -215,4 +216,9 @@ function checkSubset(reader: Reader, doc: DocCatalog, stream: DocStream, group: 
     }
     seen.add(entry.name);
   }
+}
+
+/** Whether `stream` is set but names no declared stream (a typo reported at the event). */
+function namesUnknownStream(doc: DocCatalog, stream: string | undefined): boolean {
+  return stream !== undefined && !doc.streams.some((s) => s.name === stream);
 }

@@ -149,6 +149,21 @@ const cases: BadCatalogCase[] = [
     },
   ],
   [
+    'event -> unknown stream is reported once, not again at a group subset listing it',
+    {
+      given: withLines({ 26: '    stream: order-event' }),
+      want: [
+        {
+          at: '26:13',
+          path: 'events["order.placed"].stream',
+          message:
+            'event `order.placed` names stream `order-event`, which `streams` does not declare',
+          hint: 'did you mean `order-events`?',
+        },
+      ],
+    },
+  ],
+  [
     'event -> unknown channel (the channel is then unused too)',
     {
       given: withLines({ 27: '    realtime: alerts' }),
