@@ -85,6 +85,22 @@ export function unknownType(catalog: Catalog, type: string): CatalogMismatchErro
   );
 }
 
+/** Every stream-entry field an envelope can have, in the order {@link encodeEnvelope} writes them. */
+export const ENVELOPE_FIELDS: readonly string[] = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'datacontenttype',
+  'data',
+  'subject',
+  'correlationid',
+  'causationid',
+  'traceparent',
+  'replayfor',
+];
+
 /**
  * The flat field/value list of an envelope, for XADD. `data` is serialised
  * with exactly one `JSON.stringify`.

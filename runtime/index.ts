@@ -37,6 +37,7 @@ export {
   createEnvelope,
   type DecodeResult,
   decodeEntry,
+  ENVELOPE_FIELDS,
   type EntryFields,
   encodeEnvelope,
   fieldsToRecord,

@@ -1,5 +1,5 @@
 /** Dead letters as text: a table row each for `dlq list`, a block each for `dlq show`. */
-import type { DeadLetter } from 'schemabus';
+import { type DeadLetter, ENVELOPE_FIELDS } from 'schemabus';
 import { formatTable, truncate } from './table.js';
 
 /** Widest error shown in the table. */
@@ -53,20 +53,7 @@ export function formatDeadLetter(letter: DeadLetter): string[] {
   return lines;
 }
 
-const KNOWN_FIELDS = new Set([
-  'specversion',
-  'id',
-  'source',
-  'type',
-  'time',
-  'datacontenttype',
-  'data',
-  'subject',
-  'correlationid',
-  'causationid',
-  'traceparent',
-  'replayfor',
-]);
+const KNOWN_FIELDS = new Set(ENVELOPE_FIELDS);
 
 function prettyData(data: string | undefined): string {
   if (data === undefined) return '(no data field)';
