@@ -7,9 +7,12 @@
  *   lost read took), and an XADD may be stored twice unless publishes are
  *   idempotent.
  */
+
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../../runtime/bus.js';
+import type { Envelope, Published } from '../../runtime/bus.js';
 import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
+import type { RedisEventBus } from '../../runtime/redis/index.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { withGroups } from '../support/catalog-overrides.js';
@@ -27,6 +30,29 @@ async function proxy(): Promise<TcpProxy> {
 
 const READER = /^schemabus:workers:/;
 const COMMAND = /^schemabus$/;
+
+/**
+ * Publishes a warm-up event, then one whose XADD runs on the server while the
+ * proxy drops its reply, and cuts the command connection once the entry is
+ * stored: the publish's outcome is what ioredis makes of the lost reply.
+ */
+async function publishWithLostReply(
+  bus: RedisEventBus,
+  p: TcpProxy,
+  admin: Redis,
+  key: string,
+): Promise<Published> {
+  await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
+  const [command] = p.named(COMMAND);
+  command!.dropReplies();
+  const publishing = bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+  await waitFor(
+    async () => (await admin.xlen(key)) === 2,
+    () => 'the XADD executed',
+  );
+  command!.destroy();
+  return publishing;
+}
 
 describe('network faults', () => {
   it('a blocking read on a connection that went silent is recovered by the watchdog', async () => {
@@ -107,16 +133,7 @@ describe('network faults', () => {
       const bus = newBus(server(), catalog, { redis: p.url, idempotentPublish });
       const admin = server().client();
       const key = catalog.streams.jobs!.key;
-      await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
-      const [command] = p.named(COMMAND);
-      command!.dropReplies();
-      const publishing = bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
-      await waitFor(
-        async () => (await admin.xlen(key)) === 2,
-        () => 'the XADD executed',
-      );
-      command!.destroy();
-      const published = await publishing;
+      const published = await publishWithLostReply(bus, p, admin, key);
       const ids = ((await admin.xrange(key, '-', '+')) as [string, string[]][])
         .map(([, f]) => f[f.indexOf('id') + 1])
         .filter((id) => id === published.id);
@@ -132,16 +149,7 @@ describe('network faults', () => {
     });
     const admin = server().client();
     const key = catalog.streams.jobs!.key;
-    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
-    const [command] = p.named(COMMAND);
-    command!.dropReplies();
-    const publishing = bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
-    await waitFor(
-      async () => (await admin.xlen(key)) === 2,
-      () => 'the XADD executed',
-    );
-    command!.destroy();
-    const error = await publishing.then(
+    const error = await publishWithLostReply(bus, p, admin, key).then(
       () => undefined,
       (e: unknown) => e,
     );
