@@ -7,7 +7,13 @@
 import { retryDelayMs } from './backoff.js';
 import type { DeadLetterReason, Envelope, Handler, HandlerMap } from './bus.js';
 import type { CatalogGroup } from './catalog.js';
-import { type DecodeResult, decodeEntry, type EntryFields, MAX_ENTRY_BYTES } from './envelope.js';
+import {
+  type DecodeResult,
+  decodeEntry,
+  type EntryFields,
+  fieldValue,
+  MAX_ENTRY_BYTES,
+} from './envelope.js';
 import { NonRetryableError } from './errors.js';
 import { errorMessage } from './logger.js';
 import type { Validators } from './validate.js';
@@ -42,9 +48,7 @@ export interface DeliveryContext {
 
 function fieldOf(fields: readonly string[] | EntryFields, name: string): string | undefined {
   if (!Array.isArray(fields)) return (fields as EntryFields)[name];
-  const list = fields as readonly string[];
-  for (let i = 0; i + 1 < list.length; i += 2) if (list[i] === name) return list[i + 1];
-  return undefined;
+  return fieldValue(fields as readonly string[], name);
 }
 
 /**

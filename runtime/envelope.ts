@@ -156,6 +156,12 @@ export function fieldsToRecord(fields: readonly string[]): Record<string, string
   return record;
 }
 
+/** The value of the first field `name` of a flat field/value list, if any. */
+export function fieldValue(fields: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
 /** Converts a record to a flat field/value list. */
 export function recordToFields(record: EntryFields): string[] {
   const fields: string[] = [];

@@ -222,7 +222,8 @@ export class MemoryConsumer implements GroupConsumer {
     const group = this.state.group;
     // Abandoned by close(): never ack or fail what the bus stopped waiting for.
     if (!this.#inFlight.delete(task) || this.#abandoned) return;
-    this.seenAt = this.state.clock.now();
+    const now = this.state.clock.now();
+    this.seenAt = now;
     if (ok) {
       this.state.ack(pending);
       deps.stats.acked++;
@@ -230,7 +231,6 @@ export class MemoryConsumer implements GroupConsumer {
       this.#dedupe?.add(envelope.id);
       return;
     }
-    const now = this.state.clock.now();
     pending.firstFailureAt ??= now;
     pending.lastFailureAt = now;
     const decision = decideAfterFailure(group, error, pending.deliveries, deps.random);

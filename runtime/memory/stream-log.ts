@@ -1,6 +1,6 @@
 /** An append-only, front-trimmed log of stream entries with Redis-style ids. */
 import type { Envelope } from '../bus.js';
-import { encodeEnvelope } from '../envelope.js';
+import { encodeEnvelope, fieldValue } from '../envelope.js';
 
 /** One stored entry. */
 export class LogEntry {
@@ -34,9 +34,7 @@ export class LogEntry {
   /** The event type, `''` when the entry has none. */
   get type(): string {
     if (this.envelope !== undefined) return this.envelope.type;
-    const fields = this.fields;
-    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'type') return fields[i + 1]!;
-    return '';
+    return fieldValue(this.fields, 'type') ?? '';
   }
 }
 

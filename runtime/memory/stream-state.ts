@@ -1,6 +1,7 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
 import type { DeadLetterReason, Envelope, Logger, Published, StreamInspection } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import { fieldValue } from '../envelope.js';
 import type { BusMetrics } from '../metrics.js';
 import type { StatsCounter } from '../stats.js';
 import type { Clock } from './clock.js';
@@ -15,11 +16,6 @@ export interface StreamDeps {
   readonly stats: StatsCounter;
   readonly metrics: BusMetrics;
   readonly logger: Logger;
-}
-
-function fieldValue(fields: readonly string[], name: string): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  return undefined;
 }
 
 /** One stream of the in-memory bus. */

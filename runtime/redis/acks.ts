@@ -39,22 +39,21 @@ export class AckBatcher {
     private readonly label: string,
   ) {}
 
-  /** Entries queued and not sent yet. */
-  get size(): number {
-    return this.ids.length;
-  }
-
   /** Queues the ack of `entryId`, delivered `deliveries` times. */
   add(entryId: string, deliveries: number): void {
     this.ids.push(entryId);
     this.queued.add(entryId);
     if (deliveries > 1) this.records.push(failureField(this.group, entryId));
-    if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.intervalMs);
-    }
+    this.arm();
+  }
+
+  /** Starts the flush timer unless it runs already. */
+  private arm(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.intervalMs);
   }
 
   /**
@@ -98,12 +97,7 @@ export class AckBatcher {
     }
     this.ids.push(...batch.ids);
     this.records.push(...batch.records);
-    if (this.timer === undefined && this.ids.length > 0) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.intervalMs);
-    }
+    if (this.ids.length > 0) this.arm();
   }
 
   /**

@@ -219,6 +219,8 @@ export class StreamReader {
 
 function entriesOf(reply: StreamsReply): RawEntry[] {
   if (!reply) return [];
+  // One reader reads one key: the reply's only stream is the list itself.
+  if (reply.length === 1) return reply[0]![1];
   const out: RawEntry[] = [];
   for (const [, entries] of reply) for (const entry of entries) out.push(entry);
   return out;
