@@ -31,6 +31,12 @@ export type DeliveryDecision =
       readonly reason: DeadLetterReason;
       readonly error: string;
       readonly type: string | undefined;
+      /**
+       * The attempts to record in the DLQ when they differ from the entry's
+       * delivery count: `maxAttempts` for an entry delivered past it, whose
+       * last delivery never reached a handler.
+       */
+      readonly attempts?: number;
     }
   /** Call `handler` with `envelope`. */
   | { readonly action: 'handle'; readonly envelope: Envelope; readonly handler: Handler };
@@ -111,6 +117,7 @@ function decideDecoded(
       reason: 'exhausted',
       error: `delivered ${attempt} times, more than maxAttempts ${maxAttempts}, without the handler reporting a result (did consumers crash while handling it?)`,
       type: envelope.type,
+      attempts: maxAttempts,
     };
   }
   const issues = validated ? null : ctx.validators.forConsume(envelope.type)(envelope.data);

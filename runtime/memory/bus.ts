@@ -133,8 +133,8 @@ export class InMemoryEventBus implements EventBus {
       validators: this.#validators,
       random: options.random ?? Math.random,
       maxEntryBytes: this.#maxEntryBytes,
-      deadLetter: (state, pending, reason, error) =>
-        this.#stream(state.group.stream).deadLetter(state, pending, reason, error),
+      deadLetter: (state, pending, reason, error, attempts) =>
+        this.#stream(state.group.stream).deadLetter(state, pending, reason, error, attempts),
     };
     const streamDeps = {
       clock: this.#clock,

@@ -41,6 +41,7 @@ export interface ConsumerDeps {
     pending: PendingEntry,
     reason: DeadLetterReason,
     error: string,
+    attempts?: number,
   ): void;
 }
 
@@ -113,7 +114,13 @@ export class MemoryConsumer implements GroupConsumer {
         this.deps.metrics.consumed(this.#stream, group, pending.entry.type, 'skipped');
         return;
       case 'dead-letter':
-        this.deps.deadLetter(this.state, pending, decision.reason, decision.error);
+        this.deps.deadLetter(
+          this.state,
+          pending,
+          decision.reason,
+          decision.error,
+          decision.attempts,
+        );
         return;
       case 'handle': {
         let key: string | undefined;

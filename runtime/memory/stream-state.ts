@@ -72,6 +72,7 @@ export class StreamState {
     pending: PendingEntry,
     reason: DeadLetterReason,
     error: string,
+    attempts: number = pending.deliveries,
   ): void {
     const now = this.deps.clock.now();
     const group = state.group;
@@ -83,7 +84,7 @@ export class StreamState {
       entryId: pending.entry.id,
       type,
       reason,
-      attempts: pending.deliveries,
+      attempts,
       error,
     };
     if (group.dlq) {
@@ -93,7 +94,7 @@ export class StreamState {
           entryId: pending.entry.id,
           reason,
           error,
-          attempts: pending.deliveries,
+          attempts,
           firstFailureAt: new Date(pending.firstFailureAt ?? now).toISOString(),
           lastFailureAt: new Date(pending.lastFailureAt ?? now).toISOString(),
         },

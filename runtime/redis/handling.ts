@@ -120,7 +120,13 @@ export class EntryHandling {
       return;
     }
     if (decision.action === 'dead-letter') {
-      this.deadLetter(id, decision.reason, decision.error, deliveries, decision.type);
+      this.deadLetter(
+        id,
+        decision.reason,
+        decision.error,
+        decision.attempts ?? deliveries,
+        decision.type,
+      );
       return;
     }
     const held: Held = {

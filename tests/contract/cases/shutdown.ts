@@ -90,4 +90,43 @@ export function shutdownCases({ h }: ContractContext): void {
     expect(first.at - publishedAt).toBeGreaterThanOrEqual(claimIdleMs - 5);
     expect(stuck).toEqual([0]);
   });
+
+  it('an event whose consumer dies on every delivery ends in the DLQ after maxAttempts deliveries', async () => {
+    const { bus, catalog } = h();
+    const maxAttempts = catalog.streams.jobs!.groups.workers!.retry.maxAttempts;
+    await bus.publishBatch(jobs(1));
+    const attempts: number[] = [];
+    // Each consumer "dies" holding the event: its handler never settles and it is closed without waiting.
+    for (let i = 0; i < maxAttempts; i++) {
+      const seen = attempts.length;
+      const sub = bus.subscribe(
+        'workers',
+        {
+          'job.requested': async (_event, ctx) => {
+            attempts.push(ctx.attempt);
+            await new Promise(() => {});
+          },
+        },
+        { consumer: `doomed-${i}` },
+      );
+      await collect(attempts, seen + 1);
+      await sub.close({ timeoutMs: 0 });
+    }
+    expect(attempts).toEqual([...Array(maxAttempts).keys()].map((i) => i + 1));
+    // A healthy consumer finds it abandoned with maxAttempts deliveries: it goes to the DLQ unhandled.
+    const healthy: number[] = [];
+    bus.subscribe(
+      'workers',
+      { 'job.requested': async (_event, ctx) => void healthy.push(ctx.attempt) },
+      { consumer: 'healthy' },
+    );
+    await waitFor(
+      async () => (await bus.dlq('jobs').count()) === 1,
+      () => 'the event in the DLQ',
+    );
+    const [letter] = await bus.dlq('jobs').list();
+    expect(letter).toMatchObject({ group: 'workers', reason: 'exhausted', attempts: maxAttempts });
+    expect(healthy).toEqual([]);
+    expect(bus.stats().deadLettered).toBe(1);
+  });
 }
