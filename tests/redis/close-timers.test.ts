@@ -16,9 +16,15 @@ import { waitFor } from '../support/wait.js';
 
 const server = useRedisServer();
 
-/** Live timers created from runtime/ code, with where they were made. */
-function trackRuntimeTimers(): () => string[] {
+/**
+ * Tracks timers created from runtime/ code: `live()` lists those not fired or
+ * cleared yet; after `closed()`, a runtime timer that fires is recorded in
+ * `late()` (a timer close() should have cleared, not one that expired).
+ */
+function trackRuntimeTimers(): { live(): string[]; closed(): void; late(): string[] } {
   const live = new Map<NodeJS.Timeout, string>();
+  const late: string[] = [];
+  let isClosed = false;
   const original = {
     setTimeout: globalThis.setTimeout,
     clearTimeout: globalThis.clearTimeout,
@@ -33,6 +39,7 @@ function trackRuntimeTimers(): () => string[] {
     const where = origin();
     const handle: NodeJS.Timeout = original.setTimeout(
       (...a: unknown[]) => {
+        if (isClosed && where) late.push(`setTimeout(${ms}) ${where}`);
         live.delete(handle);
         fn(...a);
       },
@@ -68,7 +75,13 @@ function trackRuntimeTimers(): () => string[] {
   onCleanup(() => {
     Object.assign(globalThis, original);
   });
-  return () => [...live.values()];
+  return {
+    live: () => [...live.values()],
+    closed: () => {
+      isClosed = true;
+    },
+    late: () => late,
+  };
 }
 
 const RETRYING = /read failed; retrying/;
@@ -83,7 +96,7 @@ describe('timers after close()', () => {
     onCleanup(async () => {
       await admin.acl('SETUSER', 'default', '+client|id');
     });
-    const runtimeTimers = trackRuntimeTimers();
+    const timers = trackRuntimeTimers();
     const bus = newBus(server(), catalog, { logger });
     bus.subscribe('workers', { 'job.requested': async () => {} }, { consumer: 'c', blockMs: 200 });
     await waitFor(
@@ -93,16 +106,18 @@ describe('timers after close()', () => {
     // Close right after a failure, while the pause after it (>= 400 ms) has just begun.
     const failures = logger.matching(RETRYING).length;
     await waitFor(() => logger.matching(RETRYING).length > failures, undefined, { intervalMs: 1 });
-    expect(runtimeTimers().length).toBeGreaterThan(0); // the tracking sees the bus's timers
+    expect(timers.live().length).toBeGreaterThan(0); // the tracking sees the bus's timers
     await bus.close({ timeoutMs: 0 });
+    timers.closed();
     let left: string[] = [];
     await waitFor(
       () => {
-        left = runtimeTimers();
+        left = timers.live();
         return left.length === 0;
       },
       () => `no runtime timer after close; live: ${JSON.stringify(left)}`,
       { timeoutMs: 250 },
     );
+    expect(timers.late()).toEqual([]);
   });
 });
