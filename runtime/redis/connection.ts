@@ -60,6 +60,25 @@ export function describeClient(client: Redis): string {
   return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
 }
 
+/**
+ * ioredis `keyPrefix` rewrites only the keys it can find in a command: keys
+ * inside the bus's scripts and XGROUP/XINFO calls would go unprefixed, so a
+ * prefixed client would split one stream over two keys. Refused up front.
+ */
+function refuseKeyPrefix(given: RedisConnectionOption): void {
+  const prefix =
+    given instanceof Redis
+      ? given.options.keyPrefix
+      : typeof given === 'object'
+        ? given.keyPrefix
+        : undefined;
+  if (prefix) {
+    throw new TypeError(
+      `the Redis connection sets keyPrefix "${prefix}", which the bus does not support: its keys come from the catalogue; give each deployment its own catalogue namespace instead`,
+    );
+  }
+}
+
 /** The connections of one bus. */
 export class Connections {
   /** The command connection, with the bus's scripts defined. */
@@ -79,6 +98,7 @@ export class Connections {
     private readonly logger: Logger,
   ) {
     const given = option ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    refuseKeyPrefix(given);
     let client: Redis;
     if (given instanceof Redis) {
       client = given;

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/envelope.js';
 import { ConnectionError, PublishOutcomeUnknownError } from '../../runtime/errors.js';
-import { withScripts } from '../../runtime/redis/scripts/index.js';
+import { APPEND_BATCH_LUA } from '../../runtime/redis/scripts/append.js';
+import { jobs } from '../contract/helpers.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
 
 const server = useRedisServer();
@@ -48,12 +49,14 @@ describe('batched appends', () => {
 
   it('an entry Redis refuses fails only its own append', async () => {
     const catalog = testCatalog();
-    const admin = withScripts(server().client());
+    const admin = server().client();
     const key = catalog.streams.jobs!.key;
     const good = encodeEnvelope(createEnvelope(catalog, 'job.requested', { jobId: 'a' }));
     const values = good.filter((_, i) => i % 2 === 1);
     // A values-only entry, a generic one with an odd field count (XADD refuses it), a generic good one.
-    const reply = await admin.schemabusAppendBatch(
+    const reply = (await admin.eval(
+      APPEND_BATCH_LUA,
+      1,
       key,
       3,
       -7,
@@ -64,7 +67,7 @@ describe('batched appends', () => {
       'c',
       good.length,
       ...good,
-    );
+    )) as string[];
     expect(reply[0]).toMatch(/^\d+-\d+$/);
     expect(reply[1]).toMatch(/^ERR /);
     expect(reply[2]).toMatch(/^\d+-\d+$/);
@@ -78,7 +81,7 @@ describe('batched appends', () => {
     const admin = server().client();
     await bus.publish('metric.recorded', { name: 'warm-up', value: 0 });
     await admin.set(catalog.streams.jobs!.key, 'not a stream');
-    const jobs = Array.from({ length: 5 }, (_, seq) =>
+    const refused = Array.from({ length: 5 }, (_, seq) =>
       bus.publish('job.requested', { jobId: `j${seq}`, key: 'k', seq }).then(
         () => undefined,
         (error: unknown) => error,
@@ -87,7 +90,7 @@ describe('batched appends', () => {
     const metrics = Array.from({ length: 5 }, (_, i) =>
       bus.publish('metric.recorded', { name: 'm', value: i }),
     );
-    for (const error of await Promise.all(jobs)) {
+    for (const error of await Promise.all(refused)) {
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error).not.toBeInstanceOf(PublishOutcomeUnknownError);
       expect((error as Error).message).toMatch(/refused by Redis.*WRONGTYPE.*nothing was written/);
@@ -100,5 +103,16 @@ describe('batched appends', () => {
       ]),
     ).rejects.toThrow(/2 of 2 events of the batch failed.*refused by Redis/);
     expect(bus.stats().publishFailed).toBe(7);
+  });
+
+  it('after SCRIPT FLUSH, batched publishes are resent with the script body and stored once', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    const admin = server().client();
+    const first = await bus.publishBatch(jobs(5));
+    await admin.script('FLUSH');
+    const second = await bus.publishBatch(jobs(5));
+    const entries = await admin.xrange(catalog.streams.jobs!.key, '-', '+');
+    expect(entries.map(([id]) => id)).toEqual([...first, ...second].map((p) => p.entryId));
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../runtime/errors.js';
 import { jobs } from '../contract/helpers.js';
-import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
 
 const server = useRedisServer();
@@ -35,5 +35,17 @@ describe('Redis keys', () => {
     expect(jobsKeys).toContain(catalog.streams.jobs!.dlqKey);
     for (const key of keys) expect(key).toMatch(/^\{[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\}/);
     for (const key of jobsKeys) expect(key.startsWith(tag)).toBe(true);
+  });
+
+  it('refuses a client with an ioredis keyPrefix, which would split streams over two keys', () => {
+    const catalog = testCatalog();
+    const client = server().client().duplicate({ keyPrefix: 'tenant-a:', lazyConnect: true });
+    onCleanup(() => void client.disconnect());
+    expect(() => newBus(server(), catalog, { redis: client })).toThrow(
+      /keyPrefix "tenant-a:".*not support.*catalogue namespace/,
+    );
+    expect(() => newBus(server(), catalog, { redis: { keyPrefix: 'tenant-b:' } })).toThrow(
+      /keyPrefix "tenant-b:"/,
+    );
   });
 });

@@ -5,7 +5,6 @@
  * passed in KEYS and shares the stream's hash tag.
  */
 import type { Redis } from 'ioredis';
-import { APPEND_BATCH_LUA } from './append.js';
 import { CLAIM_LUA } from './claim.js';
 import { DEAD_LETTER_LUA } from './dead-letter.js';
 import { FAIL_LUA } from './fail.js';
@@ -66,7 +65,6 @@ export interface ScriptCommands {
     ...args: Arg[]
   ): Promise<[entryId: string, added: number]>;
   schemabusReplay(stream: string, dlq: string, ...args: Arg[]): Promise<string | null>;
-  schemabusAppendBatch(stream: string, ...args: Arg[]): Promise<string[]>;
   schemabusPublishRealtime(stream: string, ...args: Arg[]): Promise<string>;
   schemabusReclaimOwn(
     stream: string,
@@ -84,7 +82,6 @@ const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: str
   ['schemabusTrim', 1, TRIM_LUA],
   ['schemabusPublishOnce', 2, PUBLISH_ONCE_LUA],
   ['schemabusReplay', 2, REPLAY_LUA],
-  ['schemabusAppendBatch', 1, APPEND_BATCH_LUA],
   ['schemabusPublishRealtime', 1, PUBLISH_REALTIME_LUA],
   ['schemabusReclaimOwn', 2, RECLAIM_OWN_LUA],
 ];

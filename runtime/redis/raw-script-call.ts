@@ -1,0 +1,84 @@
+/**
+ * A script call whose arguments the caller has already written as RESP.
+ *
+ * ioredis builds a command from an argument array: it copies the array
+ * twice, flattens it, checks every argument's type, then concatenates the
+ * wire form. For a batch of appends (hundreds of arguments) that is a third
+ * of the publishing process's time per event; writing each argument's RESP
+ * once, as the entry is appended, costs about a third of it. The command
+ * still goes through `sendCommand`, so reply order, the offline queue,
+ * reconnects and errors stay ioredis's.
+ *
+ * Like ioredis's own scripts, the first call on a connection sends EVAL (the
+ * body), later ones EVALSHA; a NOSCRIPT reply (the server restarted or
+ * flushed its scripts) resends the call as EVAL.
+ */
+import { createHash } from 'node:crypto';
+import { Command, type Redis } from 'ioredis';
+
+/** The RESP of one bulk-string argument. */
+export function respArg(value: string): string {
+  return `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+}
+
+/** A Lua script that can be called with pre-written arguments. */
+export class RawScript {
+  private readonly sha: string;
+  /** Sockets that have run the script once (so EVALSHA finds it). */
+  private readonly loadedOn = new WeakSet<object>();
+
+  constructor(private readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  /**
+   * Calls the script with one key and `argc` further arguments whose RESP is
+   * `args`; resolves with the reply (strings as UTF-8).
+   */
+  call(client: Redis, key: string, argc: number, args: string): Promise<unknown> {
+    const tail = `$1\r\n1\r\n${respArg(key)}${args}`;
+    const send = () =>
+      client.sendCommand(new RawScriptCall(this, argc + 4, tail)) as Promise<unknown>;
+    return send().catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+      return send();
+    });
+  }
+
+  /** The wire form of a call on `socket`: EVAL the first time, EVALSHA after. */
+  wireForm(socket: object, count: number, tail: string): string {
+    if (this.loadedOn.has(socket)) {
+      return `*${count}\r\n$7\r\nevalsha\r\n$40\r\n${this.sha}\r\n${tail}`;
+    }
+    this.loadedOn.add(socket);
+    return `*${count}\r\n$4\r\neval\r\n${respArg(this.lua)}${tail}`;
+  }
+
+  /** Forgets that `socket` has the script (after NOSCRIPT). */
+  unload(socket: object): void {
+    this.loadedOn.delete(socket);
+  }
+}
+
+class RawScriptCall extends Command {
+  private socket: object | undefined;
+
+  constructor(
+    private readonly script: RawScript,
+    /** Array length: the verb, the script or its sha, numkeys, the key and the arguments. */
+    private readonly count: number,
+    private readonly tail: string,
+  ) {
+    super('evalsha', [], { replyEncoding: 'utf8' });
+    const reject = this.reject;
+    this.reject = (error: Error) => {
+      if (this.socket && error.message.includes('NOSCRIPT')) this.script.unload(this.socket);
+      reject.call(this, error);
+    };
+  }
+
+  override toWritable(socket: object): string {
+    this.socket = socket;
+    return this.script.wireForm(socket, this.count, this.tail);
+  }
+}
