@@ -37,11 +37,12 @@ export class RawScript {
    */
   call(client: Redis, key: string, argc: number, args: string): Promise<unknown> {
     const tail = `$1\r\n1\r\n${respArg(key)}${args}`;
-    const send = () =>
-      client.sendCommand(new RawScriptCall(this, argc + 4, tail)) as Promise<unknown>;
-    return send().catch((error: unknown) => {
+    const first = new RawScriptCall(this, argc + 4, tail);
+    return (client.sendCommand(first) as Promise<unknown>).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
-      return send();
+      // The server lost its scripts (restart, SCRIPT FLUSH): send the body again.
+      if (first.socket !== undefined) this.loadedOn.delete(first.socket);
+      return client.sendCommand(new RawScriptCall(this, argc + 4, tail)) as Promise<unknown>;
     });
   }
 
@@ -53,15 +54,11 @@ export class RawScript {
     this.loadedOn.add(socket);
     return `*${count}\r\n$4\r\neval\r\n${respArg(this.lua)}${tail}`;
   }
-
-  /** Forgets that `socket` has the script (after NOSCRIPT). */
-  unload(socket: object): void {
-    this.loadedOn.delete(socket);
-  }
 }
 
 class RawScriptCall extends Command {
-  private socket: object | undefined;
+  /** The connection's socket this call was written to. */
+  socket: object | undefined;
 
   constructor(
     private readonly script: RawScript,
@@ -70,11 +67,6 @@ class RawScriptCall extends Command {
     private readonly tail: string,
   ) {
     super('evalsha', [], { replyEncoding: 'utf8' });
-    const reject = this.reject;
-    this.reject = (error: Error) => {
-      if (this.socket && error.message.includes('NOSCRIPT')) this.script.unload(this.socket);
-      reject.call(this, error);
-    };
   }
 
   override toWritable(socket: object): string {

@@ -4,7 +4,9 @@
  * inside the script (100k entries blocked Redis ~400 ms per run). A run reads
  * at most TRIM_CHUNK + 1 entries from the head, none when a group holds the
  * first entry, and later runs converge — never trimming what a group has not
- * acked. Checked with MONITOR, which shows the commands a script runs.
+ * acked; when every group's floor lies among the newest maxLen entries a run
+ * reads only the spans of pending entries (none without groups). Checked with
+ * MONITOR, which shows the commands a script runs.
  */
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -18,13 +20,17 @@ const server = useRedisServer();
 const MAX_LEN = 2 * TRIM_CHUNK;
 const LENGTH = MAX_LEN + 2 * TRIM_CHUNK + TRIM_CHUNK / 2; // excess 2.5 chunks, more than maxLen / 2
 
-/** Entries each XRANGE / XREVRANGE run by a script asked for (COUNT), as MONITOR shows them. */
+/**
+ * The XRANGE / XREVRANGE calls of scripts, as MONITOR shows them: entries
+ * each asked for (COUNT) and where each started.
+ */
 async function watchScriptReads(
   admin: Redis,
-): Promise<{ counts: number[]; sync(): Promise<void> }> {
+): Promise<{ counts: number[]; starts: string[]; sync(): Promise<void> }> {
   const monitor = await admin.monitor();
   onCleanup(() => monitor.disconnect());
   const counts: number[] = [];
+  const starts: string[] = [];
   const markers = new Set<string>();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const name = args[0]?.toLowerCase();
@@ -32,10 +38,12 @@ async function watchScriptReads(
     if (source !== 'lua' || (name !== 'xrange' && name !== 'xrevrange')) return;
     const at = args.findIndex((a) => a.toUpperCase() === 'COUNT');
     counts.push(at < 0 ? Number.POSITIVE_INFINITY : Number(args[at + 1]));
+    starts.push(args[2] ?? '');
   });
   let n = 0;
   return {
     counts,
+    starts,
     // MONITOR output is ordered: once a marker sent after a run shows, so did the run.
     sync: async () => {
       const marker = `marker-${n++}`;
@@ -110,4 +118,48 @@ describe('retention cost', () => {
     await retention.trim(stream);
     expect(await admin.xlen(stream.key)).toBe(100);
   });
+
+  it('a stream without groups is trimmed to maxLen without reading an entry', async () => {
+    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: 1000 }));
+    const bus = newBus(server(), catalog, { retention: { trim: 'exact' } });
+    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
+    const stream = catalog.streams.jobs!;
+    const admin = server().client();
+    await fill(admin, stream.key, 1500);
+    const reads = await watchScriptReads(server().client());
+    const result = await retention.trim(stream);
+    await reads.sync();
+    expect([result.removed, result.length]).toEqual([500, 1500]);
+    expect(await admin.xlen(stream.key)).toBe(1000);
+    expect(reads.counts).toEqual([]);
+  });
+
+  it("with every group's floor among the newest maxLen entries, a run reads only the pending entries' span", async () => {
+    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: 1000 }));
+    const bus = newBus(server(), catalog, { retention: { trim: 'exact' } });
+    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
+    const stream = catalog.streams.jobs!;
+    const admin = server().client();
+    await bus.bootstrap();
+    const ids = await fill(admin, stream.key, 1500);
+    // workers read everything and leave the last 20 unacked; quiet is caught up.
+    await admin.xreadgroup('GROUP', 'workers', 'w', 'COUNT', 1500, 'STREAMS', stream.key, '>');
+    await admin.xack(stream.key, 'workers', ...ids.slice(0, 1480));
+    await admin.xgroup('SETID', stream.key, 'quiet', '$');
+    const reads = await watchScriptReads(server().client());
+    const result = await retention.trim(stream);
+    await reads.sync();
+    expect(result.removed).toBe(500);
+    expect((await admin.xrange(stream.key, '-', '+', 'COUNT', 1))[0]?.[0]).toBe(ids[500]);
+    expect(reads.starts).toEqual([ids[1480]]); // no read from the head
+    const pending = await admin.xpending(stream.key, 'workers');
+    expect(pending[0]).toBe(20);
+  });
 });
+
+/** Appends `n` small entries to `key` in one pipeline; returns their ids. */
+async function fill(admin: Redis, key: string, n: number): Promise<string[]> {
+  const pipeline = admin.pipeline();
+  for (let i = 0; i < n; i++) pipeline.xadd(key, '*', 'n', i);
+  return ((await pipeline.exec()) ?? []).map(([, id]) => id as string);
+}

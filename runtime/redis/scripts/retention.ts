@@ -32,8 +32,10 @@
  * Returns { removed, forcedRemoved, cutoff or '', floor or '', { group, floor, ... }, length before };
  * the cutoff is the first id retention keeps as far as this run looked (a
  * lower bound of the exact one when the excess exceeds the chunk).
- * Cost: XINFO GROUPS, one XPENDING summary per group, XRANGE COUNT 1, and at
- * most one XRANGE of chunk + 1 entries; run it every so many publishes, not on each.
+ * Cost: XINFO GROUPS, one XPENDING summary per group, then usually (see the
+ * fast path) an XRANGE per group with pending entries over just those, and
+ * one XTRIM; else XRANGE COUNT 1 and at most one XRANGE of chunk + 1 entries.
+ * Run it every so many publishes, not on each.
  */
 export const TRIM_LUA = `
 local stream, mode, approx, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
@@ -62,7 +64,7 @@ end
 local len = redis.call('XLEN', stream)
 if len == 0 then return { 0, 0, '', '', {}, 0 } end
 
-local floors, floor = {}, nil
+local floors, floor, groups = {}, nil, {}
 for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   local info = {}
   for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
@@ -72,9 +74,54 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   else
     f = next_id(info['last-delivered-id'])
   end
+  info.floor = f
+  groups[#groups + 1] = info
   floors[#floors + 1] = info['name']
   floors[#floors + 1] = f
   if floor == nil or less(f, floor) then floor = f end
+end
+
+-- Fast path (maxlen, a real run, below the hard cap): when every group's
+-- floor is known to lie within the newest maxLen entries, XTRIM MAXLEN keeps
+-- all of them, and no entry has to be read to find the cutoff. A group's
+-- entries from its floor on are its lag (entries after its last-delivered-id,
+-- Redis 7.0) plus, with pending entries, those from the oldest pending one to
+-- its last-delivered-id (read, usually few). Otherwise (a lag Redis cannot
+-- tell, too many to read, an exact trim of more than a chunk) the general
+-- path below runs.
+if mode == 'maxlen' and not dry then
+  local maxlen = tonumber(ARGV[4])
+  local excess = len - maxlen
+  if excess <= 0 then return { 0, 0, '', floor or '', floors, len } end
+  if len <= tonumber(ARGV[5]) and (approx == '~' or excess <= chunk) then
+    local held = 0 -- most entries some group needs, counted from its floor
+    for _, info in ipairs(groups) do
+      local lag = info['lag']
+      if not lag then held = nil break end
+      local need = lag
+      if need <= maxlen and tonumber(info['pending']) > 0 then
+        local limit = math.min(maxlen - lag, chunk)
+        local span = #redis.call('XRANGE', stream, info.floor, info['last-delivered-id'], 'COUNT', limit + 1)
+        if span > limit and limit < maxlen - lag then held = nil break end
+        need = lag + span
+      end
+      if need > held then held = need end
+    end
+    if held then
+      local removed
+      if held <= maxlen then
+        if approx == '~' then
+          removed = redis.call('XTRIM', stream, 'MAXLEN', '~', maxlen, 'LIMIT', chunk)
+        else
+          removed = redis.call('XTRIM', stream, 'MAXLEN', '=', maxlen)
+        end
+      else
+        -- A group needs more than maxLen entries: trim up to its floor only.
+        removed = redis.call('XTRIM', stream, 'MINID', approx, floor)
+      end
+      return { removed, 0, '', floor or '', floors, len }
+    end
+  end
 end
 
 -- whether any entry lies before the floor (else retention may remove nothing)
