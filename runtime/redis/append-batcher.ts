@@ -30,10 +30,14 @@ export const MAX_APPEND_BATCH = 32;
 const MAX_BATCH_CHARS = 1 << 20;
 
 /**
- * Makes the value of one append (resolve) or its error (reject) from its
- * outcome: `error` is undefined when Redis stored the entry as `entryId`.
+ * Told the outcome of appends: one call per append, once Redis replied
+ * (callbacks rather than a promise per append, so that a publishBatch of
+ * 100 makes one promise, not 100). Must not throw.
  */
-export type Settle<C, T> = (context: C, entryId: string | undefined, error: unknown) => T | Error;
+export interface AppendReceiver {
+  /** Append `index` was stored as `entryId` (`error` undefined), or not (`error` says why). */
+  appended(index: number, entryId: string | undefined, error: unknown): void;
+}
 
 interface Batch {
   readonly key: string;
@@ -43,10 +47,9 @@ interface Batch {
   args: string;
   /** How many arguments `args` holds. */
   argc: number;
-  readonly contexts: unknown[];
-  readonly settles: Settle<unknown, unknown>[];
-  readonly resolves: ((value: unknown) => void)[];
-  readonly rejects: ((error: unknown) => void)[];
+  readonly receivers: AppendReceiver[];
+  /** Per append, the index its receiver knows it by. */
+  readonly indexes: number[];
   chars: number;
 }
 
@@ -62,17 +65,8 @@ export class AppendBatcher {
     return this.open.size > 0;
   }
 
-  /**
-   * Appends `fields` to stream `key`. Once Redis replied, resolves with
-   * `settle(context, entryId, undefined)`, or rejects with
-   * `settle(context, undefined, error)` (which must return an Error).
-   */
-  append<C, T>(
-    key: string,
-    fields: readonly string[],
-    context: C,
-    settle: Settle<C, T>,
-  ): Promise<T> {
+  /** Appends `fields` to stream `key`; `receiver` hears the outcome as append `index`. */
+  append(key: string, fields: readonly string[], receiver: AppendReceiver, index: number): void {
     let batch = this.open.get(key);
     if (batch === undefined) {
       batch = {
@@ -80,10 +74,8 @@ export class AppendBatcher {
         first: fields,
         args: '',
         argc: 0,
-        contexts: [],
-        settles: [],
-        resolves: [],
-        rejects: [],
+        receivers: [],
+        indexes: [],
         chars: 0,
       };
       this.open.set(key, batch);
@@ -110,21 +102,15 @@ export class AppendBatcher {
     }
     batch.args = args;
     batch.chars += chars;
-    batch.contexts.push(context);
-    batch.settles.push(settle as Settle<unknown, unknown>);
-    const b = batch;
-    const promise = new Promise<T>((resolve, reject) => {
-      b.resolves.push(resolve as (value: unknown) => void);
-      b.rejects.push(reject);
-    });
-    if (batch.contexts.length >= MAX_APPEND_BATCH || batch.chars >= MAX_BATCH_CHARS) {
+    batch.receivers.push(receiver);
+    batch.indexes.push(index);
+    if (batch.receivers.length >= MAX_APPEND_BATCH || batch.chars >= MAX_BATCH_CHARS) {
       this.open.delete(key);
       this.send(batch);
     } else if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.flushScheduled);
     }
-    return promise;
   }
 
   /**
@@ -144,7 +130,7 @@ export class AppendBatcher {
   };
 
   private send(batch: Batch): void {
-    const n = batch.contexts.length;
+    const n = batch.receivers.length;
     if (n === 1) {
       // A lone publish (low rates) goes as a plain XADD: a script call costs Redis more.
       this.client.xadd(batch.key, '*', ...batch.first).then(
@@ -208,11 +194,5 @@ function wholeBatchError(error: unknown): unknown {
 }
 
 function settleOne(batch: Batch, i: number, entryId: string | undefined, error: unknown): void {
-  try {
-    const value = batch.settles[i]!(batch.contexts[i], entryId, error);
-    if (error === undefined) batch.resolves[i]!(value);
-    else batch.rejects[i]!(value);
-  } catch (thrown) {
-    batch.rejects[i]!(thrown);
-  }
+  batch.receivers[i]!.appended(batch.indexes[i]!, entryId, error);
 }

@@ -24,7 +24,7 @@ import {
   unknownType,
 } from '../envelope.js';
 import { ValidationError } from '../errors.js';
-import { AppendBatcher } from './append-batcher.js';
+import { AppendBatcher, type AppendReceiver } from './append-batcher.js';
 import { OfflineGate, writeError } from './connection.js';
 import { type BusContext, streamOf } from './context.js';
 import { dedupKey } from './keys.js';
@@ -83,17 +83,16 @@ export class Publisher {
     // Fast path, a stream-only event while connected: batched with the other
     // XADDs of this tick; one promise per publish, no async frame.
     if (this.batchable(prepared)) {
-      return this.batcher.append(prepared.stream!.key, prepared.fields!, prepared, this.settle);
+      const pending = new PendingPublish(this, prepared);
+      const promise = new Promise<Published>((resolve, reject) => {
+        pending.resolve = resolve;
+        pending.reject = reject;
+      });
+      this.batcher.append(prepared.stream!.key, prepared.fields!, pending, 0);
+      return promise;
     }
     return this.publishOne(prepared);
   }
-
-  /** The outcome of one batched append as the publish's value, or its error. */
-  private readonly settle = (
-    p: Prepared,
-    entryId: string | undefined,
-    error: unknown,
-  ): Published | Error => (error === undefined ? this.done(p, entryId) : this.failed([p], error));
 
   /** A stream-only, non-idempotent event, on a ready connection. */
   private batchable(p: Prepared): boolean {
@@ -135,56 +134,66 @@ export class Publisher {
     } finally {
       release();
     }
-    const results: Published[] = [];
-    const failed: Prepared[] = [];
-    let firstError: unknown;
-    let k = 0;
-    for (const p of prepared) {
-      const [error, reply] = replies[k++] ?? [new Error('no reply from Redis'), undefined];
-      if (error) {
-        firstError ??= error;
-        failed.push(p);
-      } else {
-        results.push(this.done(p, p.stream ? entryIdOf(reply) : undefined));
-      }
+    const entryIds: (string | undefined)[] = [];
+    const errors: unknown[] = [];
+    for (let i = 0; i < prepared.length; i++) {
+      const [error, reply] = replies[i] ?? [new Error('no reply from Redis'), undefined];
+      if (error) errors[i] = error;
+      else entryIds[i] = prepared[i]!.stream ? entryIdOf(reply) : undefined;
     }
-    if (failed.length > 0) {
-      const error = this.failed(failed, firstError);
-      error.message = `${failed.length} of ${prepared.length} events of the batch failed (the other ${results.length} were stored): ${error.message}`;
-      throw error;
-    }
-    return results;
+    return this.batchOutcome(prepared, entryIds, errors);
   }
 
   /**
    * publishBatch of stream-only events: through the batcher, so one script
-   * call per stream (shared with the other publishes of the tick). An entry
-   * Redis refused fails the batch, after the others were stored, as the
-   * pipeline path does.
+   * call per stream (shared with the other publishes of the tick) and one
+   * promise for the batch. An entry Redis refused fails the batch, after the
+   * others were stored, as the pipeline path does.
    */
-  private async appendBatch(prepared: readonly Prepared[]): Promise<Published[]> {
-    const settled = await Promise.all(
-      prepared.map((p) =>
-        this.batcher.append(p.stream!.key, p.fields!, p, batchOutcome).catch(errorOutcome),
-      ),
-    );
+  private appendBatch(prepared: readonly Prepared[]): Promise<Published[]> {
+    const pending = new PendingBatch(this, prepared);
+    const promise = new Promise<Published[]>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      this.batcher.append(p.stream!.key, p.fields!, pending, i);
+    }
+    return promise;
+  }
+
+  /**
+   * The value of a batch whose events settled: every event stored, or the
+   * error naming how many failed (`entryIds[i]` undefined and `errors[i]`
+   * set for a failed one).
+   */
+  batchOutcome(
+    prepared: readonly Prepared[],
+    entryIds: readonly (string | undefined)[],
+    errors: readonly unknown[],
+  ): Published[] {
     const results: Published[] = [];
     const failed: Prepared[] = [];
     let firstError: unknown;
-    for (const s of settled) {
-      if (s.error === undefined) {
-        results.push(this.done(s.p, s.entryId));
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      if (errors[i] === undefined) {
+        results.push(this.done(p, entryIds[i]));
       } else {
-        firstError ??= s.error;
-        failed.push(s.p);
+        firstError ??= errors[i];
+        failed.push(p);
       }
     }
-    if (failed.length > 0) {
-      const error = this.failed(failed, firstError);
-      error.message = `${failed.length} of ${prepared.length} events of the batch failed (the other ${results.length} were stored): ${error.message}`;
-      throw error;
-    }
+    if (failed.length > 0)
+      throw this.batchError(failed, prepared.length, results.length, firstError);
     return results;
+  }
+
+  private batchError(failed: Prepared[], total: number, stored: number, cause: unknown): Error {
+    const error = this.failed(failed, cause);
+    error.message = `${failed.length} of ${total} events of the batch failed (the other ${stored} were stored): ${error.message}`;
+    return error;
   }
 
   /** Stores `fields` as they are on `streamName`, bypassing validation (tests, migrations, tools). */
@@ -295,7 +304,8 @@ export class Publisher {
     }
   }
 
-  private done(p: Prepared, entryId: string | undefined): Published {
+  /** Counts a stored event and makes its `Published`. */
+  done(p: Prepared, entryId: string | undefined): Published {
     const { stats, metrics } = this.ctx;
     stats.published++;
     metrics.published(p.envelope.type, 'ok');
@@ -316,7 +326,8 @@ export class Publisher {
     return published;
   }
 
-  private failed(prepared: readonly Prepared[], error: unknown): Error {
+  /** Counts failed events and makes the error their publish rejects with. */
+  failed(prepared: readonly Prepared[], error: unknown): Error {
     if (error instanceof ValidationError) return error;
     const wrapped = writeError(error, describe(prepared), this.ctx.connections.label);
     this.ctx.stats.publishFailed += prepared.length;
@@ -325,20 +336,51 @@ export class Publisher {
   }
 }
 
-/** One event of a batch as it settled in the batcher. */
-interface BatchOutcome {
-  readonly p: Prepared;
-  readonly entryId: string | undefined;
-  readonly error: unknown;
+/** One stream-only publish waiting for its batched append. */
+class PendingPublish implements AppendReceiver {
+  resolve!: (value: Published) => void;
+  reject!: (error: unknown) => void;
+
+  constructor(
+    private readonly publisher: Publisher,
+    private readonly p: Prepared,
+  ) {}
+
+  appended(_index: number, entryId: string | undefined, error: unknown): void {
+    try {
+      if (error === undefined) this.resolve(this.publisher.done(this.p, entryId));
+      else this.reject(this.publisher.failed([this.p], error));
+    } catch (thrown) {
+      this.reject(thrown);
+    }
+  }
 }
 
-function batchOutcome(p: Prepared, entryId: string | undefined, error: unknown): BatchOutcome {
-  return { p, entryId, error };
-}
+/** A publishBatch waiting for its batched appends. */
+class PendingBatch implements AppendReceiver {
+  resolve!: (value: Published[]) => void;
+  reject!: (error: unknown) => void;
+  private readonly entryIds: (string | undefined)[] = [];
+  private readonly errors: unknown[] = [];
+  private remaining: number;
 
-/** The batcher rejects with the outcome itself (see batchOutcome). */
-function errorOutcome(outcome: unknown): BatchOutcome {
-  return outcome as BatchOutcome;
+  constructor(
+    private readonly publisher: Publisher,
+    private readonly prepared: readonly Prepared[],
+  ) {
+    this.remaining = prepared.length;
+  }
+
+  appended(index: number, entryId: string | undefined, error: unknown): void {
+    this.entryIds[index] = entryId;
+    if (error !== undefined) this.errors[index] = error;
+    if (--this.remaining > 0) return;
+    try {
+      this.resolve(this.publisher.batchOutcome(this.prepared, this.entryIds, this.errors));
+    } catch (thrown) {
+      this.reject(thrown);
+    }
+  }
 }
 
 function describe(prepared: readonly Prepared[]): string {
