@@ -2,8 +2,12 @@
  * Runs cases: FLUSHALL before each case, then `reps` repetitions in which
  * every variant runs once, the order reversed on every other repetition
  * (A B C, C B A, ...) so that a slow phase of a noisy machine hits the compared
- * variants alike.
+ * variants alike. Every run starts on a collected heap: without it, a run
+ * paid for collecting the garbage of the one before (the in-memory case
+ * leaves ~150 MB), and its rate swung by a third from run to run.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { VariantProfiler } from './profiler.js';
 import type { BenchContext, Case, Series } from './types.js';
 import { SkipError } from './types.js';
@@ -18,6 +22,12 @@ export interface CaseOutcome {
   readonly errors: { readonly variant: string; readonly error: string }[];
   readonly seconds: number;
 }
+
+/** A full garbage collection (V8's `gc`, exposed at run time: no node flag needed). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 export async function runCase(
   ctx: BenchContext,
@@ -51,6 +61,7 @@ export async function runCase(
       if (errors.some((e) => e.variant === variant.name)) continue;
       try {
         await benchCase.beforeRun?.(ctx, variant.name);
+        collectGarbage();
         const values = await runProfiled(
           ctx,
           profiler,

@@ -46,7 +46,7 @@ import { type BusMetrics, createMetrics } from '../metrics.js';
 import { StatsCounter } from '../stats.js';
 import { resolveSubscribeOptions } from '../subscribe-options.js';
 import { didYouMean } from '../suggest.js';
-import { createValidators, type Validators } from '../validate.js';
+import { createValidators, type PayloadCheck, type Validators } from '../validate.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ConsumerDeps, MemoryConsumer } from './consumer.js';
 import { frozenJsonCopy } from './frozen-data.js';
@@ -68,6 +68,13 @@ export interface InMemoryEventBusOptions {
   readonly random?: () => number;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number;
+}
+
+/** Where events of one type go (see `#route`). */
+interface Route {
+  readonly check: PayloadCheck;
+  readonly stream: StreamState | undefined;
+  readonly channel: Catalog['channels'][string] | undefined;
 }
 
 interface Prepared {
@@ -114,6 +121,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #streams = new Map<string, StreamState>();
   readonly #realtime: MemoryRealtime;
   readonly #subscriptions = new Set<MemorySubscription>();
+  readonly #routes = new Map<string, Route>();
   readonly #deps: ConsumerDeps;
   #closing = false;
   #closed = false;
@@ -266,11 +274,26 @@ export class InMemoryEventBus implements EventBus {
     return this.#stream(group.stream).ensureGroup(group);
   }
 
+  /** Where events of `type` go, looked up once per type. */
+  #route(type: string): Route {
+    let route = this.#routes.get(type);
+    if (route === undefined) {
+      const event = this.catalog.events[type];
+      if (event === undefined) throw unknownType(this.catalog, type);
+      route = {
+        check: this.#validators.forPublish(type),
+        stream: event.stream === undefined ? undefined : this.#stream(event.stream),
+        channel: event.channel === undefined ? undefined : this.catalog.channels[event.channel],
+      };
+      this.#routes.set(type, route);
+    }
+    return route;
+  }
+
   #prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
     this.#assertOpen('publish', this.#closed);
-    const event = this.catalog.events[type];
-    if (event === undefined) throw unknownType(this.catalog, type);
-    const issues = this.#validators.forPublish(type)(data);
+    const { check, stream, channel } = this.#route(type);
+    const issues = check(data);
     if (issues !== null) {
       this.#stats.rejected++;
       this.#metrics.published(type, 'rejected');
@@ -302,17 +325,9 @@ export class InMemoryEventBus implements EventBus {
         },
       ]);
     }
-    const channel = event.channel === undefined ? undefined : this.catalog.channels[event.channel];
     // The realtime message needs the data JSON.
     if (channel !== undefined) fields ??= encodeEnvelope(envelope);
-    return {
-      envelope,
-      fields,
-      stored,
-      now,
-      stream: event.stream === undefined ? undefined : this.#stream(event.stream),
-      channel,
-    };
+    return { envelope, fields, stored, now, stream, channel };
   }
 
   #commit({ envelope, fields, stored, now, stream, channel }: Prepared): Published {

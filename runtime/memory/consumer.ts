@@ -174,12 +174,12 @@ export class MemoryConsumer implements GroupConsumer {
     this.#inFlight.clear();
   }
 
+  /**
+   * Runs one handler. Its promise is followed with `then` and two small
+   * callbacks: cheaper than an async function, whose suspended frame and
+   * resume bookkeeping were the largest allocation per delivery.
+   */
   #start(task: Task, done: () => void): void {
-    void this.#run(task, done);
-  }
-
-  /** Runs one handler; `await` on the handler's promise costs no closures, unlike `then`. */
-  async #run(task: Task, done: () => void): Promise<void> {
     const { pending } = task;
     this.deps.stats.delivered++;
     this.#inFlight.add(task);
@@ -192,17 +192,15 @@ export class MemoryConsumer implements GroupConsumer {
       maxAttempts: this.state.group.retry.maxAttempts,
       signal: this.signal,
     };
-    const timed = this.deps.metrics !== noopMetrics;
-    const started = timed ? performance.now() : 0;
-    let ok = true;
-    let error: unknown;
-    try {
-      await invokeHandler(task.handler, task.envelope, ctx);
-    } catch (e) {
-      ok = false;
-      error = e;
-    }
-    if (timed) {
+    const started = this.deps.metrics !== noopMetrics ? performance.now() : -1;
+    invokeHandler(task.handler, task.envelope, ctx).then(
+      () => this.#finish(task, done, started, true, undefined),
+      (error: unknown) => this.#finish(task, done, started, false, error),
+    );
+  }
+
+  #finish(task: Task, done: () => void, started: number, ok: boolean, error: unknown): void {
+    if (started >= 0) {
       this.deps.metrics.handlerDuration(
         this.state.group.name,
         task.envelope.type,
@@ -215,7 +213,11 @@ export class MemoryConsumer implements GroupConsumer {
     } catch (failure) {
       // Never let bookkeeping turn into an unhandled rejection; the entry stays pending.
       this.deps.logger.error(
-        { group: this.state.group.name, entryId: pending.entry.id, error: errorMessage(failure) },
+        {
+          group: this.state.group.name,
+          entryId: task.pending.entry.id,
+          error: errorMessage(failure),
+        },
         'failed to settle a delivery',
       );
     } finally {

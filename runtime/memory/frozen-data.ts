@@ -62,12 +62,12 @@ function copy(v: unknown, depth: number): unknown {
       if (Array.isArray(v)) {
         if (Object.getPrototypeOf(v) !== Array.prototype) return DECLINE;
         const n = v.length;
-        const out: unknown[] = [];
+        const out: unknown[] = new Array(n);
         bound += 2 + n;
         for (let i = 0; i < n; i++) {
           const c = copy(v[i], depth + 1);
           if (c === DECLINE) return DECLINE;
-          out.push(c);
+          out[i] = c;
         }
         return Object.freeze(out);
       }
@@ -77,9 +77,10 @@ function copy(v: unknown, depth: number): unknown {
       if (typeof source.toJSON === 'function') return DECLINE;
       const out: Record<string, unknown> = {};
       bound += 2;
-      const keys = Object.keys(source);
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
+      // for-in over a plain object walks its own keys (the prototype has no
+      // enumerable ones, or JSON would differ: checked) with no key array.
+      for (const key in source) {
+        if (!Object.hasOwn(source, key)) return DECLINE;
         if (key === '__proto__' || key === 'constructor' || key === 'prototype') return DECLINE;
         const c = copy(source[key], depth + 1);
         if (c === DECLINE) return DECLINE;
