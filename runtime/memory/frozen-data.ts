@@ -25,9 +25,10 @@ export interface FrozenCopy {
 /**
  * A deep copy of `data`, every object and array in it frozen, when `data` is
  * plain JSON data: strings, finite numbers, booleans, null, arrays and plain
- * objects (prototype `Object.prototype` or null, no `toJSON`), no
- * `undefined`, no key `__proto__`, `constructor` or `prototype` (the
- * consume-side parser drops those), nesting within 64 levels. Otherwise
+ * objects (prototype `Object.prototype` or null, no `toJSON`, no enumerable
+ * inherited keys: a polluted prototype), no `undefined`, no key `__proto__`,
+ * `constructor` or `prototype` (the consume-side parser drops those),
+ * nesting within 64 levels. Otherwise
  * `undefined`: the caller takes the JSON round trip, which behaves exactly as
  * the Redis bus does for such values. `maxJsonBytes` bounds the UTF-8 size
  * of `JSON.stringify(data)` from above (every character counted as an escape).

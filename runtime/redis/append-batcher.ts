@@ -25,7 +25,7 @@ const APPEND_SCRIPT = new RawScript(APPEND_BATCH_LUA);
  * and 1000 publishes in flight and publishBatch(100) x 10: 32 beat 500 by
  * 1.2-1.7x; 16 and 64 were between.
  */
-export const MAX_APPEND_BATCH = 32;
+const MAX_APPEND_BATCH = 32;
 /** Most characters (field names and values) in one script call (~1-3 MB on the wire). */
 const MAX_BATCH_CHARS = 1 << 20;
 

@@ -100,6 +100,16 @@ describe('InMemoryEventBus', () => {
       undefined,
     ];
     for (const value of declined) expect(frozenJsonCopy(value)).toBeUndefined();
+    // An enumerable property inherited from a polluted Object.prototype: JSON skips it; so must the copy.
+    const proto = Object.prototype as { inherited?: number };
+    proto.inherited = 1;
+    let copied: unknown;
+    try {
+      copied = frozenJsonCopy({ own: 1 });
+    } finally {
+      delete proto.inherited;
+    }
+    expect(copied).toBeUndefined();
   });
 
   it('rejects an event larger than maxEntryBytes and stores nothing', async () => {
