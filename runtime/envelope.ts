@@ -59,6 +59,7 @@ export function createEnvelope(
       data,
     };
   }
+  checkMeta(meta);
   const time = meta.time;
   const envelope: {
     -readonly [K in keyof Envelope]: Envelope[K];
@@ -76,6 +77,31 @@ export function createEnvelope(
   if (meta.causationId !== undefined) envelope.causationid = meta.causationId;
   if (meta.traceparent !== undefined) envelope.traceparent = meta.traceparent;
   return envelope;
+}
+
+const META_STRINGS = ['id', 'source', 'subject', 'correlationId', 'causationId', 'traceparent'];
+
+/**
+ * Throws a `TypeError` naming the attribute when `meta` (from plain
+ * JavaScript, say) holds a non-string attribute or a `time` that is neither a
+ * string nor a Date: before anything is sent.
+ */
+function checkMeta(meta: PublishMeta): void {
+  const record = meta as unknown as Record<string, unknown>;
+  for (const name of META_STRINGS) {
+    const value = record[name];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new TypeError(`publish meta.${name} must be a string, got ${describeType(value)}`);
+    }
+  }
+  const time: unknown = meta.time;
+  if (time !== undefined && typeof time !== 'string' && !(time instanceof Date)) {
+    throw new TypeError(`publish meta.time must be a string or a Date, got ${describeType(time)}`);
+  }
+}
+
+function describeType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** The error for an event type the catalogue does not know. */

@@ -200,15 +200,15 @@ export class MemoryConsumer implements GroupConsumer {
   }
 
   #finish(task: Task, done: () => void, started: number, ok: boolean, error: unknown): void {
-    if (started >= 0) {
-      this.deps.metrics.handlerDuration(
-        this.state.group.name,
-        task.envelope.type,
-        (performance.now() - started) / 1000,
-        ok,
-      );
-    }
     try {
+      if (started >= 0) {
+        this.deps.metrics.handlerDuration(
+          this.state.group.name,
+          task.envelope.type,
+          (performance.now() - started) / 1000,
+          ok,
+        );
+      }
       this.#settled(task, error, ok);
     } catch (failure) {
       // Never let bookkeeping turn into an unhandled rejection; the entry stays pending.

@@ -12,7 +12,7 @@
  * error (a reply error before the script ran: nothing written; a lost
  * connection or an error while the script ran: outcome unknown).
  */
-import { type Redis, ReplyError } from 'ioredis';
+import { Command, type Redis, ReplyError } from 'ioredis';
 import { RawScript, respArg } from './raw-script-call.js';
 import { APPEND_BATCH_LUA } from './scripts/append.js';
 
@@ -67,41 +67,45 @@ export class AppendBatcher {
 
   /** Appends `fields` to stream `key`; `receiver` hears the outcome as append `index`. */
   append(key: string, fields: readonly string[], receiver: AppendReceiver, index: number): void {
-    let batch = this.open.get(key);
-    if (batch === undefined) {
-      batch = {
-        key,
-        first: fields,
-        args: '',
-        argc: 0,
-        receivers: [],
-        indexes: [],
-        chars: 0,
-      };
-      this.open.set(key, batch);
-    }
-    let args = batch.args;
+    // The entry's arguments first: if that throws, no batch has changed.
+    let args = '';
     let chars = 0;
+    let argc: number;
     if (isStandardEntry(fields)) {
       // Values only: the script adds the names.
-      args += '$2\r\n-7\r\n';
+      args = '$2\r\n-7\r\n';
       for (let i = 1; i < 14; i += 2) {
         const f = fields[i]!;
         chars += f.length;
         args += respArg(f);
       }
-      batch.argc += 8;
+      argc = 8;
     } else {
-      args += respArg(String(fields.length));
+      args = respArg(String(fields.length));
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
         chars += f.length;
         args += respArg(f);
       }
-      batch.argc += fields.length + 1;
+      argc = fields.length + 1;
     }
-    batch.args = args;
-    batch.chars += chars;
+    let batch = this.open.get(key);
+    if (batch === undefined) {
+      batch = {
+        key,
+        first: fields,
+        args,
+        argc,
+        receivers: [],
+        indexes: [],
+        chars,
+      };
+      this.open.set(key, batch);
+    } else {
+      batch.args += args;
+      batch.argc += argc;
+      batch.chars += chars;
+    }
     batch.receivers.push(receiver);
     batch.indexes.push(index);
     if (batch.receivers.length >= MAX_APPEND_BATCH || batch.chars >= MAX_BATCH_CHARS) {
@@ -133,7 +137,10 @@ export class AppendBatcher {
     const n = batch.receivers.length;
     if (n === 1) {
       // A lone publish (low rates) goes as a plain XADD: a script call costs Redis more.
-      this.client.xadd(batch.key, '*', ...batch.first).then(
+      // Sent at once like the script calls (never through ioredis auto-pipelining), so
+      // appends reach Redis in the order they were made.
+      const xadd = new Command('xadd', [batch.key, '*', ...batch.first], { replyEncoding: 'utf8' });
+      (this.client.sendCommand(xadd) as Promise<unknown>).then(
         (id) =>
           typeof id === 'string'
             ? settleOne(batch, 0, id, undefined)

@@ -65,13 +65,7 @@ export function describeClient(client: Redis): string {
  * inside the bus's scripts and XGROUP/XINFO calls would go unprefixed, so a
  * prefixed client would split one stream over two keys. Refused up front.
  */
-function refuseKeyPrefix(given: RedisConnectionOption): void {
-  const prefix =
-    given instanceof Redis
-      ? given.options.keyPrefix
-      : typeof given === 'object'
-        ? given.keyPrefix
-        : undefined;
+function refuseKeyPrefix(prefix: string | undefined): void {
   if (prefix) {
     throw new TypeError(
       `the Redis connection sets keyPrefix "${prefix}", which the bus does not support: its keys come from the catalogue; give each deployment its own catalogue namespace instead`,
@@ -98,20 +92,26 @@ export class Connections {
     private readonly logger: Logger,
   ) {
     const given = option ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    refuseKeyPrefix(given);
     let client: Redis;
     if (given instanceof Redis) {
-      client = given;
-      this.ownsCommand = false;
+      refuseKeyPrefix(given.options.keyPrefix);
+      // Auto-pipelining delays a command to the next turn while the bus's batched
+      // appends go out at once: publishes could overtake each other. The bus then
+      // uses its own duplicate without it.
+      const ownCopy = given.options.enableAutoPipelining === true;
+      client = ownCopy ? given.duplicate({ enableAutoPipelining: false }) : given;
+      this.ownsCommand = ownCopy;
       this.label = describeClient(client);
-    } else if (typeof given === 'string') {
-      client = new Redis(given, COMMAND_CONNECTION_DEFAULTS);
-      this.ownsCommand = true;
-      this.label = redactUrl(given);
     } else {
-      client = new Redis({ ...COMMAND_CONNECTION_DEFAULTS, ...given });
+      client =
+        typeof given === 'string'
+          ? new Redis(given, { lazyConnect: true, ...COMMAND_CONNECTION_DEFAULTS })
+          : new Redis({ ...COMMAND_CONNECTION_DEFAULTS, ...given, lazyConnect: true });
+      // A URL can set keyPrefix too (`?keyPrefix=`): checked on the parsed options.
+      refuseKeyPrefix(client.options.keyPrefix);
+      if (!(typeof given === 'object' && given.lazyConnect)) client.connect().catch(() => {});
       this.ownsCommand = true;
-      this.label = describeClient(client);
+      this.label = typeof given === 'string' ? redactUrl(given) : describeClient(client);
     }
     if (this.ownsCommand) this.watch(client, 'command');
     client.on('ready', this.onCommandReadyEvent);

@@ -88,7 +88,11 @@ export class Publisher {
         pending.resolve = resolve;
         pending.reject = reject;
       });
-      this.batcher.append(prepared.stream!.key, prepared.fields!, pending, 0);
+      try {
+        this.batcher.append(prepared.stream!.key, prepared.fields!, pending, 0);
+      } catch (error) {
+        pending.appended(0, undefined, error);
+      }
       return promise;
     }
     return this.publishOne(prepared);
@@ -158,7 +162,13 @@ export class Publisher {
     });
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i]!;
-      this.batcher.append(p.stream!.key, p.fields!, pending, i);
+      try {
+        this.batcher.append(p.stream!.key, p.fields!, pending, i);
+      } catch (error) {
+        // Not appended (the ones before were): these fail, and the batch says how many.
+        for (let j = i; j < prepared.length; j++) pending.appended(j, undefined, error);
+        break;
+      }
     }
     return promise;
   }

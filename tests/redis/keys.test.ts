@@ -47,5 +47,27 @@ describe('Redis keys', () => {
     expect(() => newBus(server(), catalog, { redis: { keyPrefix: 'tenant-b:' } })).toThrow(
       /keyPrefix "tenant-b:"/,
     );
+    expect(() =>
+      newBus(server(), catalog, { redis: `${server().url}?keyPrefix=tenant-c:` }),
+    ).toThrow(/keyPrefix "tenant-c:"/);
+  });
+
+  it('uses its own copy of a client with auto-pipelining (which would let publishes overtake each other) and leaves the client open', async () => {
+    const catalog = testCatalog();
+    const client = server().client().duplicate({ enableAutoPipelining: true });
+    onCleanup(() => void client.disconnect());
+    const bus = newBus(server(), catalog, { redis: client });
+    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 }); // connected: batching on
+    // A lone publish, then two more in a later microtask of the same turn: a lone XADD
+    // and a batch of two, which must reach Redis in this order.
+    const first = bus.publish('job.requested', { jobId: 'a', key: 'k', seq: 0 });
+    await Promise.resolve();
+    const rest = [1, 2].map((seq) => bus.publish('job.requested', { jobId: 'b', key: 'k', seq }));
+    const published = await Promise.all([first, ...rest]);
+    const entries = await server().client().xrange(catalog.streams.jobs!.key, '-', '+');
+    expect(entries.slice(1).map(([id]) => id)).toEqual(published.map((p) => p.entryId));
+    await bus.close();
+    expect(client.status).toBe('ready');
+    expect(await client.ping()).toBe('PONG');
   });
 });

@@ -1,6 +1,6 @@
 /** publish validates strictly and writes nothing when invalid; consume side is a tolerant reader. */
 import { expect, it } from 'vitest';
-import type { Envelope, HandlerContext } from '../../../runtime/bus.js';
+import type { Envelope, HandlerContext, PublishMeta } from '../../../runtime/bus.js';
 import { CatalogMismatchError, ValidationError } from '../../../runtime/errors.js';
 import { collect, waitFor } from '../../support/wait.js';
 import { orderPlacedData } from '../catalog.js';
@@ -74,6 +74,25 @@ export function publishCases({ h }: ContractContext): void {
     ]);
     expect(published.map((p) => p.stream)).toEqual(['orders', 'jobs']);
     expect((await inspectStream(bus, 'orders')).length).toBe(1);
+  });
+
+  it('a meta attribute that is not a string is refused by name, and nothing is stored', async () => {
+    const { bus } = h();
+    const meta = { subject: ['a'] } as unknown as PublishMeta;
+    await expect(bus.publish('order.placed', orderPlacedData(), meta)).rejects.toThrow(
+      /meta\.subject must be a string, got an array/,
+    );
+    await expect(
+      bus.publishBatch([
+        { type: 'order.placed', data: orderPlacedData() },
+        {
+          type: 'order.placed',
+          data: orderPlacedData(),
+          meta: { time: 5 } as unknown as PublishMeta,
+        },
+      ]),
+    ).rejects.toThrow(/meta\.time must be a string or a Date, got number/);
+    expect((await inspectStream(bus, 'orders')).length).toBe(0);
   });
 
   it('publish rejects an unknown event type', async () => {
