@@ -88,7 +88,9 @@ end
 -- Redis 7.0) plus, with pending entries, those from the oldest pending one to
 -- its last-delivered-id (read, usually few). Otherwise (a lag Redis cannot
 -- tell, too many to read, an exact trim of more than a chunk) the general
--- path below runs.
+-- path below runs. It trusts Redis's lag: an entries-read counter set wrong
+-- by hand (XGROUP SETID ... ENTRIESREAD, XSETID ENTRIESADDED) could make it
+-- trim entries that group still needs.
 if mode == 'maxlen' and not dry then
   local maxlen = tonumber(ARGV[4])
   local excess = len - maxlen
