@@ -133,7 +133,12 @@ export class InMemoryEventBus implements EventBus {
     this.#metrics = createMetrics(options.registry);
     this.#validators = createValidators(options.catalog);
     this.#maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
-    this.#realtime = new MemoryRealtime(this.#stats, this.#metrics, this.#logger);
+    this.#realtime = new MemoryRealtime(
+      this.#stats,
+      this.#metrics,
+      this.#logger,
+      this.#maxEntryBytes,
+    );
     this.#deps = {
       stats: this.#stats,
       metrics: this.#metrics,

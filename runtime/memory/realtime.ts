@@ -20,6 +20,8 @@ export class MemoryRealtime {
     private readonly stats: StatsCounter,
     private readonly metrics: BusMetrics,
     private readonly logger: Logger,
+    /** The bus's maxEntryBytes: a message it published is never too large to decode. */
+    private readonly maxEntryBytes: number,
   ) {}
 
   /** Adds a subscriber; returns the function that removes it. */
@@ -51,7 +53,7 @@ export class MemoryRealtime {
   #deliver(subscriber: RealtimeSubscriber, channel: string, message: string): void {
     // Unsubscribed between publish and delivery: drop, as Redis would.
     if (!this.#subscribers.includes(subscriber)) return;
-    const decoded = decodeRealtimeMessage(message);
+    const decoded = decodeRealtimeMessage(message, this.maxEntryBytes);
     if (!decoded.ok) {
       this.logger.warn({ channel, reason: decoded.reason }, 'undecodable realtime message dropped');
       return;

@@ -124,6 +124,20 @@ describe('InMemoryEventBus', () => {
     expect(bus.stats().rejected).toBe(2);
   });
 
+  it('delivers a realtime message as large as its maxEntryBytes allows, past the 1 MiB default', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), maxEntryBytes: 4 << 20 });
+    const got: number[] = [];
+    await bus.onRealtime('alerts', {}, (event) => {
+      got.push((event.data as { message: string }).message.length);
+    });
+    await bus.publish('system.alert', { level: 'warn', message: 'x'.repeat(2 << 20) });
+    await waitFor(
+      () => got.length === 1,
+      () => 'the 2 MiB alert delivered',
+    );
+    expect(got).toEqual([2 << 20]);
+  });
+
   it('logs dead letters and realtime handler failures, never throws them', async () => {
     const { logger, records } = recordingLogger();
     const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), logger });
