@@ -23,8 +23,8 @@ export type SkipCause = 'type' | 'replay' | 'duplicate';
 
 /** The decision for one fetched entry. */
 export type DeliveryDecision =
-  /** Ack unseen (count `skipped`). */
-  | { readonly action: 'skip'; readonly cause: SkipCause; readonly envelope?: Envelope }
+  /** Ack unseen (count `skipped`); `type` is the entry's event type, `''` when it has none. */
+  | { readonly action: 'skip'; readonly cause: SkipCause; readonly type: string }
   /** Dead-letter at once (reason `undecodable`, `invalid`, or `exhausted` when delivered past maxAttempts). */
   | {
       readonly action: 'dead-letter';
@@ -73,11 +73,11 @@ export function decideDelivery(
 ): DeliveryDecision {
   const type = fieldOf(fields, 'type');
   if (type !== undefined && type !== '' && !ctx.group.events.includes(type)) {
-    return { action: 'skip', cause: 'type' };
+    return { action: 'skip', cause: 'type', type };
   }
   const replayFor = fieldOf(fields, 'replayfor');
   if (replayFor !== undefined && replayFor !== ctx.group.name) {
-    return { action: 'skip', cause: 'replay' };
+    return { action: 'skip', cause: 'replay', type: type ?? '' };
   }
   const decoded: DecodeResult = decodeEntry(fields, ctx.maxEntryBytes ?? MAX_ENTRY_BYTES);
   if (!decoded.ok) {
@@ -97,9 +97,11 @@ export function decideValidated(
   envelope: Envelope,
   attempt: number,
 ): DeliveryDecision {
-  if (!ctx.group.events.includes(envelope.type)) return { action: 'skip', cause: 'type' };
+  if (!ctx.group.events.includes(envelope.type)) {
+    return { action: 'skip', cause: 'type', type: envelope.type };
+  }
   if (envelope.replayfor !== undefined && envelope.replayfor !== ctx.group.name) {
-    return { action: 'skip', cause: 'replay' };
+    return { action: 'skip', cause: 'replay', type: envelope.type };
   }
   return decideDecoded(ctx, envelope, attempt, true);
 }
@@ -131,9 +133,11 @@ function decideDecoded(
       type: envelope.type,
     };
   }
-  if (ctx.seen?.has(envelope.id)) return { action: 'skip', cause: 'duplicate', envelope };
+  if (ctx.seen?.has(envelope.id)) {
+    return { action: 'skip', cause: 'duplicate', type: envelope.type };
+  }
   const handler = ctx.handlers[envelope.type] as Handler | undefined;
-  if (handler === undefined) return { action: 'skip', cause: 'type', envelope };
+  if (handler === undefined) return { action: 'skip', cause: 'type', type: envelope.type };
   return { action: 'handle', envelope, handler };
 }
 

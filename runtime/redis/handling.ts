@@ -117,7 +117,7 @@ export class EntryHandling {
     const dueAt = this.dueAt.take(id);
     const decision = decideDelivery(this.delivery, fields, deliveries);
     if (decision.action === 'skip') {
-      this.skip(id, deliveries, decision.envelope?.type ?? '');
+      this.skip(id, deliveries, decision.type);
       return;
     }
     if (decision.action === 'dead-letter') {
@@ -141,8 +141,12 @@ export class EntryHandling {
     let key: string | undefined;
     try {
       key = this.deps.options.orderingKey?.(decision.envelope);
-    } catch {
+    } catch (error) {
       key = undefined;
+      this.deps.ctx.logger.warn(
+        { group: this.deps.group.name, entryId: id, error: errorMessage(error) },
+        'orderingKey threw; handling the event without a key',
+      );
     }
     const wait = dueAt === undefined ? 0 : dueAt - Date.now();
     if (wait <= 0) {

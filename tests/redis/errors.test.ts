@@ -153,4 +153,24 @@ describe('errors', () => {
       () => JSON.stringify(handled),
     );
   });
+
+  it('an orderingKey that throws is logged, and the event is handled without a key', async () => {
+    const logger = captureLogger();
+    const bus = newBus(server(), testCatalog(), { logger });
+    const handled: number[] = [];
+    bus.subscribe(
+      'workers',
+      { 'job.requested': async (e: Envelope<Job>) => void handled.push(e.data.seq) },
+      {
+        orderingKey: () => {
+          throw new Error('no key for you');
+        },
+      },
+    );
+    await bus.publishBatch(jobs(2));
+    await collect(handled, 2);
+    const [record] = logger.matching(/orderingKey threw/);
+    expect(record?.level).toBe('warn');
+    expect(record?.obj).toMatchObject({ group: 'workers', error: 'no key for you' });
+  });
 });

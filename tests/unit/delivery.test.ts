@@ -26,10 +26,12 @@ describe('decideDelivery', () => {
     expect(decideDelivery(ctx, fields('order.cancelled', {}), 1)).toEqual({
       action: 'skip',
       cause: 'type',
+      type: 'order.cancelled',
     });
     expect(decideDelivery(ctx, fields('order.placed', orderPlacedData(), 'billing'), 1)).toEqual({
       action: 'skip',
       cause: 'replay',
+      type: 'order.placed',
     });
     expect(
       decideDelivery(ctx, fields('order.placed', orderPlacedData(), 'shipping'), 1),
@@ -57,6 +59,7 @@ describe('decideDelivery', () => {
     expect(decideDelivery({ ...ctx, seen: new Set([id]) }, f, 1)).toMatchObject({
       action: 'skip',
       cause: 'duplicate',
+      type: 'order.placed',
     });
   });
 });
