@@ -29,15 +29,26 @@ export async function inspectGroup(
   stream: string,
   group: string,
 ): Promise<GroupInspection> {
-  const found = (await inspectStream(bus, stream)).groups.find((g) => g.name === group);
-  if (found === undefined) throw new Error(`inspect() has no group ${group} on ${stream}`);
+  return groupIn(await inspectStream(bus, stream), group);
+}
+
+function groupIn(stream: StreamInspection, group: string): GroupInspection {
+  const found = stream.groups.find((g) => g.name === group);
+  if (found === undefined) throw new Error(`inspect() has no group ${group} on ${stream.name}`);
   return found;
 }
 
-/** Whether the group has nothing pending and nothing left to read. */
+/**
+ * Whether the group has nothing pending and nothing left to read. When Redis
+ * cannot tell the lag (null, e.g. after deletions), the group must have been
+ * handed the stream's last entry.
+ */
 export async function groupDrained(bus: EventBus, stream: string, group: string): Promise<boolean> {
-  const g = await inspectGroup(bus, stream, group);
-  return g.pending === 0 && (g.lag === null || g.lag === 0);
+  const s = await inspectStream(bus, stream);
+  const g = groupIn(s, group);
+  if (g.pending !== 0) return false;
+  if (g.lag !== null) return g.lag === 0;
+  return s.lastEntryId === null || g.lastDeliveredId === s.lastEntryId;
 }
 
 /** A promise resolved after `ms` (only to hold a handler busy, never to wait for a result). */
