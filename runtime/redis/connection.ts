@@ -28,7 +28,12 @@ export type RedisConnectionOption = string | RedisOptions | Redis;
 /** Default of the command connection's `connectionName`. */
 export const CONNECTION_NAME = 'schemabus';
 
-/** Options the bus sets on connections it creates (a given option object may override them). */
+/**
+ * Options the bus sets on connections it creates; given options may override
+ * them, except auto-pipelining, which stays off: besides its GC cost (below),
+ * it delays commands to the next tick while batched appends go out at once,
+ * so one publish could overtake another.
+ */
 export const COMMAND_CONNECTION_DEFAULTS: RedisOptions = {
   // Off: with the bus's scripts defined on this client, every ioredis Pipeline (auto-pipelining
   // makes one per tick) copies each script onto itself; those objects got promoted by the GC,
@@ -95,9 +100,9 @@ export class Connections {
     let client: Redis;
     if (given instanceof Redis) {
       refuseKeyPrefix(given.options.keyPrefix);
-      // Auto-pipelining delays a command to the next turn while the bus's batched
+      // Auto-pipelining delays a command to the next tick while the bus's batched
       // appends go out at once: publishes could overtake each other. The bus then
-      // uses its own duplicate without it.
+      // uses its own duplicate without it (and given options lose it, below).
       const ownCopy = given.options.enableAutoPipelining === true;
       client = ownCopy ? given.duplicate({ enableAutoPipelining: false }) : given;
       this.ownsCommand = ownCopy;
@@ -106,7 +111,12 @@ export class Connections {
       client =
         typeof given === 'string'
           ? new Redis(given, { lazyConnect: true, ...COMMAND_CONNECTION_DEFAULTS })
-          : new Redis({ ...COMMAND_CONNECTION_DEFAULTS, ...given, lazyConnect: true });
+          : new Redis({
+              ...COMMAND_CONNECTION_DEFAULTS,
+              ...given,
+              enableAutoPipelining: false,
+              lazyConnect: true,
+            });
       // A URL can set keyPrefix too (`?keyPrefix=`): checked on the parsed options.
       refuseKeyPrefix(client.options.keyPrefix);
       if (!(typeof given === 'object' && given.lazyConnect)) client.connect().catch(() => {});

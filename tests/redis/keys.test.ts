@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../runtime/errors.js';
+import { orderPlacedData } from '../contract/catalog.js';
 import { jobs } from '../contract/helpers.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
@@ -52,21 +53,36 @@ describe('Redis keys', () => {
     ).toThrow(/keyPrefix "tenant-c:"/);
   });
 
-  it('uses its own copy of a client with auto-pipelining (which would let publishes overtake each other) and leaves the client open', async () => {
-    const catalog = testCatalog();
+  it('never lets ioredis auto-pipelining reorder publishes: a given client is duplicated without it, given options lose it', async () => {
     const client = server().client().duplicate({ enableAutoPipelining: true });
     onCleanup(() => void client.disconnect());
-    const bus = newBus(server(), catalog, { redis: client });
-    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 }); // connected: batching on
-    // A lone publish, then two more in a later microtask of the same turn: a lone XADD
-    // and a batch of two, which must reach Redis in this order.
-    const first = bus.publish('job.requested', { jobId: 'a', key: 'k', seq: 0 });
-    await Promise.resolve();
-    const rest = [1, 2].map((seq) => bus.publish('job.requested', { jobId: 'b', key: 'k', seq }));
-    const published = await Promise.all([first, ...rest]);
-    const entries = await server().client().xrange(catalog.streams.jobs!.key, '-', '+');
-    expect(entries.slice(1).map(([id]) => id)).toEqual(published.map((p) => p.entryId));
-    await bus.close();
+    const { hostname, port } = new URL(server().url);
+    const options = { host: hostname, port: Number(port), enableAutoPipelining: true };
+    for (const redis of [client, options]) {
+      const catalog = testCatalog();
+      const bus = newBus(server(), catalog, { redis });
+      await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 }); // connected: batching on
+      // A realtime event (its own script call), then a stream-only one (batched, sent on the
+      // next microtask): both on stream `orders`, stored in this order.
+      const first = bus.publish('order.cancelled', {
+        orderId: '0190a6e2-7c3b-7d4e-8f00-00000000000a',
+        reason: 'first',
+      });
+      const second = bus.publish('order.placed', orderPlacedData());
+      // A lone publish, then two more in a later microtask of the same turn: a lone XADD
+      // and a batch of two.
+      const lone = bus.publish('job.requested', { jobId: 'a', key: 'k', seq: 0 });
+      await Promise.resolve();
+      const rest = [1, 2].map((seq) => bus.publish('job.requested', { jobId: 'b', key: 'k', seq }));
+      const orders = await Promise.all([first, second]);
+      const jobsPublished = await Promise.all([lone, ...rest]);
+      const admin = server().client();
+      const stored = async (stream: 'orders' | 'jobs') =>
+        (await admin.xrange(catalog.streams[stream]!.key, '-', '+')).map(([id]) => id);
+      expect(await stored('orders')).toEqual(orders.map((p) => p.entryId));
+      expect((await stored('jobs')).slice(1)).toEqual(jobsPublished.map((p) => p.entryId));
+      await bus.close();
+    }
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
   });
