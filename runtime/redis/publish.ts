@@ -30,12 +30,9 @@ import { type BusContext, streamOf } from './context.js';
 import { dedupKey } from './keys.js';
 import type { RetentionKeeper } from './retention.js';
 
-/** The bus's scripts as queued on a pipeline (ioredis adds defined commands to pipelines too). */
-type ScriptPipeline = {
-  [K in 'schemabusPublishOnce' | 'schemabusPublishRealtime']: (
-    ...args: (string | number)[]
-  ) => unknown;
-};
+/** The commands a publish is sent with, on the client or queued on a pipeline (ioredis adds defined scripts to pipelines too). */
+type PublishCommand = 'schemabusPublishOnce' | 'schemabusPublishRealtime' | 'xadd' | 'publish';
+type PublishCommands = { [K in PublishCommand]: (...args: (string | number)[]) => unknown };
 
 /** Idempotent publish: one entry per event id and stream while the marker lives. */
 export interface IdempotentPublishOptions {
@@ -264,30 +261,12 @@ export class Publisher {
     }
   }
 
+  /** Sends the one command of `p`; resolves with the entry id when it has a stream. */
   private async send(p: Prepared): Promise<string | undefined> {
-    const redis = this.ctx.connections.command;
-    if (p.stream && this.dedupTtlMs !== undefined) {
-      const [entryId] = await redis.schemabusPublishOnce(
-        p.stream.key,
-        dedupKey(p.stream, p.envelope.id),
-        this.dedupTtlMs,
-        p.channel ?? '',
-        p.message ?? '',
-        ...p.fields!,
-      );
-      return entryId;
-    }
-    if (p.stream && p.channel) {
-      return await redis.schemabusPublishRealtime(
-        p.stream.key,
-        p.channel,
-        p.message!,
-        ...p.fields!,
-      );
-    }
-    if (p.stream) return (await redis.xadd(p.stream.key, '*', ...p.fields!)) as string;
-    await redis.publish(p.channel!, p.message!);
-    return undefined;
+    const [name, args] = this.commandOf(p);
+    const commands = this.ctx.connections.command as unknown as PublishCommands;
+    const reply = await commands[name](...args);
+    return p.stream ? entryIdOf(reply) : undefined;
   }
 
   /** Adds the one command of `p` to a batch pipeline (one reply per event). */
@@ -295,23 +274,28 @@ export class Publisher {
     pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
     p: Prepared,
   ): void {
-    const scripts = pipeline as unknown as ScriptPipeline;
+    const [name, args] = this.commandOf(p);
+    (pipeline as unknown as PublishCommands)[name](...args);
+  }
+
+  /**
+   * The command that publishes `p`: the idempotent-publish script, the
+   * XADD-then-PUBLISH script for a stream event that is also realtime, XADD,
+   * or PUBLISH for a realtime-only event.
+   */
+  private commandOf(p: Prepared): [PublishCommand, (string | number)[]] {
     if (p.stream && this.dedupTtlMs !== undefined) {
-      scripts.schemabusPublishOnce(
-        p.stream.key,
-        dedupKey(p.stream, p.envelope.id),
-        this.dedupTtlMs,
-        p.channel ?? '',
-        p.message ?? '',
-        ...p.fields!,
-      );
-    } else if (p.stream && p.channel) {
-      scripts.schemabusPublishRealtime(p.stream.key, p.channel, p.message!, ...p.fields!);
-    } else if (p.stream) {
-      pipeline.xadd(p.stream.key, '*', ...p.fields!);
-    } else {
-      pipeline.publish(p.channel!, p.message!);
+      const marker = dedupKey(p.stream, p.envelope.id);
+      return [
+        'schemabusPublishOnce',
+        [p.stream.key, marker, this.dedupTtlMs, p.channel ?? '', p.message ?? '', ...p.fields!],
+      ];
     }
+    if (p.stream && p.channel) {
+      return ['schemabusPublishRealtime', [p.stream.key, p.channel, p.message!, ...p.fields!]];
+    }
+    if (p.stream) return ['xadd', [p.stream.key, '*', ...p.fields!]];
+    return ['publish', [p.channel!, p.message!]];
   }
 
   /** Counts a stored event and makes its `Published`. */
