@@ -10,7 +10,11 @@
  */
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { type RetentionKeeper, TRIM_CHUNK } from '../../runtime/redis/retention.js';
+import {
+  type RetentionKeeper,
+  type RetentionOptions,
+  TRIM_CHUNK,
+} from '../../runtime/redis/retention.js';
 import { withRetention } from '../support/catalog-overrides.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
@@ -56,13 +60,25 @@ async function watchScriptReads(
   };
 }
 
+/** A bus whose stream `jobs` keeps `maxLen` entries, with its retention keeper, stream and an admin client. */
+function retentionSetup(maxLen: number, retention: RetentionOptions = { trim: 'exact' }) {
+  const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen }));
+  const bus = newBus(server(), catalog, { retention });
+  const keeper = (bus as unknown as { retention: RetentionKeeper }).retention;
+  return { bus, keeper, stream: catalog.streams.jobs!, admin: server().client() };
+}
+
 describe('retention cost', () => {
   it('a trim run reads a bounded chunk from the head (none while a group holds the first entry) and runs converge', async () => {
-    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: MAX_LEN }));
-    const bus = newBus(server(), catalog, { retention: { trim: 'exact', hardCapFactor: 100 } });
-    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
-    const stream = catalog.streams.jobs!;
-    const admin = server().client();
+    const {
+      bus,
+      keeper: retention,
+      stream,
+      admin,
+    } = retentionSetup(MAX_LEN, {
+      trim: 'exact',
+      hardCapFactor: 100,
+    });
     await bus.bootstrap(); // groups workers and quiet, from the start, never read
     for (let i = 0; i < LENGTH; i += 5000) {
       const pipeline = admin.pipeline();
@@ -99,14 +115,9 @@ describe('retention cost', () => {
   });
 
   it('a group holding an entry inside the chunk limits the trim to it', async () => {
-    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: 100 }));
-    const bus = newBus(server(), catalog, { retention: { trim: 'exact' } });
-    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
-    const stream = catalog.streams.jobs!;
-    const admin = server().client();
+    const { bus, keeper: retention, stream, admin } = retentionSetup(100);
     await bus.bootstrap();
-    const ids: string[] = [];
-    for (let i = 0; i < 300; i++) ids.push((await admin.xadd(stream.key, '*', 'n', i)) as string);
+    const ids = await fill(admin, stream.key, 300);
     // workers read everything and acked all but entry 50; quiet read everything.
     await admin.xreadgroup('GROUP', 'workers', 'w', 'COUNT', 300, 'STREAMS', stream.key, '>');
     await admin.xack(stream.key, 'workers', ...ids.filter((_, i) => i !== 50));
@@ -120,11 +131,7 @@ describe('retention cost', () => {
   });
 
   it('a stream without groups is trimmed to maxLen without reading an entry', async () => {
-    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: 1000 }));
-    const bus = newBus(server(), catalog, { retention: { trim: 'exact' } });
-    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
-    const stream = catalog.streams.jobs!;
-    const admin = server().client();
+    const { keeper: retention, stream, admin } = retentionSetup(1000);
     await fill(admin, stream.key, 1500);
     const reads = await watchScriptReads(server().client());
     const result = await retention.trim(stream);
@@ -135,11 +142,7 @@ describe('retention cost', () => {
   });
 
   it("with every group's floor among the newest maxLen entries, a run reads only the pending entries' span", async () => {
-    const catalog = testCatalog((c) => withRetention(c, 'jobs', { maxLen: 1000 }));
-    const bus = newBus(server(), catalog, { retention: { trim: 'exact' } });
-    const retention = (bus as unknown as { retention: RetentionKeeper }).retention;
-    const stream = catalog.streams.jobs!;
-    const admin = server().client();
+    const { bus, keeper: retention, stream, admin } = retentionSetup(1000);
     await bus.bootstrap();
     const ids = await fill(admin, stream.key, 1500);
     // workers read everything and leave the last 20 unacked; quiet is caught up.
