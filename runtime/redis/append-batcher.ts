@@ -26,7 +26,7 @@ const APPEND_SCRIPT = new RawScript(APPEND_BATCH_LUA);
  * 1.2-1.7x; 16 and 64 were between.
  */
 const MAX_APPEND_BATCH = 32;
-/** Most characters (field names and values) in one script call (~1-3 MB on the wire). */
+/** Most characters of arguments in one script call (~1-3 MB on the wire). */
 const MAX_BATCH_CHARS = 1 << 20;
 
 /**
@@ -50,7 +50,6 @@ interface Batch {
   readonly receivers: AppendReceiver[];
   /** Per append, the index its receiver knows it by. */
   readonly indexes: number[];
-  chars: number;
 }
 
 /** The XADD batching of one command connection. */
@@ -69,24 +68,15 @@ export class AppendBatcher {
   append(key: string, fields: readonly string[], receiver: AppendReceiver, index: number): void {
     // The entry's arguments first: if that throws, no batch has changed.
     let args = '';
-    let chars = 0;
     let argc: number;
     if (isStandardEntry(fields)) {
       // Values only: the script adds the names.
       args = '$2\r\n-7\r\n';
-      for (let i = 1; i < 14; i += 2) {
-        const f = fields[i]!;
-        chars += f.length;
-        args += respArg(f);
-      }
+      for (let i = 1; i < 14; i += 2) args += respArg(fields[i]!);
       argc = 8;
     } else {
       args = respArg(String(fields.length));
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        chars += f.length;
-        args += respArg(f);
-      }
+      for (const f of fields) args += respArg(f);
       argc = fields.length + 1;
     }
     let batch = this.open.get(key);
@@ -98,17 +88,15 @@ export class AppendBatcher {
         argc,
         receivers: [],
         indexes: [],
-        chars,
       };
       this.open.set(key, batch);
     } else {
       batch.args += args;
       batch.argc += argc;
-      batch.chars += chars;
     }
     batch.receivers.push(receiver);
     batch.indexes.push(index);
-    if (batch.receivers.length >= MAX_APPEND_BATCH || batch.chars >= MAX_BATCH_CHARS) {
+    if (batch.receivers.length >= MAX_APPEND_BATCH || batch.args.length >= MAX_BATCH_CHARS) {
       this.open.delete(key);
       this.send(batch);
     } else if (!this.scheduled) {
