@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 /** Tests that need no Redis server (`npm run test:unit`). Every other test file is in project `redis`. */
 const unitTests = [
   'tests/generator/**/*.test.ts',
+  'tests/schema/**/*.test.ts',
+  'tests/cli/*.test.ts',
   'tests/contract/memory.test.ts',
   'tests/unit/**/*.test.ts',
   'tests/examples/demo-memory.test.ts',

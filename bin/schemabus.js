@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/generator/cli.js', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 if (existsSync(compiled)) {
   await import(compiled.href);
 } else {
-  const source = fileURLToPath(new URL('../generator/cli.ts', import.meta.url));
+  const source = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
   const run = spawnSync(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', source, ...process.argv.slice(2)],

@@ -2,9 +2,11 @@
  * schemabus runtime: what generated code and services import.
  */
 export { type Static, Type } from '@sinclair/typebox';
-export { baseRetryDelayMs, minRetryDelayMs, retryDelayMs } from './backoff.js';
 export type * from './bus.js';
 export type * from './catalog.js';
+export { type CreateBusOptions, type CreatedBus, createBus } from './create-bus.js';
+export * from './errors.js';
+export { baseRetryDelayMs, minRetryDelayMs, retryDelayMs } from './internal/backoff.js';
 export {
   type ChannelSubscription,
   channelName,
@@ -13,8 +15,7 @@ export {
   encodeRealtimeMessage,
   escapeGlob,
   globToRegExp,
-} from './channels.js';
-export { type CreateBusOptions, type CreatedBus, createBus } from './create-bus.js';
+} from './internal/channels.js';
 export {
   DEAD_LETTER_FIELDS,
   type DeadLetterInfo,
@@ -22,7 +23,7 @@ export {
   encodeDeadLetter,
   matchesDeadLetterFilter,
   replayFields,
-} from './dead-letter-fields.js';
+} from './internal/dead-letter-fields.js';
 export {
   type DeliveryContext,
   type DeliveryDecision,
@@ -31,8 +32,13 @@ export {
   type FailureDecision,
   invokeHandler,
   type SkipCause,
-} from './delivery.js';
-export { DedupeWindow, Dispatcher, type DispatcherOptions, type StartTask } from './dispatch.js';
+} from './internal/delivery-decisions.js';
+export {
+  DedupeWindow,
+  Dispatcher,
+  type DispatcherOptions,
+  type StartTask,
+} from './internal/dispatcher.js';
 export {
   createEnvelope,
   type DecodeResult,
@@ -44,11 +50,27 @@ export {
   MAX_ENTRY_BYTES,
   parseJsonSafely,
   recordToFields,
-} from './envelope.js';
-export * from './errors.js';
-export { checkHandlers, resolveGroup } from './handler-table.js';
-export { defaultConsumerName, eventIdTime, newEventId } from './ids.js';
-export { errorMessage, MAX_ERROR_LENGTH, noopLogger, redactUrl } from './logger.js';
+} from './internal/envelope.js';
+export { checkHandlers, resolveGroup } from './internal/handler-table.js';
+export { defaultConsumerName, eventIdTime, newEventId } from './internal/ids.js';
+export { errorMessage, MAX_ERROR_LENGTH, noopLogger, redactUrl } from './internal/logger.js';
+export {
+  type BusMetrics,
+  type ConsumeOutcome,
+  createMetrics,
+  HANDLER_DURATION_BUCKETS,
+  noopMetrics,
+} from './internal/metrics.js';
+export { StatsCounter } from './internal/stats.js';
+export {
+  DEDUPE_WINDOW,
+  DEFAULT_BLOCK_MS,
+  DEFAULT_CONCURRENCY,
+  MAX_DEFAULT_BATCH_SIZE,
+  type ResolvedSubscribeOptions,
+  resolveSubscribeOptions,
+} from './internal/subscribe-options.js';
+export { createValidators, type PayloadCheck, type Validators } from './internal/validate.js';
 export {
   type Clock,
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -57,21 +79,4 @@ export {
   ManualClock,
   systemClock,
 } from './memory/index.js';
-export {
-  type BusMetrics,
-  type ConsumeOutcome,
-  createMetrics,
-  HANDLER_DURATION_BUCKETS,
-  noopMetrics,
-} from './metrics.js';
 export * from './redis/index.js';
-export { StatsCounter } from './stats.js';
-export {
-  DEDUPE_WINDOW,
-  DEFAULT_BLOCK_MS,
-  DEFAULT_CONCURRENCY,
-  MAX_DEFAULT_BATCH_SIZE,
-  type ResolvedSubscribeOptions,
-  resolveSubscribeOptions,
-} from './subscribe-options.js';
-export { createValidators, type PayloadCheck, type Validators } from './validate.js';

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../generator/catalog/index.js';
-import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/envelope.js';
-import { newEventId } from '../../runtime/ids.js';
-import { createValidators } from '../../runtime/validate.js';
+import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { newEventId } from '../../runtime/internal/ids.js';
+import { createValidators } from '../../runtime/internal/validate.js';
 import { campaignCreated, campaignCreatedFields } from '../support/payload.js';
 
 const loaded = loadCatalog(readFileSync('events.schema.yaml', 'utf8'), 'events.schema.yaml');

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '../../runtime/bus.js';
-import { encodeEnvelope } from '../../runtime/envelope.js';
-import { newEventId } from '../../runtime/ids.js';
+import { encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { newEventId } from '../../runtime/internal/ids.js';
 
 /** JSON size of `data` the consume and publish cases use. */
 export const PAYLOAD_BYTES = 300;

@@ -2,11 +2,12 @@
  * Payload and shared-type JSON Schemas: the subset TypeBox can express.
  */
 import type { JsonSchema } from '../../runtime/catalog.js';
+import { closestName } from '../../schema/closest-name.js';
 import type { DocRef, DocSchema } from './document.js';
 import { describe, isYamlMap, own, type Reader, type YamlMap } from './reader.js';
 import { SCHEMA_FORMATS, SCHEMA_TYPES, UNSUPPORTED_KEYWORDS } from './schema-subset.js';
 import type { DocPath } from './source-map.js';
-import { closest, listNames } from './suggest.js';
+import { listNames } from './suggest.js';
 
 type KeywordCheck = (reader: Reader, path: DocPath, value: unknown, refs: DocRef[]) => void;
 
@@ -126,7 +127,7 @@ function checkNode(reader: Reader, path: DocPath, value: unknown, refs: DocRef[]
       continue;
     }
     const unsupported = UNSUPPORTED_KEYWORDS.get(keyword);
-    const near = closest(keyword, SUPPORTED);
+    const near = closestName(keyword, SUPPORTED);
     reader.issues.atKey(
       [...path, keyword],
       unsupported === undefined
@@ -216,7 +217,7 @@ function checkRequired(reader: Reader, path: DocPath, schema: YamlMap): void {
     } else if (seen.has(item)) {
       reader.issues.atValue([...requiredPath, i], `\`required\` lists \`${item}\` twice`);
     } else if (names && !names.includes(item)) {
-      const near = closest(item, names);
+      const near = closestName(item, names);
       reader.issues.atValue(
         [...requiredPath, i],
         `required property \`${item}\` is not declared in \`properties\``,

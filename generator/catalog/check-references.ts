@@ -3,11 +3,13 @@
  * event -> stream and channel, group subset -> events of its stream,
  * `$ref` -> types (without cycles), channel placeholders -> payload fields.
  */
+
+import { closestName } from '../../schema/closest-name.js';
 import { checkChannelParams } from './check-channel-params.js';
 import type { DocCatalog, DocEvent, DocGroup, DocStream, DocType } from './document.js';
 import type { IssueCollector } from './issues.js';
 import type { Reader } from './reader.js';
-import { closest, suggest } from './suggest.js';
+import { suggest } from './suggest.js';
 
 /**
  * Checks the references of `doc`; stream-level advice goes to `warnings`.
@@ -84,7 +86,7 @@ function typoTargets(
   if (declared === undefined) return meant;
   for (const name of references) {
     if (name === undefined || declared.has(name)) continue;
-    const near = closest(name, declared);
+    const near = closestName(name, declared);
     if (near !== undefined) meant.add(near);
   }
   return meant;

@@ -3,9 +3,11 @@
  * throwing: each returns the value when it has the expected shape, else
  * reports an issue and returns `undefined`.
  */
+
+import { closestName } from '../../schema/closest-name.js';
 import type { IssueCollector } from './issues.js';
 import type { DocPath } from './source-map.js';
-import { closest, listNames } from './suggest.js';
+import { listNames } from './suggest.js';
 
 /** A YAML mapping read as a plain object. */
 export type YamlMap = { readonly [key: string]: unknown };
@@ -48,7 +50,7 @@ export class Reader {
     const suggested = new Set<string>();
     for (const key of Object.keys(map)) {
       if (allowed.includes(key)) continue;
-      const near = closest(key, allowed);
+      const near = closestName(key, allowed);
       if (near !== undefined && !Object.hasOwn(map, near)) suggested.add(near);
       this.issues.atKey(
         [...path, key],
@@ -114,7 +116,7 @@ export class Reader {
     if (typeof value === 'string' && (options as readonly string[]).includes(value)) {
       return value as T;
     }
-    const near = typeof value === 'string' ? closest(value, options) : undefined;
+    const near = typeof value === 'string' ? closestName(value, options) : undefined;
     this.issues.atValue(
       path,
       `${what} must be one of ${listNames(options)}, got ${describe(value)}`,

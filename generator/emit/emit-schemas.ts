@@ -4,8 +4,8 @@
  * (the CloudEvents envelope), for CI and for other languages.
  */
 import type { JsonSchema } from '../../runtime/catalog.js';
+import { strictSchema } from '../../schema/schema-forms.js';
 import type { CatalogModel, ModelEvent } from '../catalog/model.js';
-import { strictSchema } from './strict-schema.js';
 
 /** The JSON Schema dialect of every exported schema. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';

@@ -22,7 +22,6 @@ export { emitPublishers } from './emit-publishers.js';
 export { emitRealtime } from './emit-realtime.js';
 export { emitSchemas, envelopeJsonSchema, eventJsonSchema, SCHEMAS_DIR } from './emit-schemas.js';
 export { headerLines } from './module.js';
-export { strictSchema } from './strict-schema.js';
 
 /** One emitter per generated TypeScript module, by file name. */
 const MODULE_EMITTERS: ReadonlyArray<readonly [string, (model: CatalogModel) => string]> = [

@@ -32,13 +32,4 @@ export function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `campaign-status` -> `CampaignStatus`; `campaign.status-changed` -> `CampaignStatusChanged`. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
 export { channelMessageName, RESERVED_TYPE_NAMES as RESERVED_NAMES } from '../catalog/names.js';

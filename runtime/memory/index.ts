@@ -1,4 +1,5 @@
 /** The in-memory bus and its clock. */
-export { InMemoryEventBus, type InMemoryEventBusOptions } from './bus.js';
+
 export { type Clock, ManualClock, systemClock } from './clock.js';
-export { DEFAULT_CLOSE_TIMEOUT_MS } from './subscription.js';
+export { InMemoryEventBus, type InMemoryEventBusOptions } from './in-memory-event-bus.js';
+export { DEFAULT_CLOSE_TIMEOUT_MS } from './memory-subscription.js';

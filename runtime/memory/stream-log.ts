@@ -1,6 +1,6 @@
 /** An append-only, front-trimmed log of stream entries with Redis-style ids. */
 import type { Envelope } from '../bus.js';
-import { encodeEnvelope, fieldValue } from '../envelope.js';
+import { encodeEnvelope, fieldValue } from '../internal/envelope.js';
 
 /** One stored entry. */
 export class LogEntry {

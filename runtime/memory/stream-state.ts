@@ -1,12 +1,12 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
 import type { DeadLetterReason, Envelope, Logger, Published, StreamInspection } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import { fieldValue } from '../envelope.js';
-import type { BusMetrics } from '../metrics.js';
-import type { StatsCounter } from '../stats.js';
+import { fieldValue } from '../internal/envelope.js';
+import type { BusMetrics } from '../internal/metrics.js';
+import type { StatsCounter } from '../internal/stats.js';
 import type { Clock } from './clock.js';
-import { DeadLetterStore, MemoryDeadLetterQueue } from './dead-letters.js';
 import { GroupState, type PendingEntry } from './group-state.js';
+import { DeadLetterStore, MemoryDeadLetterQueue } from './memory-dead-letter-queue.js';
 import { applyRetention, isLaggingPastRetention } from './retention.js';
 import { type LogEntry, StreamLog } from './stream-log.js';
 

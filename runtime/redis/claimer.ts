@@ -17,10 +17,10 @@
  *   is not taken for dead.
  */
 
-import { minRetryDelayMs } from '../backoff.js';
 import type { CatalogGroup } from '../catalog.js';
-import { readError } from './connection.js';
-import type { BusContext } from './context.js';
+import { minRetryDelayMs } from '../internal/backoff.js';
+import type { BusContext } from './bus-context.js';
+import { readError } from './connections.js';
 import type { StreamKeys } from './keys.js';
 import type { ClaimedEntry } from './scripts/index.js';
 

@@ -1,6 +1,7 @@
 /** The Redis bus: RedisEventBus and its options. */
-export { RedisEventBus, type RedisEventBusOptions } from './bus.js';
-export type { RedisConnectionOption } from './connection.js';
-export type { ConsumerTuning } from './consumer.js';
-export type { IdempotentPublishOptions } from './publish.js';
-export type { RetentionOptions, TrimResult } from './retention.js';
+
+export type { RedisConnectionOption } from './connections.js';
+export type { IdempotentPublishOptions } from './publisher.js';
+export { RedisEventBus, type RedisEventBusOptions } from './redis-event-bus.js';
+export type { RetentionOptions, TrimResult } from './retention-keeper.js';
+export type { ConsumerTuning } from './stream-consumer.js';

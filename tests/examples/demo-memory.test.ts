@@ -1,7 +1,7 @@
 /** The demo on the in-memory bus, called directly and through `schemabus demo`. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runDemoCommand } from '../../cli/commands/demo.js';
 import { runDemo } from '../../examples/campaign-service/run-demo.js';
-import { runDemoCommand } from '../../generator/cli/demo.js';
 import { expectCompleteDemo } from './demo-assertions.js';
 
 afterEach(() => {

@@ -4,8 +4,8 @@
  * groups and consumers an earlier run left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemoCommand } from '../../cli/commands/demo.js';
 import { runDemo } from '../../examples/campaign-service/run-demo.js';
-import { runDemoCommand } from '../../generator/cli/demo.js';
 import { type RedisServer, startRedis } from '../support/redis-harness.js';
 import { expectCompleteDemo } from './demo-assertions.js';
 

@@ -5,8 +5,8 @@
  * refuses fails only its own publish, as "refused: nothing was written".
  */
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/envelope.js';
 import { ConnectionError, PublishOutcomeUnknownError } from '../../runtime/errors.js';
+import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/internal/envelope.js';
 import { APPEND_BATCH_LUA } from '../../runtime/redis/scripts/append.js';
 import { jobs } from '../contract/helpers.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';

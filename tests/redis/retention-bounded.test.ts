@@ -14,7 +14,7 @@ import {
   type RetentionKeeper,
   type RetentionOptions,
   TRIM_CHUNK,
-} from '../../runtime/redis/retention.js';
+} from '../../runtime/redis/retention-keeper.js';
 import { withRetention } from '../support/catalog-overrides.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';

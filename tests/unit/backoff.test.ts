@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseRetryDelayMs, minRetryDelayMs, retryDelayMs } from '../../runtime/backoff.js';
 import type { RetryPolicy } from '../../runtime/catalog.js';
+import { baseRetryDelayMs, minRetryDelayMs, retryDelayMs } from '../../runtime/internal/backoff.js';
 
 const policy: RetryPolicy = {
   maxAttempts: 6,

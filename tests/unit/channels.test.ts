@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogMismatchError } from '../../runtime/errors.js';
 import {
   channelName,
   channelSubscription,
   decodeRealtimeMessage,
   encodeRealtimeMessage,
   globToRegExp,
-} from '../../runtime/channels.js';
-import { createEnvelope } from '../../runtime/envelope.js';
-import { CatalogMismatchError } from '../../runtime/errors.js';
+} from '../../runtime/internal/channels.js';
+import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { createTestCatalog } from '../contract/catalog.js';
 
 const catalog = createTestCatalog('ns');

@@ -5,10 +5,10 @@ import {
   encodeDeadLetter,
   matchesDeadLetterFilter,
   replayFields,
-} from '../../runtime/dead-letter-fields.js';
-import { errorMessage, redactUrl } from '../../runtime/logger.js';
-import { createMetrics } from '../../runtime/metrics.js';
-import { StatsCounter } from '../../runtime/stats.js';
+} from '../../runtime/internal/dead-letter-fields.js';
+import { errorMessage, redactUrl } from '../../runtime/internal/logger.js';
+import { createMetrics } from '../../runtime/internal/metrics.js';
+import { StatsCounter } from '../../runtime/internal/stats.js';
 
 describe('dead letter fields', () => {
   const info = {

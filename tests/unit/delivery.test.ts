@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterFailure, decideDelivery } from '../../runtime/delivery.js';
-import { createEnvelope, encodeEnvelope } from '../../runtime/envelope.js';
 import { NonRetryableError } from '../../runtime/errors.js';
-import { createValidators } from '../../runtime/validate.js';
+import { decideAfterFailure, decideDelivery } from '../../runtime/internal/delivery-decisions.js';
+import { createEnvelope, encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { createValidators } from '../../runtime/internal/validate.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 
 const catalog = createTestCatalog('d');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DedupeWindow, Dispatcher } from '../../runtime/dispatch.js';
+import { DedupeWindow, Dispatcher } from '../../runtime/internal/dispatcher.js';
 
 interface Held {
   readonly id: number;

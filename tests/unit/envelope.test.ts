@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogMismatchError } from '../../runtime/errors.js';
 import {
   createEnvelope,
   decodeEntry,
@@ -6,8 +7,7 @@ import {
   encodeEnvelope,
   fieldsToRecord,
   parseJsonSafely,
-} from '../../runtime/envelope.js';
-import { CatalogMismatchError } from '../../runtime/errors.js';
+} from '../../runtime/internal/envelope.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 
 const catalog = createTestCatalog('unit');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogMismatchError } from '../../runtime/errors.js';
-import { checkHandlers, resolveGroup } from '../../runtime/handler-table.js';
-import { resolveSubscribeOptions } from '../../runtime/subscribe-options.js';
+import { checkHandlers, resolveGroup } from '../../runtime/internal/handler-table.js';
+import { resolveSubscribeOptions } from '../../runtime/internal/subscribe-options.js';
 import { createTestCatalog } from '../contract/catalog.js';
 
 const catalog = createTestCatalog('ns');

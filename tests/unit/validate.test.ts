@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogMismatchError } from '../../runtime/errors.js';
-import { createValidators, strictSchema, tolerantSchema } from '../../runtime/validate.js';
+import { createValidators } from '../../runtime/internal/validate.js';
+import { strictSchema, tolerantSchema } from '../../schema/schema-forms.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 
 const validators = createValidators(createTestCatalog('unit'));

@@ -10,7 +10,7 @@
  * Lua chunk defining `dead_letter(stream, dlq, failures, group, id, reason, err, attempts, now, store)`:
  * returns 1 when moved (or acked, when `store` is false), -1 when the entry no
  * longer exists (deleted while pending: acked, counted lost by the caller).
- * The DLQ entry is the seven `dlq:*` fields of runtime/dead-letter-fields.ts
+ * The DLQ entry is the seven `dlq:*` fields of runtime/internal/dead-letter-fields.ts
  * in their order, then the original fields. The first failure time and, when
  * `err` is empty, the error come from the failure record.
  */

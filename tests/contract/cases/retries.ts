@@ -1,7 +1,7 @@
 /** A throwing handler is retried with growing backoff until maxAttempts, then dead-lettered. */
 import { expect, it } from 'vitest';
-import { minRetryDelayMs } from '../../../runtime/backoff.js';
 import type { Envelope } from '../../../runtime/bus.js';
+import { minRetryDelayMs } from '../../../runtime/internal/backoff.js';
 import { collect, waitFor } from '../../support/wait.js';
 import { groupDrained, type Job, jobs } from '../helpers.js';
 import type { ContractContext } from '../suite.js';

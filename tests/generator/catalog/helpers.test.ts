@@ -13,7 +13,7 @@ import {
   serviceSubscribeName,
 } from '../../../generator/catalog/names.js';
 import { formatPath } from '../../../generator/catalog/source-map.js';
-import { closest, editDistance } from '../../../generator/catalog/suggest.js';
+import { closestName, editDistance } from '../../../schema/closest-name.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -50,10 +50,10 @@ describe('suggestions', () => {
   });
 
   it('suggests only a close candidate', () => {
-    expect(closest('analytics-servce', ['analytics-service', 'audit-service'])).toBe(
+    expect(closestName('analytics-servce', ['analytics-service', 'audit-service'])).toBe(
       'analytics-service',
     );
-    expect(closest('orders', ['order-events', 'payment-events'])).toBeUndefined();
+    expect(closestName('orders', ['order-events', 'payment-events'])).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Doc, hardline } from '../../../generator/emit/doc.js';
-import { channelMessageName, compareNatural, pascalCase } from '../../../generator/emit/names.js';
+import { channelMessageName, compareNatural } from '../../../generator/emit/names.js';
 import { printDoc } from '../../../generator/emit/print-doc.js';
 import {
   arrayLiteral,
@@ -49,14 +49,6 @@ describe('propertyKey', () => {
 });
 
 describe('names', () => {
-  it.each<[string, { given: string; want: string }]>([
-    ['dotted and kebab', { given: 'campaign.status-changed', want: 'CampaignStatusChanged' }],
-    ['kebab', { given: 'campaign-status', want: 'CampaignStatus' }],
-    ['digits', { given: 'v2.order-created', want: 'V2OrderCreated' }],
-  ])('pascalCase: %s', (_, { given, want }) => {
-    expect(pascalCase(given)).toBe(want);
-  });
-
   it('names the message union of a channel', () => {
     expect(channelMessageName('campaign-status')).toBe('CampaignStatusMessage');
   });

@@ -1,0 +1,26 @@
+/**
+ * Every command of the `schemabus` CLI. To add one, write
+ * `cli/commands/<command>.ts` exporting a `defineCommand(...)`, and list
+ * it here.
+ */
+
+import type { CliCommand } from './command.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
+import { checkCommand } from './commands/check.js';
+import { codegenCommand } from './commands/codegen.js';
+import { demoCommand } from './commands/demo.js';
+import { dlqCommand } from './commands/dlq.js';
+import { inspectCommand } from './commands/inspect.js';
+import { tailCommand } from './commands/tail.js';
+import { validateCommand } from './commands/validate.js';
+
+export const COMMANDS: readonly CliCommand[] = [
+  codegenCommand,
+  checkCommand,
+  validateCommand,
+  bootstrapCommand,
+  inspectCommand,
+  tailCommand,
+  dlqCommand,
+  demoCommand,
+];

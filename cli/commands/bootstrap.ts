@@ -1,0 +1,157 @@
+/**
+ * `schemabus bootstrap --redis URL`: creates every stream and consumer group
+ * of the catalogue (idempotent, like `bus.bootstrap()`), and says what it
+ * created and what was there already.
+ */
+import type { Catalog } from 'schemabus';
+import {
+  type CommandContext,
+  type CommandResult,
+  defineCommand,
+  EXIT_OK,
+  result,
+} from '../command.js';
+import {
+  type RedisSession,
+  type RedisTargetOptions,
+  redisArgs,
+  withRedisSession,
+} from '../support/redis-session.js';
+import { jsonText, plural } from '../support/table.js';
+
+/** Options of `bootstrap`. */
+export interface BootstrapOptions extends RedisTargetOptions {
+  /** Print the report as JSON. */
+  readonly json?: boolean;
+}
+
+/** What bootstrap did to one group. */
+export interface GroupReport {
+  readonly name: string;
+  readonly startFrom: 'latest' | 'earliest';
+  readonly status: 'created' | 'found';
+}
+
+/** What bootstrap did to one stream. */
+export interface StreamReport {
+  readonly name: string;
+  readonly key: string;
+  readonly dlqKey: string;
+  readonly status: 'created' | 'found';
+  readonly groups: readonly GroupReport[];
+  /** Groups on Redis the catalogue does not list (left alone). */
+  readonly unknownGroups: readonly string[];
+}
+
+/** Creates the catalogue's streams and groups on Redis and reports them. */
+export function runBootstrap(
+  options: BootstrapOptions,
+  context: CommandContext,
+): Promise<CommandResult> {
+  return withRedisSession(options, context, async (session) => {
+    const before = await existingGroups(session);
+    await session.bus.bootstrap();
+    const streams = report(session.catalog, before);
+    if (options.json) {
+      return {
+        exitCode: EXIT_OK,
+        stdout: jsonText({ redis: session.label, namespace: session.catalog.namespace, streams }),
+        stderr: '',
+      };
+    }
+    return result(EXIT_OK, formatReport(session, streams));
+  });
+}
+
+/** Groups on Redis now, by stream name (`undefined`: the stream does not exist). */
+async function existingGroups(session: RedisSession): Promise<Map<string, string[] | undefined>> {
+  const found = new Map<string, string[] | undefined>();
+  for (const stream of Object.values(session.catalog.streams)) {
+    if ((await session.client.exists(stream.key)) === 0) {
+      found.set(stream.name, undefined);
+      continue;
+    }
+    const rows = (await session.client.xinfo('GROUPS', stream.key)) as unknown[][];
+    found.set(
+      stream.name,
+      rows.map((row) => String(row[row.indexOf('name') + 1])),
+    );
+  }
+  return found;
+}
+
+function report(catalog: Catalog, before: Map<string, string[] | undefined>): StreamReport[] {
+  return Object.values(catalog.streams)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((stream) => {
+      const existing = before.get(stream.name);
+      const groups = Object.values(stream.groups).map(
+        (group): GroupReport => ({
+          name: group.name,
+          startFrom: group.startFrom,
+          status: existing?.includes(group.name) ? 'found' : 'created',
+        }),
+      );
+      return {
+        name: stream.name,
+        key: stream.key,
+        dlqKey: stream.dlqKey,
+        status: existing === undefined ? 'created' : 'found',
+        groups,
+        unknownGroups: (existing ?? []).filter((g) => stream.groups[g] === undefined).sort(),
+      };
+    });
+}
+
+function formatReport(session: RedisSession, streams: readonly StreamReport[]): string[] {
+  const lines = [
+    `Redis at ${session.label}, catalogue ${session.schemaPath} (namespace ${session.catalog.namespace})`,
+  ];
+  for (const stream of streams) {
+    lines.push(
+      `stream ${stream.name} (${stream.key}): ${stream.status === 'created' ? 'created' : 'already there'}`,
+    );
+    for (const group of stream.groups) {
+      const from =
+        group.startFrom === 'earliest'
+          ? 'reads the stream from its start'
+          : 'reads new entries only';
+      lines.push(
+        group.status === 'created'
+          ? `  group ${group.name}: created, ${from} (startFrom ${group.startFrom})`
+          : `  group ${group.name}: already there (left as it is)`,
+      );
+    }
+    for (const name of stream.unknownGroups) {
+      lines.push(`  group ${name}: on Redis but not in the catalogue (left alone)`);
+    }
+  }
+  const count = (status: 'created' | 'found') => ({
+    streams: streams.filter((s) => s.status === status).length,
+    groups: streams.flatMap((s) => s.groups).filter((g) => g.status === status).length,
+  });
+  const created = count('created');
+  const found = count('found');
+  lines.push(
+    `bootstrap done: created ${plural(created.streams, 'stream')} and ${plural(created.groups, 'group')}; ` +
+      `${plural(found.streams, 'stream')} and ${plural(found.groups, 'group')} were there already`,
+  );
+  return lines;
+}
+
+/** The yargs command. */
+export const bootstrapCommand = defineCommand({
+  command: 'bootstrap',
+  describe: "Create the catalogue's streams and groups on Redis (idempotent)",
+  builder: (yargs) =>
+    redisArgs(yargs)
+      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+      .example(
+        '$0 bootstrap --redis redis://127.0.0.1:6379',
+        'create what is missing, list what was there',
+      )
+      .epilogue(
+        'A new group starts at the end of its stream, or at its start with startFrom: earliest.',
+      ),
+  run: (args, context) => runBootstrap(args, context),
+});

@@ -1,0 +1,294 @@
+/**
+ * `schemabus dlq list|show|replay|purge STREAM --redis URL`: works a
+ * stream's dead-letter queue through `bus.dlq(stream)`. Filters: `--group`,
+ * `--type`, `--reason`, `--id` (repeatable). A replay appends the event
+ * again for the failing group only; a purge deletes for good and needs
+ * `--yes`.
+ */
+import type { CatalogStream, DeadLetter, DeadLetterFilter, DeadLetterReason } from 'schemabus';
+import {
+  type CommandContext,
+  type CommandResult,
+  defineCommand,
+  EXIT_FINDING,
+  EXIT_OK,
+  result,
+  usageError,
+} from '../command.js';
+import { formatDeadLetter, formatDeadLetterTable } from '../support/dead-letter-text.js';
+import {
+  findStream,
+  isResult,
+  type RedisSession,
+  type RedisTargetOptions,
+  redisArgs,
+  withRedisSession,
+} from '../support/redis-session.js';
+import { jsonText, plural } from '../support/table.js';
+
+/** What `dlq` does. */
+export const DLQ_ACTIONS = ['list', 'show', 'replay', 'purge'] as const;
+/** One of {@link DLQ_ACTIONS}. */
+export type DlqAction = (typeof DLQ_ACTIONS)[number];
+
+const REASONS: readonly DeadLetterReason[] = [
+  'exhausted',
+  'non-retryable',
+  'invalid',
+  'undecodable',
+];
+
+/** Dead letters `list` and `show` print at most. @default 100 */
+export const DEFAULT_DLQ_COUNT = 100;
+
+/** Options of `dlq`. */
+export interface DlqOptions extends RedisTargetOptions {
+  readonly action: DlqAction;
+  readonly stream: string;
+  readonly group?: string;
+  readonly type?: string;
+  readonly reason?: string;
+  /** DLQ entry ids. */
+  readonly id?: readonly string[];
+  /** `list`/`show`: at most this many. @default DEFAULT_DLQ_COUNT */
+  readonly count?: number;
+  readonly json?: boolean;
+  /** `purge`: really delete. */
+  readonly yes?: boolean;
+}
+
+/** Runs one `dlq` action on `options.stream`. */
+export function runDlq(options: DlqOptions, context: CommandContext): Promise<CommandResult> {
+  return withRedisSession(options, context, async (session) => {
+    const stream = findStream(session.catalog, options.stream);
+    if (isResult(stream)) return stream;
+    const filter = filterOf(options, stream);
+    if (isResult(filter)) return filter;
+    switch (options.action) {
+      case 'list':
+      case 'show':
+        return list(session, stream, filter, options);
+      case 'replay':
+        return replay(session, stream, filter, options);
+      case 'purge':
+        return purge(session, stream, filter, options);
+    }
+  });
+}
+
+/** The filter of the options, or a usage error naming what the stream has. */
+function filterOf(options: DlqOptions, stream: CatalogStream): DeadLetterFilter | CommandResult {
+  const groups = Object.keys(stream.groups);
+  if (options.group !== undefined && !groups.includes(options.group)) {
+    return usageError(
+      `stream ${stream.name} has no group "${options.group}"; its groups: ${groups.join(', ')}`,
+    );
+  }
+  if (options.type !== undefined && !stream.events.includes(options.type)) {
+    return usageError(
+      `stream ${stream.name} has no event type "${options.type}"; its types: ${stream.events.join(', ')}`,
+    );
+  }
+  if (options.reason !== undefined && !REASONS.includes(options.reason as DeadLetterReason)) {
+    return usageError(`--reason must be one of ${REASONS.join(', ')}, got "${options.reason}"`);
+  }
+  return {
+    ...(options.group !== undefined && { group: options.group }),
+    ...(options.type !== undefined && { type: options.type }),
+    ...(options.reason !== undefined && { reason: options.reason as DeadLetterReason }),
+    ...(options.id !== undefined && options.id.length > 0 && { ids: options.id }),
+  };
+}
+
+/** Every dead letter matching `filter`, oldest first. */
+function matching(
+  session: RedisSession,
+  stream: CatalogStream,
+  filter: DeadLetterFilter,
+): Promise<DeadLetter[]> {
+  return session.bus.dlq(stream.name).list({ ...filter, count: Number.MAX_SAFE_INTEGER });
+}
+
+/** Ids asked for with `--id` that matched nothing. */
+function unmatchedIds(filter: DeadLetterFilter, found: readonly DeadLetter[]): string[] {
+  const seen = new Set(found.map((l) => l.id));
+  return (filter.ids ?? []).filter((id) => !seen.has(id));
+}
+
+function describeFilter(filter: DeadLetterFilter): string {
+  const parts = [
+    filter.group !== undefined && `group ${filter.group}`,
+    filter.type !== undefined && `type ${filter.type}`,
+    filter.reason !== undefined && `reason ${filter.reason}`,
+    filter.ids !== undefined && `id ${filter.ids.join(', ')}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : ` matching ${parts.join(', ')}`;
+}
+
+async function list(
+  session: RedisSession,
+  stream: CatalogStream,
+  filter: DeadLetterFilter,
+  options: DlqOptions,
+): Promise<CommandResult> {
+  const limit = options.count ?? DEFAULT_DLQ_COUNT;
+  if (!(Number.isInteger(limit) && limit > 0))
+    return usageError(`--count must be a positive integer, got ${limit}`);
+  const dlq = session.bus.dlq(stream.name);
+  const [total, page] = await Promise.all([dlq.count(), dlq.list({ ...filter, count: limit + 1 })]);
+  const letters = page.slice(0, limit);
+  const more = page.length > limit;
+  const missing = unmatchedIds(filter, letters);
+  const exitCode =
+    options.action === 'show' && (letters.length === 0 || missing.length > 0)
+      ? EXIT_FINDING
+      : EXIT_OK;
+  if (options.json) {
+    const report = {
+      stream: stream.name,
+      dlqKey: stream.dlqKey,
+      total,
+      more,
+      deadLetters: letters,
+      missingIds: missing,
+    };
+    return { exitCode, stdout: jsonText(report), stderr: '' };
+  }
+  const matched =
+    describeFilter(filter) === ''
+      ? ''
+      : `, ${letters.length}${more ? '+' : ''}${describeFilter(filter)}`;
+  const head = `DLQ of ${stream.name} (${stream.dlqKey}): ${plural(total, 'dead letter')} in all${matched}`;
+  const body =
+    options.action === 'list'
+      ? letters.length > 0
+        ? ['', ...formatDeadLetterTable(letters)]
+        : []
+      : letters.flatMap((letter) => ['', ...formatDeadLetter(letter)]);
+  const tail = more ? [`(showing the first ${limit}: --count N shows more)`] : [];
+  const notFound = missing.map(
+    (id) => `no dead letter ${id} in ${stream.dlqKey} (replayed or purged already?)`,
+  );
+  return result(exitCode, [head, ...body, ...tail], notFound);
+}
+
+async function replay(
+  session: RedisSession,
+  stream: CatalogStream,
+  filter: DeadLetterFilter,
+  options: DlqOptions,
+): Promise<CommandResult> {
+  const letters = await matching(session, stream, filter);
+  const missing = unmatchedIds(filter, letters);
+  const dlq = session.bus.dlq(stream.name);
+  const replayed: {
+    dlqId: string;
+    group: string;
+    type: string | undefined;
+    entryId: string | undefined;
+  }[] = [];
+  for (const letter of letters) {
+    const published = await dlq.replay(letter.id);
+    replayed.push({
+      dlqId: letter.id,
+      group: letter.group,
+      type: letter.type,
+      entryId: published.entryId,
+    });
+  }
+  const exitCode = missing.length > 0 ? EXIT_FINDING : EXIT_OK;
+  if (options.json) {
+    return {
+      exitCode,
+      stdout: jsonText({ stream: stream.name, replayed, missingIds: missing }),
+      stderr: '',
+    };
+  }
+  const lines = replayed.map(
+    (r) =>
+      `replayed ${r.dlqId} (${r.type ?? 'no type'}) for group ${r.group} as ${stream.name} entry ${r.entryId}`,
+  );
+  lines.push(
+    `${plural(replayed.length, 'dead letter')}${describeFilter(filter)} replayed; only the failing group gets each one again`,
+  );
+  return result(
+    exitCode,
+    lines,
+    missing.map((id) => `no dead letter ${id} in ${stream.dlqKey}`),
+  );
+}
+
+async function purge(
+  session: RedisSession,
+  stream: CatalogStream,
+  filter: DeadLetterFilter,
+  options: DlqOptions,
+): Promise<CommandResult> {
+  if (!options.yes) {
+    const letters = await matching(session, stream, filter);
+    if (letters.length === 0) {
+      return result(EXIT_OK, [
+        `nothing to purge: no dead letter${describeFilter(filter)} in ${stream.dlqKey}`,
+      ]);
+    }
+    return usageError(
+      `purge would delete ${plural(letters.length, 'dead letter')}${describeFilter(filter)} from ${stream.dlqKey} for good; add --yes to delete them (or replay them instead)`,
+    );
+  }
+  const deleted = await session.bus.dlq(stream.name).purge(filter);
+  if (options.json)
+    return { exitCode: EXIT_OK, stdout: jsonText({ stream: stream.name, deleted }), stderr: '' };
+  return result(EXIT_OK, [
+    `deleted ${plural(deleted, 'dead letter')}${describeFilter(filter)} from ${stream.dlqKey}`,
+  ]);
+}
+
+/** The yargs command. */
+export const dlqCommand = defineCommand({
+  command: 'dlq <action> <stream>',
+  describe: 'List, show, replay or purge the dead letters of a stream',
+  builder: (yargs) =>
+    redisArgs(yargs)
+      .positional('action', { choices: DLQ_ACTIONS, demandOption: true, describe: 'What to do' })
+      .positional('stream', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Stream name, as in the catalogue',
+      })
+      .option('group', { type: 'string', describe: 'Only dead letters of this group' })
+      .option('type', { type: 'string', describe: 'Only dead letters of this event type' })
+      .option('reason', {
+        type: 'string',
+        choices: REASONS,
+        describe: 'Only dead letters with this reason',
+      })
+      .option('id', {
+        type: 'string',
+        array: true,
+        describe: 'Only these DLQ entry ids (repeatable)',
+      })
+      .option('count', {
+        type: 'number',
+        default: DEFAULT_DLQ_COUNT,
+        describe: 'list/show: at most this many',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+      .option('yes', { type: 'boolean', default: false, describe: 'purge: really delete' })
+      .example('$0 dlq list campaign-events', 'one row per dead letter')
+      .example('$0 dlq show campaign-events --id 1718000000000-0', 'one dead letter in full')
+      .example(
+        '$0 dlq replay campaign-events --group audit-service',
+        'hand them back to their group',
+      )
+      .example('$0 dlq purge campaign-events --type campaign.deleted --yes', 'delete for good'),
+  run: (args, context) =>
+    runDlq(
+      {
+        ...args,
+        action: args.action as DlqAction,
+        stream: String(args.stream),
+        ...(args.id !== undefined && { id: args.id.map(String) }),
+      },
+      context,
+    ),
+});

@@ -1,0 +1,122 @@
+/**
+ * Checks event JSON (an envelope, or `{ type, data }`) against the
+ * catalogue's exported JSON Schemas with ajv (draft 2020-12, ajv-formats),
+ * strictly as `publish` does: unknown fields are rejected. Every failing
+ * path is reported.
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from '../../schema/ajv.js';
+import { closestName } from '../../schema/closest-name.js';
+import type { CatalogModel } from '../catalog/index.js';
+import { envelopeJsonSchema, eventJsonSchema } from '../emit/index.js';
+
+/** One failing location of an event, as a JSON Pointer into the checked value. */
+export interface EventIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Checks one event value: `[]` when valid. */
+export type EventValidator = (value: unknown) => EventIssue[];
+
+/** Keys of the `{ type, data }` form. */
+const PLAIN_KEYS = ['type', 'data'];
+
+/** A validator for the events of `model`. */
+export function createEventValidator(model: CatalogModel): EventValidator {
+  const ajv = createAjv('full');
+  const payloads = new Map<string, ValidateFunction>();
+  for (const event of model.events)
+    payloads.set(event.type, ajv.compile(eventJsonSchema(model, event)));
+  const envelope = ajv.compile(envelopeJsonSchema(model));
+  const types = model.events.map((event) => event.type);
+
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return [{ path: '', message: 'must be an envelope or a { "type", "data" } object' }];
+    }
+    const record = value as Record<string, unknown>;
+    const issues: EventIssue[] = [];
+    if ('specversion' in record) {
+      if (!envelope(record)) issues.push(...toIssues(envelope.errors, '', ['/type']));
+    } else {
+      for (const key of Object.keys(record)) {
+        if (!PLAIN_KEYS.includes(key)) {
+          issues.push({
+            path: pointer('', key),
+            message: 'is not allowed (an event is { "type", "data" } or a full envelope)',
+          });
+        }
+      }
+      for (const key of PLAIN_KEYS) {
+        if (!(key in record)) issues.push({ path: pointer('', key), message: 'is required' });
+      }
+    }
+    const type = record.type;
+    if (type === undefined) return issues;
+    const validate = typeof type === 'string' ? payloads.get(type) : undefined;
+    if (validate === undefined) {
+      const near = typeof type === 'string' ? closestName(type, types) : undefined;
+      const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+      issues.push({
+        path: '/type',
+        message: `is not an event type of the catalogue: ${JSON.stringify(type)}${hint}`,
+      });
+      return issues;
+    }
+    if ('data' in record && !validate(record.data))
+      issues.push(...toIssues(validate.errors, '/data'));
+    return issues;
+  };
+}
+
+/** ajv errors as issues under `prefix`, skipping those at `skip` paths (reported better elsewhere). */
+function toIssues(
+  errors: ErrorObject[] | null | undefined,
+  prefix: string,
+  skip: readonly string[] = [],
+): EventIssue[] {
+  const seen = new Set<string>();
+  const issues: EventIssue[] = [];
+  for (const error of errors ?? []) {
+    if (skip.includes(error.instancePath)) continue;
+    const issue = toIssue(error, prefix);
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+
+function toIssue(error: ErrorObject, prefix: string): EventIssue {
+  const params = error.params as Record<string, unknown>;
+  const at = `${prefix}${error.instancePath}`;
+  switch (error.keyword) {
+    case 'required':
+      return { path: pointer(at, String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return {
+        path: pointer(at, String(params.additionalProperty)),
+        message: 'is not in the schema (unknown fields are rejected)',
+      };
+    case 'unevaluatedProperties':
+      return {
+        path: pointer(at, String(params.unevaluatedProperty)),
+        message: 'is not in the schema (unknown fields are rejected)',
+      };
+    case 'const':
+      return { path: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'enum':
+      return {
+        path: at,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
+    default:
+      return { path: at, message: error.message ?? `fails \`${error.keyword}\`` };
+  }
+}
+
+function pointer(base: string, key: string): string {
+  return `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}

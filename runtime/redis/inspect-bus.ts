@@ -1,0 +1,126 @@
+/**
+ * `inspect()` on Redis: XINFO STREAM / GROUPS / CONSUMERS per stream of the
+ * catalogue, the DLQ length, and the retention floors (a dry run of the trim
+ * script) to tell which group holds the stream past its limit. `lag` is
+ * XINFO GROUPS's `lag` (Redis 7.0+), null when Redis cannot tell (after
+ * deletions or trims it may not know).
+ */
+import type {
+  BusInspection,
+  ConsumerInspection,
+  GroupInspection,
+  StreamInspection,
+} from '../bus.js';
+import type { CatalogStream } from '../catalog.js';
+import type { BusContext } from './bus-context.js';
+import { readError } from './connections.js';
+import type { RetentionKeeper, TrimResult } from './retention-keeper.js';
+import { compareIds } from './stream-ids.js';
+
+type Flat = (string | number | null | Flat)[];
+
+function record(flat: Flat): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(String(flat[i]), flat[i + 1]);
+  return map;
+}
+
+function entryId(value: unknown): string | null {
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null;
+}
+
+function num(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Inspects every stream of the catalogue, sorted by name. */
+export async function inspectBus(
+  ctx: BusContext,
+  retention: RetentionKeeper,
+): Promise<BusInspection> {
+  const names = Object.keys(ctx.catalog.streams).sort();
+  const streams = await Promise.all(
+    names.map((name) => inspectStream(ctx, retention, ctx.catalog.streams[name]!)),
+  );
+  return { streams };
+}
+
+async function inspectStream(
+  ctx: BusContext,
+  retention: RetentionKeeper,
+  stream: CatalogStream,
+): Promise<StreamInspection> {
+  const { command, label } = ctx.connections;
+  try {
+    const dlqLength = await command.xlen(stream.dlqKey);
+    if ((await command.exists(stream.key)) === 0) {
+      return {
+        name: stream.name,
+        key: stream.key,
+        length: 0,
+        firstEntryId: null,
+        lastEntryId: null,
+        dlqLength,
+        groups: [],
+      };
+    }
+    const info = record((await command.xinfo('STREAM', stream.key)) as Flat);
+    const firstEntryId = entryId(info.get('first-entry'));
+    const groupRows = (await command.xinfo('GROUPS', stream.key)) as Flat[];
+    const trim = await retention.trim(stream, true);
+    const groups = await Promise.all(
+      groupRows.map((row) => inspectGroup(ctx, stream, record(row), trim, firstEntryId)),
+    );
+    groups.sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      name: stream.name,
+      key: stream.key,
+      length: num(info.get('length')),
+      firstEntryId,
+      lastEntryId: entryId(info.get('last-entry')),
+      dlqLength,
+      groups,
+    };
+  } catch (error) {
+    throw readError(error, `inspecting stream "${stream.name}"`, label);
+  }
+}
+
+async function inspectGroup(
+  ctx: BusContext,
+  stream: CatalogStream,
+  group: Map<string, unknown>,
+  trim: TrimResult,
+  firstEntryId: string | null,
+): Promise<GroupInspection> {
+  const name = String(group.get('name'));
+  const rows = (await ctx.connections.command.xinfo('CONSUMERS', stream.key, name)) as Flat[];
+  const consumers: ConsumerInspection[] = rows
+    .map((row) => {
+      const c = record(row);
+      return {
+        name: String(c.get('name')),
+        pending: num(c.get('pending')),
+        idleMs: num(c.get('idle')),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const lag = group.get('lag');
+  const floor = trim.floors.get(name);
+  // The group holds the stream past its limit when retention would trim below its floor.
+  const laggingPastRetention =
+    trim.cutoff !== '' &&
+    floor !== undefined &&
+    compareIds(floor, trim.cutoff) < 0 &&
+    firstEntryId !== null &&
+    compareIds(firstEntryId, trim.cutoff) < 0;
+  return {
+    name,
+    consumers,
+    pending: num(group.get('pending')),
+    lag: lag === null || lag === undefined ? null : num(lag),
+    lastDeliveredId: String(group.get('last-delivered-id') ?? '0-0'),
+    laggingPastRetention,
+  };
+}

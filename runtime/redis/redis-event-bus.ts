@@ -1,0 +1,258 @@
+/**
+ * RedisEventBus: the EventBus contract on Redis Streams and pub/sub
+ * (ioredis, standalone server; every key of a stream shares one hash tag so
+ * the layout is Cluster-safe).
+ *
+ * Durability is the server's setting: "an acknowledged publish is never
+ * lost" holds on one node with `appendonly yes` + `appendfsync always`;
+ * `everysec` can lose about a second of writes; with replicas it is best
+ * effort (replication is asynchronous; WAIT narrows the window).
+ */
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type {
+  BatchItem,
+  BusInspection,
+  BusStats,
+  CloseOptions,
+  DeadLetterQueue,
+  EventBus,
+  HandlerMap,
+  Logger,
+  Published,
+  PublishMeta,
+  RealtimeHandler,
+  RealtimeParams,
+  SubscribeOptions,
+  Subscription,
+  Unsubscribe,
+} from '../bus.js';
+import type { Catalog } from '../catalog.js';
+import { ClosedError } from '../errors.js';
+import { type EntryFields, MAX_ENTRY_BYTES } from '../internal/envelope.js';
+import { checkHandlers } from '../internal/handler-table.js';
+import { noopLogger } from '../internal/logger.js';
+import { createMetrics } from '../internal/metrics.js';
+import { StatsCounter } from '../internal/stats.js';
+import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
+import { createValidators } from '../internal/validate.js';
+import { type BusContext, streamOf } from './bus-context.js';
+import { Connections, type RedisConnectionOption, readError } from './connections.js';
+import { inspectBus } from './inspect-bus.js';
+import { type IdempotentPublishOptions, Publisher } from './publisher.js';
+import { RealtimeHub } from './realtime-hub.js';
+import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
+import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
+import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
+
+/** Options of {@link RedisEventBus}. */
+export interface RedisEventBusOptions extends ConsumerTuning {
+  readonly catalog: Catalog;
+  /**
+   * A URL, ioredis options, or a ready client. A client given here is used
+   * for commands and duplicated for blocking readers and pub/sub; the bus
+   * never quits it.
+   * @default process.env.REDIS_URL, else redis://127.0.0.1:6379
+   */
+  readonly redis?: RedisConnectionOption;
+  /** @default a logger that drops everything */
+  readonly logger?: Logger;
+  /** prom-client registry to report metrics to. @default none (no metrics) */
+  readonly registry?: Registry;
+  /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
+  readonly maxEntryBytes?: number;
+  /**
+   * Store each event id at most once per stream (a Lua script with a marker
+   * key per id), so retrying a publish whose outcome was unknown, or a
+   * command ioredis re-sent after a reconnect, adds no duplicate. Costs one
+   * key per event for `ttlMs`. @default false
+   */
+  readonly idempotentPublish?: boolean | IdempotentPublishOptions;
+  /**
+   * Publishes that may wait for the connection while Redis is unreachable;
+   * beyond that a publish fails at once with a `ConnectionError` (0: fail
+   * fast). ioredis's own offline queue is unbounded. @default 1000
+   */
+  readonly maxOfflineQueue?: number;
+  /** How retention trimming runs. */
+  readonly retention?: RetentionOptions;
+}
+
+/** The Redis EventBus (see the contract in runtime/bus.ts). */
+export class RedisEventBus implements EventBus {
+  readonly catalog: Catalog;
+  private readonly ctx: BusContext;
+  private readonly statsCounter = new StatsCounter();
+  private readonly retention: RetentionKeeper;
+  private readonly publisher: Publisher;
+  private readonly realtime: RealtimeHub;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly consumers = new Set<StreamConsumer>();
+  private readonly dlqs = new Map<string, DeadLetterQueue>();
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly options: RedisEventBusOptions) {
+    this.catalog = options.catalog;
+    const logger = options.logger ?? noopLogger;
+    this.ctx = {
+      catalog: options.catalog,
+      connections: new Connections(options.redis, logger),
+      validators: createValidators(options.catalog),
+      stats: this.statsCounter,
+      metrics: createMetrics(options.registry),
+      logger,
+      maxEntryBytes: options.maxEntryBytes ?? MAX_ENTRY_BYTES,
+    };
+    this.retention = new RetentionKeeper(this.ctx, options.retention, options.registry);
+    this.publisher = new Publisher(
+      this.ctx,
+      this.retention,
+      options.maxOfflineQueue ?? 1000,
+      options.idempotentPublish,
+    );
+    this.realtime = new RealtimeHub(this.ctx);
+  }
+
+  /** The command connection (for tools and tests; do not quit it). */
+  get redis(): Redis {
+    return this.ctx.connections.command;
+  }
+
+  /** Trims that hit the retention hard cap (see `RetentionOptions.hardCapFactor`). */
+  get retentionForced(): number {
+    return this.retention.forcedCount;
+  }
+
+  /** Watchdog recoveries of blocking readers so far. */
+  get readerRecoveries(): number {
+    let n = 0;
+    for (const c of this.consumers) n += c.readerRecoveries;
+    return n;
+  }
+
+  publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
+    this.assertOpen('publish', this.closed !== undefined && !this.closing);
+    return this.publisher.publish(type, data, meta);
+  }
+
+  publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
+    this.assertOpen('publishBatch', this.closed !== undefined && !this.closing);
+    return this.publisher.publishBatch(items);
+  }
+
+  /** Stores `fields` on `stream` exactly as given, bypassing validation (tests, migrations, tools). */
+  appendRaw(stream: string, fields: EntryFields): Promise<string> {
+    this.assertOpen('appendRaw', this.closed !== undefined && !this.closing);
+    return this.publisher.appendRaw(stream, fields);
+  }
+
+  subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {
+    this.assertOpen('subscribe', this.closed !== undefined);
+    const groups = checkHandlers(this.catalog, group, handlers);
+    const resolved = resolveSubscribeOptions(options);
+    const consumers = groups.map(
+      (g) =>
+        new StreamConsumer(
+          this.ctx,
+          g,
+          streamOf(this.catalog, g.stream),
+          handlers,
+          resolved,
+          this.options,
+        ),
+    );
+    for (const c of consumers) {
+      this.consumers.add(c);
+      c.start();
+    }
+    let closing: Promise<void> | undefined;
+    const subscription: Subscription = {
+      group,
+      consumer: resolved.consumer,
+      close: (closeOptions?: CloseOptions) => {
+        closing ??= Promise.all(
+          consumers.map((c) => c.close(closeOptions?.timeoutMs ?? 10_000)),
+        ).then(() => {
+          for (const c of consumers) this.consumers.delete(c);
+          this.subscriptions.delete(subscription);
+        });
+        return closing;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  onRealtime(
+    channel: string,
+    params: RealtimeParams,
+    handler: RealtimeHandler,
+  ): Promise<Unsubscribe> {
+    this.assertOpen('onRealtime', this.closed !== undefined);
+    return this.realtime.subscribe(channel, params, handler);
+  }
+
+  async bootstrap(): Promise<void> {
+    const { command, label } = this.ctx.connections;
+    const work: Promise<unknown>[] = [];
+    for (const stream of Object.values(this.catalog.streams)) {
+      for (const group of Object.values(stream.groups)) {
+        const from = group.startFrom === 'earliest' ? '0' : '$';
+        work.push(
+          command
+            .xgroup('CREATE', stream.key, group.name, from, 'MKSTREAM')
+            .catch((error: unknown) => {
+              if (error instanceof Error && /^BUSYGROUP/.test(error.message)) return;
+              throw readError(
+                error,
+                `creating group "${group.name}" on stream "${stream.name}"`,
+                label,
+              );
+            }),
+        );
+      }
+    }
+    await Promise.all(work);
+  }
+
+  dlq(stream: string): DeadLetterQueue {
+    let queue = this.dlqs.get(stream);
+    if (queue === undefined) {
+      queue = new RedisDeadLetterQueue(this.ctx, streamOf(this.catalog, stream), this.retention);
+      this.dlqs.set(stream, queue);
+    }
+    return queue;
+  }
+
+  stats(): BusStats {
+    return this.statsCounter.snapshot();
+  }
+
+  inspect(): Promise<BusInspection> {
+    return inspectBus(this.ctx, this.retention);
+  }
+
+  /**
+   * Closes every subscription (see `Subscription.close`), drops realtime
+   * subscribers, then quits the connections the bus created. Publishing
+   * stays possible until the subscriptions are closed, so handlers may
+   * publish follow-up events.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    this.closed ??= this.doClose(options);
+    return this.closed;
+  }
+
+  private async doClose(options?: CloseOptions): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close(options)));
+    this.closing = false;
+    this.realtime.close();
+    await this.ctx.connections.closeAll();
+  }
+
+  private assertOpen(operation: string, closed: boolean): void {
+    if (closed) throw new ClosedError(`${operation} on a closed RedisEventBus; create a new bus`);
+  }
+}

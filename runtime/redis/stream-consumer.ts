@@ -1,0 +1,297 @@
+/**
+ * One consumer of one group on one stream: the XREADGROUP loop, handler
+ * dispatch, acks, failures and close.
+ *
+ * - Group: created by the consumer at start (`XGROUP CREATE ... MKSTREAM`,
+ *   from `$` or `0` per the catalogue's `startFrom`; BUSYGROUP ignored), so
+ *   subscribing needs no bootstrap. The command is queued synchronously on
+ *   the command connection, before anything the caller does next (a
+ *   publish). If the group vanishes later (NOGROUP: stream or group deleted),
+ *   it is created again and an error is logged, naming group and stream.
+ * - If creating the group fails for another reason (Redis down or loading at
+ *   start, OOM, ACL, a command that ran out of retries), the read loop tries
+ *   again behind its backoff until it succeeds.
+ * - Reading: `XREADGROUP ... COUNT n BLOCK blockMs STREAMS key >` while fewer
+ *   than half of `batchSize` fetched entries wait for a handler slot
+ *   (backpressure); at start, and after every reconnect of the reader or the
+ *   command connection, the consumer re-reads its own pending list
+ *   (reread.ts: entries served by a read whose reply was lost, claimed by a
+ *   scan that ran twice, or held by a previous process with the same
+ *   consumer name); an entry deleted while pending is acked and counted
+ *   `lost`.
+ * - Handling: decisions come from runtime/internal/delivery-decisions.ts, scheduling from
+ *   runtime/internal/dispatcher.ts (concurrency, orderingKey). An entry is acked only
+ *   after its handler resolved; a failed handler leaves it pending with a
+ *   failure record (claimer.ts retries it); poison entries are dead-lettered.
+ */
+import type { HandlerMap } from '../bus.js';
+import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
+import { AckBatcher } from './ack-batcher.js';
+import type { BusContext } from './bus-context.js';
+import { Claimer } from './claimer.js';
+import { isNoGroupError, readError } from './connections.js';
+import { delay, untilAborted } from './delay.js';
+import { EntryFailures } from './entry-failures.js';
+import { EntryHandling } from './entry-handling.js';
+import { type StreamKeys, streamKeys } from './keys.js';
+import { PendingRereader } from './pending-rereader.js';
+import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
+
+/** Timing knobs of Redis consumers (bus options). */
+export interface ConsumerTuning {
+  /** A read that has not returned this long after its BLOCK should have ended is presumed hung. @default 5000 */
+  readonly watchdogGraceMs?: number;
+  /** Longest wait before finished entries are acked when no read comes first. @default 20 */
+  readonly ackIntervalMs?: number;
+  /** How often the claimer scans for retries and abandoned entries. @default claimIdleMs / 4, within 20..5000 */
+  readonly claimIntervalMs?: number;
+}
+
+/** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
+const FINAL_ACK_GRACE_MS = 1000;
+
+/** One consumer of one group on one stream (see the module comment); a subscription runs one per stream. */
+export class StreamConsumer {
+  readonly keys: StreamKeys;
+  private readonly handling: EntryHandling;
+  private readonly acks: AckBatcher;
+  private readonly claimer: Claimer;
+  private readonly reader: StreamReader;
+  private readonly rereader: PendingRereader;
+  private readonly failures: EntryFailures;
+  private readonly stopController = new AbortController();
+  private groupReady: Promise<void>;
+  /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
+  private groupFailed = false;
+  /** The start re-read was requested; re-reads after reconnects only count from then on. */
+  private rereadStarted = false;
+  private readonly offCommandReady: () => void;
+  private loop: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: BusContext,
+    readonly group: CatalogGroup,
+    readonly stream: CatalogStream,
+    handlers: HandlerMap,
+    private readonly options: ResolvedSubscribeOptions,
+    tuning: ConsumerTuning = {},
+  ) {
+    this.keys = streamKeys(stream);
+    const label = ctx.connections.label;
+    this.acks = new AckBatcher(
+      ctx.connections.command,
+      this.keys,
+      group.name,
+      tuning.ackIntervalMs ?? 20,
+      ctx.logger,
+      label,
+    );
+    const settings = {
+      name: `schemabus:${group.name}:${options.consumer}`,
+      key: stream.key,
+      group: group.name,
+      consumer: options.consumer,
+      blockMs: options.blockMs,
+      watchdogGraceMs: tuning.watchdogGraceMs ?? 5000,
+    };
+    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, () =>
+      this.rereadAfterReconnect(),
+    );
+    this.rereader = new PendingRereader(ctx, {
+      settings,
+      failuresKey: this.keys.failures,
+      batchSize: options.batchSize,
+      signal: this.stopController.signal,
+      settle: async () => {
+        await this.failures.settled();
+        await this.acks.flush();
+      },
+      room: async (limit) => {
+        await untilAborted(this.handling.whenWaitingBelow(limit), this.stopController.signal);
+        return this.handling.waiting;
+      },
+      busy: (id) => this.handling.busy(id) || this.acks.has(id),
+      accept: (id, fields, deliveries) => this.handling.accept(id, fields, deliveries),
+      lost: (id) => this.failures.countLost(id),
+    });
+    this.failures = new EntryFailures(ctx, group, this.keys, options.consumer);
+    this.handling = new EntryHandling({
+      ctx,
+      group,
+      stream,
+      handlers,
+      options,
+      acks: this.acks,
+      failures: this.failures,
+      stopped: () => this.stopped,
+      retryDue: (at) => this.claimer.wakeAt(at),
+    });
+    this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
+      intervalMs: tuning.claimIntervalMs,
+    });
+    this.groupReady = this.ensureGroup();
+    // A claim scan re-sent after a reconnect claims nothing: what its first run claimed is re-read.
+    this.offCommandReady = ctx.connections.onCommandReady(() => this.rereadAfterReconnect());
+  }
+
+  /** Starts reading, claiming and the heartbeat. */
+  start(): void {
+    this.claimer.start();
+    this.loop = this.readLoop();
+  }
+
+  /** Watchdog recoveries of the reader so far (for tests and inspection). */
+  get readerRecoveries(): number {
+    return this.reader.recoveries;
+  }
+
+  private ensureGroup(): Promise<void> {
+    const { command } = this.ctx.connections;
+    const from = this.group.startFrom === 'earliest' ? '0' : '$';
+    this.groupFailed = false;
+    const created = command.xgroup('CREATE', this.stream.key, this.group.name, from, 'MKSTREAM');
+    // Listed by XINFO CONSUMERS (inspect) from now on, not only once Redis served it an entry.
+    const member = command
+      .xgroup('CREATECONSUMER', this.stream.key, this.group.name, this.options.consumer)
+      .catch(() => undefined);
+    const ready = created.then(
+      () => member.then(() => undefined),
+      (error: unknown) => {
+        if (error instanceof Error && /^BUSYGROUP/.test(error.message)) {
+          return member.then(() => undefined);
+        }
+        this.groupFailed = true;
+        throw error;
+      },
+    );
+    ready.catch(() => undefined); // awaited by the read loop, which handles the failure
+    return ready;
+  }
+
+  /** A reconnect of the reader or the command connection, or a watchdog recovery: re-read the own pending list. */
+  private rereadAfterReconnect(): void {
+    // Before the start re-read is requested, it covers everything a reconnect could have left.
+    if (this.rereadStarted && !this.stopped) void this.rereader.request('same');
+  }
+
+  private get stopped(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  private async readLoop(): Promise<void> {
+    let backoffMs = 50;
+    let first = true;
+    while (!this.stopped) {
+      try {
+        await this.groupReady;
+        if (first) {
+          // At start: entries a previous process with this consumer name left pending (a redelivery each).
+          first = false;
+          this.rereadStarted = true;
+          await this.rereader.request('next');
+          continue;
+        }
+        const lowWater = Math.floor(this.options.batchSize / 2) + 1;
+        await untilAborted(this.handling.whenWaitingBelow(lowWater), this.stopController.signal);
+        if (this.stopped) break;
+        const count = this.options.batchSize - this.handling.waiting;
+        const entries = await this.reader.readNew(count, this.acks, (late) =>
+          this.acceptAll(late, 1),
+        );
+        if (entries !== HUNG) this.acceptAll(entries, 1);
+        backoffMs = 50;
+      } catch (error) {
+        if (this.stopped) break;
+        if (isNoGroupError(error)) {
+          this.ctx.logger.error(
+            { group: this.group.name, stream: this.stream.name, key: this.stream.key },
+            `consumer group "${this.group.name}" of stream "${this.stream.name}" (${this.stream.key}) does not exist (deleted, or the data was flushed); creating it again from ${this.group.startFrom === 'earliest' ? 'the start' : 'now'} — entries added meanwhile may be missed. Run \`schemabus bootstrap\` after restoring data`,
+          );
+          this.groupReady = this.ensureGroup();
+          continue;
+        }
+        const creating = this.groupFailed;
+        this.ctx.logger.warn(
+          {
+            group: this.group.name,
+            stream: this.stream.name,
+            error: readError(
+              error,
+              creating ? 'XGROUP CREATE' : 'XREADGROUP',
+              this.ctx.connections.label,
+            ).message,
+          },
+          creating ? 'creating the consumer group failed; retrying' : 'read failed; retrying',
+        );
+        await delay(backoffMs, this.stopController.signal);
+        backoffMs = Math.min(2000, backoffMs * 2);
+        if (this.groupFailed && !this.stopped) this.groupReady = this.ensureGroup();
+      }
+    }
+  }
+
+  private acceptAll(entries: RawEntry[], deliveries: number): void {
+    for (const [id, fields] of entries) {
+      if (fields === null) this.failures.lost(id);
+      else this.handling.accept(id, fields, deliveries);
+    }
+  }
+
+  private claimerHost() {
+    return {
+      consumer: this.options.consumer,
+      room: () => Math.max(0, this.options.batchSize - this.handling.waiting),
+      accept: (id: string, fields: string[], deliveries: number) =>
+        this.handling.accept(id, fields, deliveries),
+      held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
+      gone: (ids: string[]) => this.handling.release(ids),
+      deadLettered: (id: string, deliveries: number, owner: string) =>
+        this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner),
+      lost: (id: string) => this.failures.countLost(id),
+    };
+  }
+
+  /**
+   * Stops reading and claiming, leaves entries not started pending, waits up
+   * to `timeoutMs` for running handlers, aborts the rest (left pending, never
+   * acked), closes the reader connection, and acks those that finished — a
+   * failed ack flush is retried until `timeoutMs` after the start of close
+   * (at least FINAL_ACK_GRACE_MS from then); acks still unsent are logged as
+   * an error with their number (their entries are delivered again).
+   */
+  close(timeoutMs: number): Promise<void> {
+    this.closing ??= this.doClose(timeoutMs);
+    return this.closing;
+  }
+
+  private async doClose(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.stopController.abort();
+    this.offCommandReady();
+    this.claimer.stop();
+    await this.reader.unblock(this.ctx.connections.command);
+    await this.handling.drain(timeoutMs);
+    this.claimer.stopHeartbeat();
+    // The reader is dropped, not quit: a read still in flight is rejected at once (its acks are kept).
+    this.reader.close();
+    await this.loop?.catch(() => undefined);
+    await this.rereader.idle();
+    await this.failures.settled();
+    // Finished work must be acked: retry the flush until the deadline (at least FINAL_ACK_GRACE_MS).
+    const unsent = await this.acks.flushBefore(Math.max(deadline, Date.now() + FINAL_ACK_GRACE_MS));
+    if (unsent > 0) {
+      this.ctx.logger.error(
+        {
+          group: this.group.name,
+          stream: this.stream.name,
+          consumer: this.options.consumer,
+          unsent,
+        },
+        `close: the acks of ${unsent} handled entries could not be sent to Redis; those entries stay pending and will be delivered again (at-least-once)`,
+      );
+    }
+    await this.failures.releaseConsumer();
+  }
+}

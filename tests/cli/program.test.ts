@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defineCommand, result } from '../../cli/command.js';
+import { COMMANDS } from '../../cli/commands.js';
+import { type CliIo, runCli } from '../../cli/program.js';
+import { REPO_ROOT } from './project-copy.js';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (text: string) => {
+      io.stdout += text;
+    },
+    err: (text: string) => {
+      io.stderr += text;
+    },
+  };
+  return io;
+}
+
+const context = { cwd: REPO_ROOT };
+
+describe('runCli', () => {
+  it('runs a command and returns its exit code, printing its output', async () => {
+    const io = capture();
+    expect(await runCli(['check'], io, context)).toBe(0);
+    expect(io.stdout).toContain('events.schema.yaml is valid');
+  });
+
+  it('exits 2 with the command help on an unknown option', async () => {
+    const io = capture();
+    expect(await runCli(['validate', 'x.json', '--bogus'], io, context)).toBe(2);
+    expect(io.stderr).toContain('Unknown argument: bogus');
+    expect(io.stderr).toContain('schemabus validate <files..>');
+  });
+
+  it('exits 2 when a required positional is missing', async () => {
+    const io = capture();
+    expect(await runCli(['validate'], io, context)).toBe(2);
+    expect(io.stderr).toContain('Not enough non-option arguments');
+  });
+
+  it('prints help on stdout and exits 0', async () => {
+    const io = capture();
+    expect(await runCli(['codegen', '--help'], io, context)).toBe(0);
+    expect(io.stdout).toContain('--check');
+    expect(io.stdout).toContain('schemabus codegen --check');
+  });
+
+  it('prints the package version with --version', async () => {
+    const io = capture();
+    const { version } = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as {
+      version: string;
+    };
+    expect(await runCli(['--version'], io, context)).toBe(0);
+    expect(io.stdout.trim()).toBe(version);
+  });
+
+  it('takes a new command from its one-file definition', async () => {
+    const hello = defineCommand({
+      command: 'hello <name>',
+      describe: 'Say hello',
+      builder: (yargs) => yargs.positional('name', { type: 'string', demandOption: true }),
+      run: async (args) => result(0, [`hello ${args.name}`]),
+    });
+    const io = capture();
+    expect(await runCli(['hello', 'bus'], io, context, [...COMMANDS, hello])).toBe(0);
+    expect(io.stdout).toBe('hello bus\n');
+  });
+
+  it('turns an unexpected exception into exit 2 with the stack', async () => {
+    const broken = defineCommand({
+      command: 'broken',
+      describe: 'Throws',
+      builder: (yargs) => yargs,
+      run: async () => {
+        throw new Error('boom');
+      },
+    });
+    const io = capture();
+    expect(await runCli(['broken'], io, context, [broken])).toBe(2);
+    expect(io.stderr).toContain('schemabus broken failed unexpectedly');
+    expect(io.stderr).toContain('Error: boom');
+  });
+});
