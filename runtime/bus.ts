@@ -13,6 +13,11 @@
  *   unfinished work.
  */
 import type { Catalog } from './catalog.js';
+import type { DeadLetterQueue } from './dead-letter-queue.js';
+import type { BootstrapReport, BusInspection, BusStats } from './introspection.js';
+
+export type * from './dead-letter-queue.js';
+export type * from './introspection.js';
 
 /** CloudEvents 1.0 envelope around a payload. */
 export interface Envelope<T = unknown, K extends string = string> {
@@ -111,6 +116,12 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of `waitUntilReady`. */
+export interface WaitOptions {
+  /** How long to wait. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
 /** A running subscription of one group (on every stream where the group exists). */
 export interface Subscription {
   readonly group: string;
@@ -125,102 +136,6 @@ export type RealtimeHandler<T = unknown> = (
 ) => void | Promise<void>;
 export type RealtimeParams = { readonly [param: string]: string | number | undefined };
 export type Unsubscribe = () => Promise<void>;
-
-/** Why an entry went to the dead-letter queue. */
-export type DeadLetterReason = 'exhausted' | 'non-retryable' | 'invalid' | 'undecodable';
-
-/** One entry of a stream's dead-letter queue. */
-export interface DeadLetter {
-  /** Id of the DLQ entry (use it to replay or purge one). */
-  readonly id: string;
-  readonly stream: string;
-  readonly group: string;
-  /** Id of the original stream entry. */
-  readonly entryId: string;
-  readonly reason: DeadLetterReason;
-  readonly error: string;
-  readonly attempts: number;
-  readonly firstFailureAt: string;
-  readonly lastFailureAt: string;
-  /** The event type, when the entry had one. */
-  readonly type?: string;
-  /** The original entry's fields, as stored. */
-  readonly fields: { readonly [field: string]: string };
-}
-
-export interface DeadLetterFilter {
-  readonly group?: string;
-  readonly type?: string;
-  readonly reason?: DeadLetterReason;
-  /** Only the DLQ entries with these ids. */
-  readonly ids?: readonly string[];
-}
-
-export interface DeadLetterListOptions extends DeadLetterFilter {
-  /** @default 100 */
-  readonly count?: number;
-  /** Start after this DLQ entry id (paging). */
-  readonly after?: string;
-}
-
-/** A stream's dead-letter queue. */
-export interface DeadLetterQueue {
-  list(options?: DeadLetterListOptions): Promise<DeadLetter[]>;
-  count(): Promise<number>;
-  /** Re-publishes one dead letter for its group only and removes it from the DLQ. */
-  replay(id: string): Promise<Published>;
-  /** Replays every matching dead letter, oldest first; returns how many. */
-  replayAll(filter?: DeadLetterFilter): Promise<number>;
-  /** Deletes matching dead letters (all when no filter); returns how many. */
-  purge(filter?: DeadLetterFilter): Promise<number>;
-}
-
-/** In-process counters since the bus was created. */
-export interface BusStats {
-  readonly published: number;
-  readonly publishFailed: number;
-  readonly rejected: number;
-  readonly delivered: number;
-  readonly acked: number;
-  readonly skipped: number;
-  readonly retried: number;
-  readonly deadLettered: number;
-  readonly lost: number;
-  readonly realtimeSent: number;
-  readonly realtimeReceived: number;
-}
-
-export interface ConsumerInspection {
-  readonly name: string;
-  readonly pending: number;
-  readonly idleMs: number;
-}
-
-export interface GroupInspection {
-  readonly name: string;
-  readonly consumers: readonly ConsumerInspection[];
-  /** Entries delivered and not yet acked. */
-  readonly pending: number;
-  /** Entries not yet delivered to the group; null when Redis cannot tell. */
-  readonly lag: number | null;
-  readonly lastDeliveredId: string;
-  /** The group holds back retention: the stream is past its limit because of it. */
-  readonly laggingPastRetention: boolean;
-}
-
-export interface StreamInspection {
-  readonly name: string;
-  readonly key: string;
-  readonly length: number;
-  readonly firstEntryId: string | null;
-  readonly lastEntryId: string | null;
-  readonly dlqLength: number;
-  readonly groups: readonly GroupInspection[];
-}
-
-export interface BusInspection {
-  readonly streams: readonly StreamInspection[];
-}
 
 /** A pino-compatible logger; the bus logs nothing unless given one. */
 export interface Logger {
@@ -244,8 +159,14 @@ export interface EventBus {
     params: RealtimeParams,
     handler: RealtimeHandler,
   ): Promise<Unsubscribe>;
-  /** Creates every stream and group of the catalogue; idempotent. */
-  bootstrap(): Promise<void>;
+  /**
+   * Resolves once the bus can reach its server (at once for the in-memory
+   * bus). Rejects with a `ConnectionError` saying why (connection refused,
+   * unknown host, wrong password...) when that takes longer than `timeoutMs`.
+   */
+  waitUntilReady(options?: WaitOptions): Promise<void>;
+  /** Creates every stream and group of the catalogue; idempotent. Reports what it created and what was there. */
+  bootstrap(): Promise<BootstrapReport>;
   /** The dead-letter queue of `stream`. */
   dlq(stream: string): DeadLetterQueue;
   stats(): BusStats;

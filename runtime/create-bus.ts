@@ -1,9 +1,10 @@
 /** `createBus`: the Redis bus when there is a Redis to talk to, the in-memory bus otherwise. */
 import type { Registry } from 'prom-client';
-import type { Logger } from './bus.js';
+import type { EventBus, Logger } from './bus.js';
 import type { Catalog } from './catalog.js';
-import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/index.js';
-import { RedisEventBus, type RedisEventBusOptions } from './redis/index.js';
+import type { EntryFields } from './internal/entry-fields.js';
+import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/in-memory-event-bus.js';
+import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
 
 /** Options of {@link createBus}. */
 export interface CreateBusOptions {
@@ -25,8 +26,14 @@ export interface CreateBusOptions {
   readonly memoryOptions?: Partial<Omit<InMemoryEventBusOptions, 'catalog'>>;
 }
 
-/** The bus {@link createBus} made. Both offer `appendRaw` besides the EventBus contract. */
-export type CreatedBus = RedisEventBus | InMemoryEventBus;
+/** The bus {@link createBus} returns: the EventBus contract, plus `appendRaw`, which both buses offer. */
+export interface CreatedBus extends EventBus {
+  /**
+   * Stores `fields` as an entry of `stream` exactly as given, bypassing
+   * validation and encoding (tests, migrations, tools); returns the entry id.
+   */
+  appendRaw(stream: string, fields: EntryFields): Promise<string>;
+}
 
 /**
  * A `RedisEventBus` when `url`, `REDIS_URL` or `redisOptions.redis` is given,

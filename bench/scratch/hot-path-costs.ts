@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../generator/catalog/index.js';
-import { createEnvelope, decodeEntry, encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { createEnvelope } from '../../runtime/internal/envelope.js';
+import { decodeEntry, encodeEnvelope } from '../../runtime/internal/entry-codec.js';
 import { newEventId } from '../../runtime/internal/ids.js';
 import { createValidators } from '../../runtime/internal/validate.js';
 import { campaignCreated, campaignCreatedFields } from '../support/payload.js';

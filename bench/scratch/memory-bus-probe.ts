@@ -1,7 +1,7 @@
 /** Scratch: in-memory bus publish -> handle throughput through bus.publish / bus.subscribe directly. */
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../../generator/catalog/index.js';
-import { InMemoryEventBus } from '../../runtime/memory/index.js';
+import { InMemoryEventBus } from '../../runtime/index.js';
 import { campaignCreated } from '../support/payload.js';
 import { runInFlight } from '../support/redis-helpers.js';
 

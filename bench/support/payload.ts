@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '../../runtime/bus.js';
-import { encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { encodeEnvelope } from '../../runtime/internal/entry-codec.js';
 import { newEventId } from '../../runtime/internal/ids.js';
 
 /** JSON size of `data` the consume and publish cases use. */

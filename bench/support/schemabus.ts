@@ -10,8 +10,7 @@ import {
   subscribeLifecycleService,
 } from '../../generated/index.js';
 import type { EventBus } from '../../runtime/bus.js';
-import { InMemoryEventBus } from '../../runtime/memory/index.js';
-import { RedisEventBus } from '../../runtime/redis/index.js';
+import { InMemoryEventBus, RedisEventBus } from '../../runtime/index.js';
 
 export { catalog, createPublisher, onSystemAlerts, subscribeLifecycleService };
 

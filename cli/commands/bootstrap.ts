@@ -1,9 +1,10 @@
 /**
- * `schemabus bootstrap --redis URL`: creates every stream and consumer group
- * of the catalogue (idempotent, like `bus.bootstrap()`), and says what it
- * created and what was there already.
+ * `schemabus bootstrap --redis URL`: `bus.bootstrap()` on Redis (every
+ * stream and consumer group of the catalogue, idempotent), and its report:
+ * what it created, what was there already, which groups Redis has that the
+ * catalogue does not list.
  */
-import type { Catalog } from 'schemabus';
+import type { StreamBootstrap } from 'schemabus';
 import {
   type CommandContext,
   type CommandResult,
@@ -25,33 +26,13 @@ export interface BootstrapOptions extends RedisTargetOptions {
   readonly json?: boolean;
 }
 
-/** What bootstrap did to one group. */
-export interface GroupReport {
-  readonly name: string;
-  readonly startFrom: 'latest' | 'earliest';
-  readonly status: 'created' | 'found';
-}
-
-/** What bootstrap did to one stream. */
-export interface StreamReport {
-  readonly name: string;
-  readonly key: string;
-  readonly dlqKey: string;
-  readonly status: 'created' | 'found';
-  readonly groups: readonly GroupReport[];
-  /** Groups on Redis the catalogue does not list (left alone). */
-  readonly unknownGroups: readonly string[];
-}
-
 /** Creates the catalogue's streams and groups on Redis and reports them. */
 export function runBootstrap(
   options: BootstrapOptions,
   context: CommandContext,
 ): Promise<CommandResult> {
   return withRedisSession(options, context, async (session) => {
-    const before = await existingGroups(session);
-    await session.bus.bootstrap();
-    const streams = report(session.catalog, before);
+    const { streams } = await session.bus.bootstrap();
     if (options.json) {
       return {
         exitCode: EXIT_OK,
@@ -63,47 +44,7 @@ export function runBootstrap(
   });
 }
 
-/** Groups on Redis now, by stream name (`undefined`: the stream does not exist). */
-async function existingGroups(session: RedisSession): Promise<Map<string, string[] | undefined>> {
-  const found = new Map<string, string[] | undefined>();
-  for (const stream of Object.values(session.catalog.streams)) {
-    if ((await session.client.exists(stream.key)) === 0) {
-      found.set(stream.name, undefined);
-      continue;
-    }
-    const rows = (await session.client.xinfo('GROUPS', stream.key)) as unknown[][];
-    found.set(
-      stream.name,
-      rows.map((row) => String(row[row.indexOf('name') + 1])),
-    );
-  }
-  return found;
-}
-
-function report(catalog: Catalog, before: Map<string, string[] | undefined>): StreamReport[] {
-  return Object.values(catalog.streams)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((stream) => {
-      const existing = before.get(stream.name);
-      const groups = Object.values(stream.groups).map(
-        (group): GroupReport => ({
-          name: group.name,
-          startFrom: group.startFrom,
-          status: existing?.includes(group.name) ? 'found' : 'created',
-        }),
-      );
-      return {
-        name: stream.name,
-        key: stream.key,
-        dlqKey: stream.dlqKey,
-        status: existing === undefined ? 'created' : 'found',
-        groups,
-        unknownGroups: (existing ?? []).filter((g) => stream.groups[g] === undefined).sort(),
-      };
-    });
-}
-
-function formatReport(session: RedisSession, streams: readonly StreamReport[]): string[] {
+function formatReport(session: RedisSession, streams: readonly StreamBootstrap[]): string[] {
   const lines = [
     `Redis at ${session.label}, catalogue ${session.schemaPath} (namespace ${session.catalog.namespace})`,
   ];

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ConnectionError } from 'schemabus';
 import {
   type CommandContext,
   type CommandResult,
@@ -14,7 +15,7 @@ import {
   EXIT_OK,
   usageError,
 } from '../command.js';
-import { connectRedis, resolveRedisUrl } from '../support/redis-session.js';
+import { resolveRedisUrl } from '../support/redis-session.js';
 
 /** The example's entry module, relative to this file (cli/commands/). */
 const DEMO_MODULE = new URL('../../examples/campaign-service/run-demo.ts', import.meta.url);
@@ -46,9 +47,6 @@ export async function runDemoCommand(
   if (options.redis || process.env.REDIS_URL) {
     const target = resolveRedisUrl(options.redis);
     if ('error' in target) return usageError(target.error);
-    const probe = await connectRedis(target.url);
-    if ('error' in probe) return usageError(probe.error);
-    await probe.client.quit().catch(() => probe.client.disconnect());
     redisUrl = target.url;
   }
   if (!existsSync(fileURLToPath(DEMO_MODULE))) {
@@ -64,6 +62,9 @@ export async function runDemoCommand(
     return { exitCode: EXIT_OK, stdout: collected.join(''), stderr: '' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ConnectionError) {
+      return usageError(`${message}; pass the right URL with --redis URL or REDIS_URL`);
+    }
     return {
       exitCode: EXIT_FINDING,
       stdout: collected.join(''),

@@ -1,11 +1,10 @@
 /**
- * `schemabus tail STREAM --redis URL`: follows a stream read-only, one
- * decoded envelope per line. It uses XREAD BLOCK only — never XREADGROUP,
- * never XACK, no group — so it changes nothing any consumer sees. Stops
- * after `--count` entries or on SIGINT.
+ * `schemabus tail STREAM --redis URL`: `bus.tail()`, one decoded envelope
+ * per line. It reads with XREAD only — never XREADGROUP, never XACK, no
+ * group — so it changes nothing any consumer sees. Stops after `--count`
+ * entries or on SIGINT.
  */
-import type { Redis } from 'ioredis';
-import { decodeEntry } from 'schemabus';
+import type { TailEntry } from 'schemabus';
 import {
   type CommandContext,
   type CommandResult,
@@ -22,13 +21,8 @@ import {
 } from '../support/redis-session.js';
 import { plural } from '../support/table.js';
 
-/** How long one XREAD blocks before the stop signal is looked at again. */
-const BLOCK_MS = 1000;
-/** Entries fetched per XREAD at most. */
-const READ_COUNT = 100;
-
 /** Options of `tail`. */
-export interface TailOptions extends RedisTargetOptions {
+export interface TailCommandOptions extends RedisTargetOptions {
   readonly stream: string;
   /** `$` (new entries only), `0` (the whole stream) or an entry id (entries after it). @default '$' */
   readonly from?: string;
@@ -46,11 +40,9 @@ export interface TailIo {
   readonly signal?: AbortSignal;
 }
 
-type XreadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
-
 /** Follows `options.stream` until `count` entries were printed or `io.signal` aborts. */
 export function runTail(
-  options: TailOptions,
+  options: TailCommandOptions,
   context: CommandContext,
   io: TailIo = {},
 ): Promise<CommandResult> {
@@ -68,81 +60,38 @@ export function runTail(
     if (isResult(stream)) return stream;
     const collected: string[] = [];
     const write = io.write ?? ((line: string) => collected.push(line));
-    const reader = session.client.duplicate({
-      lazyConnect: false,
-      enableOfflineQueue: true,
-      connectionName: 'schemabus-cli:tail',
-    });
-    reader.on('error', () => {});
-    // Stopping unblocks the reader's XREAD from the other connection (it then returns nil),
-    // so both connections close cleanly instead of waiting on a half-closed socket.
-    let readerId: number | undefined;
-    const stop = () => {
-      if (readerId !== undefined) session.client.client('UNBLOCK', readerId).catch(() => undefined);
-    };
-    io.signal?.addEventListener('abort', stop, { once: true });
     let printed = 0;
-    try {
-      readerId = await reader.client('ID');
-      let lastId = from === '$' ? await lastEntryId(session.client, stream.key) : from;
-      while (!io.signal?.aborted && (options.count === undefined || printed < options.count)) {
-        const want = Math.min(READ_COUNT, (options.count ?? Number.POSITIVE_INFINITY) - printed);
-        const reply = (await reader.xread(
-          'COUNT',
-          want,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          stream.key,
-          lastId,
-        )) as XreadReply;
-        for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-          write(`${formatEntry(id, fields, options.json === true)}\n`);
-          lastId = id;
-          printed++;
-        }
-      }
-    } finally {
-      io.signal?.removeEventListener('abort', stop);
-      await reader.quit().catch(() => reader.disconnect());
+    const entries = session.bus.tail(stream.name, {
+      from,
+      ...(io.signal !== undefined && { signal: io.signal }),
+    });
+    for await (const entry of entries) {
+      write(`${formatEntry(entry, options.json === true)}\n`);
+      printed++;
+      if (options.count !== undefined && printed >= options.count) break;
     }
     const summary = `tail: ${plural(printed, 'entry', 'entries')} of ${stream.name} (${stream.key}), read-only: no group, nothing acked`;
     return { exitCode: EXIT_OK, stdout: collected.join(''), stderr: `${summary}\n` };
   });
 }
 
-/** The id of the stream's newest entry, `0-0` when it is empty or missing. */
-async function lastEntryId(client: Redis, key: string): Promise<string> {
-  const [last] = (await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
-  return last?.[0] ?? '0-0';
-}
-
 /** One line for an entry: readable, or JSON. */
-export function formatEntry(id: string, fields: string[], json: boolean): string {
-  const decoded = decodeEntry(fields);
+export function formatEntry({ entryId, fields, decoded }: TailEntry, json: boolean): string {
   if (json) {
     return JSON.stringify(
       decoded.ok
-        ? { entryId: id, envelope: decoded.envelope }
-        : { entryId: id, error: decoded.reason, fields: Object.fromEntries(pairs(fields)) },
+        ? { entryId, envelope: decoded.envelope }
+        : { entryId, error: decoded.reason, fields },
     );
   }
-  if (!decoded.ok) {
-    return `${id}  UNDECODABLE (${decoded.reason})  ${JSON.stringify(Object.fromEntries(pairs(fields)))}`;
-  }
+  if (!decoded.ok) return `${entryId}  UNDECODABLE (${decoded.reason})  ${JSON.stringify(fields)}`;
   const e = decoded.envelope;
   const extra = [
     e.subject !== undefined && `subject=${e.subject}`,
     e.correlationid !== undefined && `correlation=${e.correlationid}`,
     e.replayfor !== undefined && `replayfor=${e.replayfor}`,
   ].filter(Boolean);
-  return [id, e.time, e.type, e.id, ...extra, JSON.stringify(e.data)].join('  ');
-}
-
-function pairs(fields: string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) out.push([fields[i]!, fields[i + 1]!]);
-  return out;
+  return [entryId, e.time, e.type, e.id, ...extra, JSON.stringify(e.data)].join('  ');
 }
 
 /** SIGINT as an AbortSignal, while the command runs. */

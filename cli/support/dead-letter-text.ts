@@ -1,5 +1,5 @@
 /** Dead letters as text: a table row each for `dlq list`, a block each for `dlq show`. */
-import { type DeadLetter, ENVELOPE_FIELDS } from 'schemabus';
+import { type DeadLetter, decodeEntry, type Envelope } from 'schemabus';
 import { formatTable, truncate } from './table.js';
 
 /** Widest error shown in the table. */
@@ -31,37 +31,49 @@ export function formatDeadLetterTable(letters: readonly DeadLetter[]): string[] 
   );
 }
 
-/** One dead letter in full: where it failed, why, and the event as stored. */
+/** The envelope attributes shown besides type, id and data, in this order. */
+const SHOWN_ATTRIBUTES = [
+  'source',
+  'time',
+  'subject',
+  'correlationid',
+  'causationid',
+  'replayfor',
+] as const satisfies readonly (keyof Envelope)[];
+
+/**
+ * One dead letter in full: where it failed, why, and the event as stored
+ * (decoded; an entry that does not decode, one reason an entry ends in the
+ * DLQ, is shown field by field).
+ */
 export function formatDeadLetter(letter: DeadLetter): string[] {
-  const { fields } = letter;
+  const decoded = decodeEntry(letter.fields);
+  const envelope = decoded.ok ? decoded.envelope : undefined;
   const lines = [
     `dead letter ${letter.id} of stream ${letter.stream}`,
     `  group          ${letter.group}`,
-    `  event          ${letter.type ?? '(no type)'} ${fields.id ?? '(no id)'}, entry ${letter.entryId}`,
+    `  event          ${letter.type ?? '(no type)'} ${envelope?.id ?? letter.fields.id ?? '(no id)'}, entry ${letter.entryId}`,
     `  reason         ${letter.reason} after ${letter.attempts} attempt(s)`,
     `  first failure  ${letter.firstFailureAt}`,
     `  last failure   ${letter.lastFailureAt}`,
     `  error          ${letter.error}`,
   ];
-  for (const name of ['source', 'time', 'subject', 'correlationid', 'causationid', 'replayfor']) {
-    const value = fields[name];
+  if (envelope === undefined) {
+    if (!decoded.ok) lines.push(`  undecodable    ${decoded.reason}`);
+    for (const [name, value] of Object.entries(letter.fields)) {
+      lines.push(`  field ${name}: ${value}`);
+    }
+    return lines;
+  }
+  for (const name of SHOWN_ATTRIBUTES) {
+    const value = envelope[name];
     if (value !== undefined) lines.push(`  ${name.padEnd(14)} ${value}`);
   }
-  lines.push('  data', ...indent(prettyData(fields.data), '    '));
-  const others = Object.keys(fields).filter((f) => !KNOWN_FIELDS.has(f));
-  for (const name of others) lines.push(`  field ${name}: ${fields[name]}`);
-  return lines;
-}
-
-const KNOWN_FIELDS = new Set(ENVELOPE_FIELDS);
-
-function prettyData(data: string | undefined): string {
-  if (data === undefined) return '(no data field)';
-  try {
-    return JSON.stringify(JSON.parse(data), null, 2);
-  } catch {
-    return `${data} (not JSON)`;
+  lines.push('  data', ...indent(JSON.stringify(envelope.data, null, 2), '    '));
+  for (const [name, value] of Object.entries(letter.fields)) {
+    if (!(name in envelope)) lines.push(`  field ${name}: ${value}`);
   }
+  return lines;
 }
 
 function indent(text: string, prefix: string): string[] {

@@ -1,11 +1,12 @@
 /**
  * What every Redis command of the CLI (bootstrap, inspect, tail, dlq) does
  * first: find the Redis URL (`--redis`, else REDIS_URL), load the catalogue,
- * connect with a deadline (a CLI must not hang while ioredis retries), and
- * build a RedisEventBus on that connection; afterwards, close both. Failures
- * become exit 2 (1 for an invalid catalogue) with what to do.
+ * and open a RedisEventBus that fails fast (no reconnects, no offline queue:
+ * a CLI must not hang while ioredis retries) and wait until it is ready;
+ * afterwards, close it. Only the public `schemabus` API is used, so a user's
+ * script can do all of it too. Failures become exit 2 (1 for an invalid
+ * catalogue) with what to do.
  */
-import { Redis } from 'ioredis';
 import {
   type Catalog,
   type CatalogStream,
@@ -34,10 +35,9 @@ export interface RedisTargetOptions {
   readonly schema?: string;
 }
 
-/** An open connection, the bus on it and the catalogue, for one command run. */
+/** The bus on an open connection and the catalogue, for one command run. */
 export interface RedisSession {
-  /** A connected client (no reconnects, no offline queue): fail fast. */
-  readonly client: Redis;
+  /** A ready bus whose connection fails fast (no reconnects, no offline queue). */
   readonly bus: RedisEventBus;
   readonly catalog: Catalog;
   /** The catalogue file as shown to the user. */
@@ -63,34 +63,34 @@ export function resolveRedisUrl(
   return { url };
 }
 
-/** Connects to `url` and checks it answers PING; a message saying what to do when not. */
-export async function connectRedis(
+/**
+ * A RedisEventBus on `url` that fails fast, once it is ready; or a message
+ * saying what to do when Redis cannot be reached in `timeoutMs`.
+ */
+export async function connectBus(
+  catalog: Catalog,
   url: string,
   timeoutMs: number = CONNECT_TIMEOUT_MS,
-): Promise<{ readonly client: Redis } | { readonly error: string }> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-    connectionName: 'schemabus-cli',
-  });
-  // ioredis rejects connect() with "Connection is closed."; the socket's error says why.
-  let socketError: unknown;
-  client.on('error', (error) => {
-    socketError ??= error;
+): Promise<{ readonly bus: RedisEventBus } | { readonly error: string }> {
+  const bus = new RedisEventBus({
+    catalog,
+    redis: {
+      url,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+      connectionName: 'schemabus-cli',
+    },
+    maxOfflineQueue: 0,
   });
   try {
-    await client.connect();
-    await client.ping();
-    return { client };
+    await bus.waitUntilReady({ timeoutMs });
+    return { bus };
   } catch (error) {
-    // A failed connect has ended the client already; disconnect() would arm a 2 s socket timer.
-    if (client.status !== 'end') client.disconnect();
-    return {
-      error: `cannot reach Redis at ${redactUrl(url)} (${describeError(socketError ?? error)}): start it, or pass the right URL with --redis URL or REDIS_URL`,
-    };
+    await bus.close({ timeoutMs: 0 }).catch(() => undefined);
+    const why = error instanceof Error ? error.message : String(error);
+    return { error: `${why}; pass the right URL with --redis URL or REDIS_URL` };
   }
 }
 
@@ -114,16 +114,13 @@ export async function withRedisSession(
       [...formatIssues(file.path, file.issues), 'fix the catalogue first (schemabus check)'],
     );
   }
-  const connected = await connectRedis(target.url);
+  const connected = await connectBus(file.model.catalog, target.url);
   if ('error' in connected) return usageError(connected.error);
-  const { client } = connected;
-  const catalog = file.model.catalog;
-  const bus = new RedisEventBus({ catalog, redis: client });
+  const { bus } = connected;
   try {
     return await work({
-      client,
       bus,
-      catalog,
+      catalog: bus.catalog,
       schemaPath: file.path,
       label: redactUrl(target.url),
     });
@@ -132,7 +129,6 @@ export async function withRedisSession(
     throw error;
   } finally {
     await bus.close({ timeoutMs: 0 }).catch(() => undefined);
-    await client.quit().catch(() => client.disconnect());
   }
 }
 
@@ -149,11 +145,6 @@ export function findStream(catalog: Catalog, name: string): CatalogStream | Comm
 /** Whether `value` is a command result (a failed lookup) rather than what was looked up. */
 export function isResult(value: object): value is CommandResult {
   return 'exitCode' in value && 'stdout' in value;
-}
-
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s@/]*@/gi, (m) => redactUrl(m));
 }
 
 /** Adds `--redis` and `--schema` to a Redis command. */

@@ -39,8 +39,8 @@ import { DemoError, waitUntil, withDeadline } from './wait.js';
 
 /** How long each step may wait for what it expects. @default 10000 */
 export const DEFAULT_DEMO_TIMEOUT_MS = 10_000;
-/** How long Redis may take to answer the bootstrap. */
-const BOOTSTRAP_TIMEOUT_MS = 5_000;
+/** How long connecting to Redis may take. */
+const CONNECT_TIMEOUT_MS = 5_000;
 /** How long closing the bus may take. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** The stream of the notification that is dead-lettered. */
@@ -85,7 +85,8 @@ export interface DemoResult {
 /**
  * Runs the demo on the in-memory bus, or on Redis when `redisUrl` is given,
  * writing its account to `out`. Rejects with a `DemoError` when a step does
- * not happen in time (saying what was missing) or Redis does not answer.
+ * not happen in time (saying what was missing), with a `ConnectionError`
+ * when Redis cannot be reached.
  */
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DEMO_TIMEOUT_MS;
@@ -104,11 +105,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   let stopDashboard: Unsubscribe | undefined;
   let bootstrapped = false;
   try {
-    await withDeadline(
-      bootstrap(bus),
-      BOOTSTRAP_TIMEOUT_MS,
-      `Redis at ${redactUrl(redisUrl ?? '')} did not answer within ${BOOTSTRAP_TIMEOUT_MS} ms: start redis-server, or pass another URL with --redis URL or REDIS_URL`,
-    );
+    // A ConnectionError saying why (refused, unknown host, wrong password) when Redis is not there.
+    await bus.waitUntilReady({ timeoutMs: CONNECT_TIMEOUT_MS });
+    await bootstrap(bus);
     bootstrapped = true;
     const publisher = createPublisher(bus, { meta: { correlationId: run.campaignId } });
     const services = startServices(bus, { account, run, publisher });

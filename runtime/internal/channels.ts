@@ -11,13 +11,8 @@ import { didYouMean } from '../../schema/closest-name.js';
 import type { Envelope, RealtimeParams } from '../bus.js';
 import type { CatalogChannel } from '../catalog.js';
 import { CatalogMismatchError } from '../errors.js';
-import {
-  type DecodeResult,
-  entryWithinBytes,
-  jsonErrorReason,
-  MAX_ENTRY_BYTES,
-  parseJsonSafely,
-} from './envelope.js';
+import { type DecodeResult, entryWithinBytes, MAX_ENTRY_BYTES } from './entry-codec.js';
+import { jsonErrorReason, parseJsonSafely } from './safe-json.js';
 
 const PARAM = /\{([A-Za-z_$][\w$]*)\}/g;
 

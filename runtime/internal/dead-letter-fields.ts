@@ -5,7 +5,7 @@
  * `dlq:*` from overriding the metadata.
  */
 import type { DeadLetter, DeadLetterFilter, DeadLetterReason } from '../bus.js';
-import { fieldsToRecord } from './envelope.js';
+import { fieldsToRecord } from './entry-fields.js';
 import { MAX_ERROR_LENGTH } from './logger.js';
 
 /** What the DLQ records about a failure besides the original fields. */

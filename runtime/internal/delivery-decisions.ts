@@ -8,13 +8,8 @@ import type { DeadLetterReason, Envelope, Handler, HandlerMap } from '../bus.js'
 import type { CatalogGroup } from '../catalog.js';
 import { NonRetryableError } from '../errors.js';
 import { retryDelayMs } from './backoff.js';
-import {
-  type DecodeResult,
-  decodeEntry,
-  type EntryFields,
-  fieldValue,
-  MAX_ENTRY_BYTES,
-} from './envelope.js';
+import { type DecodeResult, decodeEntry, MAX_ENTRY_BYTES } from './entry-codec.js';
+import { type EntryFields, fieldValue } from './entry-fields.js';
 import { errorMessage } from './logger.js';
 import type { Validators } from './validate.js';
 

@@ -9,11 +9,11 @@ import type { Registry } from 'prom-client';
 import { didYouMean } from '../../schema/closest-name.js';
 import type {
   BatchItem,
+  BootstrapReport,
   BusInspection,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
-  Envelope,
   EventBus,
   HandlerMap,
   Logger,
@@ -24,33 +24,23 @@ import type {
   SubscribeOptions,
   Subscription,
   Unsubscribe,
+  WaitOptions,
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
-import { CatalogMismatchError, ClosedError, ValidationError } from '../errors.js';
-import {
-  channelName,
-  channelSubscription,
-  encodeRealtimeMessage,
-  globToRegExp,
-} from '../internal/channels.js';
-import {
-  createEnvelope,
-  encodeEnvelope,
-  entryWithinBytes,
-  MAX_ENTRY_BYTES,
-  recordToFields,
-  unknownType,
-} from '../internal/envelope.js';
+import { CatalogMismatchError, ClosedError } from '../errors.js';
+import { channelSubscription, globToRegExp } from '../internal/channels.js';
+import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
+import { recordToFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
-import { createValidators, type PayloadCheck, type Validators } from '../internal/validate.js';
+import { createValidators, type Validators } from '../internal/validate.js';
 import { type Clock, systemClock } from './clock.js';
-import { frozenJsonCopy } from './frozen-data.js';
 import type { GroupState } from './group-state.js';
 import { type ConsumerDeps, MemoryConsumer } from './memory-consumer.js';
+import { MemoryPublisher } from './memory-publisher.js';
 import { MemoryRealtime } from './memory-realtime.js';
 import { MemorySubscription } from './memory-subscription.js';
 import { StreamState } from './stream-state.js';
@@ -70,41 +60,6 @@ export interface InMemoryEventBusOptions {
   readonly maxEntryBytes?: number;
 }
 
-/** Where events of one type go (see `#route`). */
-interface Route {
-  readonly check: PayloadCheck;
-  readonly stream: StreamState | undefined;
-  readonly channel: Catalog['channels'][string] | undefined;
-}
-
-interface Prepared {
-  readonly envelope: Envelope;
-  /** The encoded entry, when computed (an oversized or non-plain payload, a realtime event). */
-  readonly fields: string[] | undefined;
-  /** `envelope`, frozen with a frozen copy of the data, when it is stored as an object (see LogEntry). */
-  readonly stored: Envelope | undefined;
-  /** The clock reading the envelope was stamped with (the entry id gets it too). */
-  readonly now: number;
-  readonly stream: StreamState | undefined;
-  readonly channel: Catalog['channels'][string] | undefined;
-}
-
-/**
- * Upper bound of the UTF-8 bytes of the entry `encodeEnvelope(envelope)`
- * makes, given a bound of its data JSON's bytes.
- */
-function envelopeMaxBytes(envelope: Envelope, dataBytes: number): number {
-  // Names and fixed values: specversion 1.0 id source type time datacontenttype application/json data.
-  let chars =
-    65 + envelope.id.length + envelope.source.length + envelope.type.length + envelope.time.length;
-  if (envelope.subject !== undefined) chars += 7 + envelope.subject.length;
-  if (envelope.correlationid !== undefined) chars += 13 + envelope.correlationid.length;
-  if (envelope.causationid !== undefined) chars += 11 + envelope.causationid.length;
-  if (envelope.traceparent !== undefined) chars += 11 + envelope.traceparent.length;
-  if (envelope.replayfor !== undefined) chars += 9 + envelope.replayfor.length;
-  return chars * 3 + dataBytes;
-}
-
 /**
  * The in-memory EventBus (see the contract in `bus.ts`). Events it publishes
  * are stored as envelopes whose data is a deep frozen copy, delivered as
@@ -121,7 +76,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #streams = new Map<string, StreamState>();
   readonly #realtime: MemoryRealtime;
   readonly #subscriptions = new Set<MemorySubscription>();
-  readonly #routes = new Map<string, Route>();
+  readonly #publisher: MemoryPublisher;
   readonly #deps: ConsumerDeps;
   #closing = false;
   #closed = false;
@@ -158,15 +113,27 @@ export class InMemoryEventBus implements EventBus {
     for (const name of Object.keys(this.catalog.streams).sort()) {
       this.#streams.set(name, new StreamState(this.catalog.streams[name]!, streamDeps));
     }
+    this.#publisher = new MemoryPublisher({
+      catalog: this.catalog,
+      clock: this.#clock,
+      stats: this.#stats,
+      metrics: this.#metrics,
+      validators: this.#validators,
+      realtime: this.#realtime,
+      maxEntryBytes: this.#maxEntryBytes,
+      stream: (name) => this.#stream(name),
+    });
   }
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
-    return this.#commit(this.#prepare(type, data, meta));
+    this.#assertOpen('publish', this.#closed);
+    return this.#publisher.commit(this.#publisher.prepare(type, data, meta));
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
-    const prepared = items.map((item) => this.#prepare(item.type, item.data, item.meta));
-    return prepared.map((p) => this.#commit(p));
+    this.#assertOpen('publishBatch', this.#closed);
+    const prepared = items.map((item) => this.#publisher.prepare(item.type, item.data, item.meta));
+    return prepared.map((p) => this.#publisher.commit(p));
   }
 
   subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {
@@ -216,10 +183,13 @@ export class InMemoryEventBus implements EventBus {
     return async () => remove();
   }
 
-  async bootstrap(): Promise<void> {
-    for (const stream of this.#streams.values()) {
-      for (const group of Object.values(stream.def.groups)) this.#ensureGroup(group);
-    }
+  /** Nothing to connect to: resolves at once (rejects with `ClosedError` once the bus is closed). */
+  async waitUntilReady(_options?: WaitOptions): Promise<void> {
+    this.#assertOpen('waitUntilReady', this.#closed);
+  }
+
+  async bootstrap(): Promise<BootstrapReport> {
+    return { streams: [...this.#streams.values()].map((stream) => stream.bootstrap()) };
   }
 
   dlq(stream: string): DeadLetterQueue {
@@ -277,86 +247,5 @@ export class InMemoryEventBus implements EventBus {
 
   #ensureGroup(group: CatalogGroup): GroupState {
     return this.#stream(group.stream).ensureGroup(group);
-  }
-
-  /** Where events of `type` go, looked up once per type. */
-  #route(type: string): Route {
-    let route = this.#routes.get(type);
-    if (route === undefined) {
-      const event = this.catalog.events[type];
-      if (event === undefined) throw unknownType(this.catalog, type);
-      route = {
-        check: this.#validators.forPublish(type),
-        stream: event.stream === undefined ? undefined : this.#stream(event.stream),
-        channel: event.channel === undefined ? undefined : this.catalog.channels[event.channel],
-      };
-      this.#routes.set(type, route);
-    }
-    return route;
-  }
-
-  #prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
-    this.#assertOpen('publish', this.#closed);
-    const { check, stream, channel } = this.#route(type);
-    const issues = check(data);
-    if (issues !== null) {
-      this.#stats.rejected++;
-      this.#metrics.published(type, 'rejected');
-      throw new ValidationError(type, issues);
-    }
-    const now = this.#clock.now();
-    const envelope = createEnvelope(this.catalog, type, data, meta, now);
-    // Plain JSON data is stored and delivered as a frozen copy (no JSON round trip, no
-    // consume-side check); anything else is encoded and decoded as on Redis.
-    const frozen = frozenJsonCopy(data);
-    let stored: Envelope | undefined;
-    let fields: string[] | undefined;
-    if (frozen !== undefined) {
-      (envelope as { data: unknown }).data = frozen.value;
-      stored = Object.freeze(envelope);
-      if (envelopeMaxBytes(envelope, frozen.maxJsonBytes) > this.#maxEntryBytes) {
-        fields = encodeEnvelope(envelope);
-      }
-    } else {
-      fields = encodeEnvelope(envelope);
-    }
-    if (fields !== undefined && !entryWithinBytes(fields, this.#maxEntryBytes)) {
-      this.#stats.rejected++;
-      this.#metrics.published(type, 'rejected');
-      throw new ValidationError(type, [
-        {
-          path: '',
-          message: `encoded event is larger than maxEntryBytes (${this.#maxEntryBytes} bytes); publish a reference to the data, or raise maxEntryBytes on every bus`,
-        },
-      ]);
-    }
-    // The realtime message needs the data JSON.
-    if (channel !== undefined) fields ??= encodeEnvelope(envelope);
-    return { envelope, fields, stored, now, stream, channel };
-  }
-
-  #commit({ envelope, fields, stored, now, stream, channel }: Prepared): Published {
-    let entryId: string | undefined;
-    if (stream !== undefined) entryId = stream.append(fields, now, stored).id;
-    let concrete: string | undefined;
-    if (channel !== undefined) {
-      concrete = channelName(channel, envelope.data);
-      // fields[13] is the data JSON (see encodeEnvelope): the payload is stringified once.
-      this.#realtime.publish(concrete, encodeRealtimeMessage(envelope, fields![13]));
-      this.#stats.realtimeSent++;
-      this.#metrics.realtime(channel.name, 'sent');
-    }
-    this.#stats.published++;
-    this.#metrics.published(envelope.type, 'ok');
-    const published: { -readonly [K in keyof Published]: Published[K] } = {
-      id: envelope.id,
-      type: envelope.type,
-    };
-    if (entryId !== undefined) {
-      published.entryId = entryId;
-      published.stream = stream!.name;
-    }
-    if (concrete !== undefined) published.channel = concrete;
-    return published;
   }
 }

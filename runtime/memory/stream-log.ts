@@ -1,6 +1,7 @@
 /** An append-only, front-trimmed log of stream entries with Redis-style ids. */
 import type { Envelope } from '../bus.js';
-import { encodeEnvelope, fieldValue } from '../internal/envelope.js';
+import { encodeEnvelope } from '../internal/entry-codec.js';
+import { fieldValue } from '../internal/entry-fields.js';
 
 /** One stored entry. */
 export class LogEntry {

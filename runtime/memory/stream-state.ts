@@ -1,7 +1,15 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
-import type { DeadLetterReason, Envelope, Logger, Published, StreamInspection } from '../bus.js';
+import type {
+  DeadLetterReason,
+  Envelope,
+  GroupBootstrap,
+  Logger,
+  Published,
+  StreamBootstrap,
+  StreamInspection,
+} from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import { fieldValue } from '../internal/envelope.js';
+import { fieldValue } from '../internal/entry-fields.js';
 import type { BusMetrics } from '../internal/metrics.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Clock } from './clock.js';
@@ -46,6 +54,28 @@ export class StreamState {
       this.#groupList.push(state);
     }
     return state;
+  }
+
+  /**
+   * Creates the catalogue's groups of this stream that do not exist yet and
+   * says what it did. The stream "existed" once it had an entry or a group,
+   * as a Redis stream key exists once XADD or XGROUP CREATE MKSTREAM ran.
+   */
+  bootstrap(): StreamBootstrap {
+    const existed = this.log.length > 0 || this.groups.size > 0;
+    const groups = Object.values(this.def.groups).map((group): GroupBootstrap => {
+      const status = this.groups.has(group.name) ? 'found' : 'created';
+      this.ensureGroup(group);
+      return { name: group.name, startFrom: group.startFrom, status };
+    });
+    return {
+      name: this.name,
+      key: this.def.key,
+      dlqKey: this.def.dlqKey,
+      status: existed ? 'found' : 'created',
+      groups,
+      unknownGroups: [],
+    };
   }
 
   /**

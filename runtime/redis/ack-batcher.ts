@@ -8,9 +8,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
-import { readError } from './connections.js';
 import { delay } from './delay.js';
 import { failureField, type StreamKeys } from './keys.js';
+import { readError } from './redis-errors.js';
 
 /** Acks waiting to be sent. */
 export interface AckBatch {

@@ -20,8 +20,8 @@
 import type { CatalogGroup } from '../catalog.js';
 import { minRetryDelayMs } from '../internal/backoff.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
 import type { StreamKeys } from './keys.js';
+import { readError } from './redis-errors.js';
 import type { ClaimedEntry } from './scripts/index.js';
 
 /** How the claimer reports back to its consumer. */

@@ -2,9 +2,9 @@
  * The Redis connections of one bus and how their failures are reported.
  *
  * - One command connection for publishes, acks, scripts and inspection
- *   (no auto-pipelining: see COMMAND_CONNECTION_DEFAULTS). ioredis queues commands while it is disconnected; publishes
- *   are bounded on top of that (`maxOfflineQueue`), and fail fast with a
- *   `ConnectionError` saying so once the bound is reached.
+ *   (no auto-pipelining: see COMMAND_CONNECTION_DEFAULTS). ioredis queues
+ *   commands while it is disconnected; publishes are bounded on top of that
+ *   (`maxOfflineQueue`, offline-gate.ts).
  * - One `duplicate()` per blocking reader (one per stream of a subscription):
  *   `maxRetriesPerRequest: null` (a read waits for the reconnect instead of
  *   failing), no `commandTimeout`, and a finite BLOCK guarded by the
@@ -12,71 +12,20 @@
  * - One subscriber connection for realtime, created on first use; ioredis
  *   re-subscribes it after a reconnect (`autoResubscribe`).
  *
- * Errors never carry `err.command` (ioredis puts the command's arguments
- * there: payloads, passwords) and URLs are redacted.
+ * Errors never carry `err.command` and URLs are redacted (redis-errors.ts).
  */
-
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
-import { ClosedError, ConnectionError, PublishOutcomeUnknownError } from '../errors.js';
-import { redactUrl } from '../internal/logger.js';
+import { ClosedError, ConnectionError } from '../errors.js';
+import {
+  CONNECTION_NAME,
+  commandClient,
+  READER_CONNECTION_OVERRIDES,
+  type RedisConnectionOption,
+  safeConnectionName,
+} from './connection-options.js';
+import { safeErrorText } from './redis-errors.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';
-
-/** Where the bus connects: a URL, ioredis options, or a ready client (never quit by the bus). */
-export type RedisConnectionOption = string | RedisOptions | Redis;
-
-/** Default of the command connection's `connectionName`. */
-export const CONNECTION_NAME = 'schemabus';
-
-/**
- * Options the bus sets on connections it creates; given options may override
- * them, except auto-pipelining, which stays off: besides its GC cost (below),
- * it delays commands to the next tick while batched appends go out at once,
- * so one publish could overtake another.
- */
-export const COMMAND_CONNECTION_DEFAULTS: RedisOptions = {
-  // Off: with the bus's scripts defined on this client, every ioredis Pipeline (auto-pipelining
-  // makes one per tick) copies each script onto itself; those objects got promoted by the GC,
-  // and the 3-7 ms scavenges were the 1k/s p99. Commands issued in one tick still go out back
-  // to back; publishes are batched per tick by AppendBatcher, acks go with reads.
-  enableAutoPipelining: false,
-  connectionName: CONNECTION_NAME,
-};
-
-/** Options forced on blocking reader connections. */
-export const READER_CONNECTION_OVERRIDES: RedisOptions = {
-  maxRetriesPerRequest: null,
-  commandTimeout: undefined,
-  blockingTimeout: undefined,
-  enableAutoPipelining: false,
-  enableOfflineQueue: true,
-  lazyConnect: false,
-};
-
-/** A connection name Redis accepts (`CLIENT SETNAME` refuses spaces and newlines). */
-export function safeConnectionName(name: string): string {
-  return name.replace(/[^\w:.@/-]/g, '_').slice(0, 200);
-}
-
-/** `redis://host:port/db` of a client, without credentials. */
-export function describeClient(client: Redis): string {
-  const o = client.options;
-  if (o.path) return `redis+unix://${o.path}`;
-  return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
-}
-
-/**
- * ioredis `keyPrefix` rewrites only the keys it can find in a command: keys
- * inside the bus's scripts and XGROUP/XINFO calls would go unprefixed, so a
- * prefixed client would split one stream over two keys. Refused up front.
- */
-function refuseKeyPrefix(prefix: string | undefined): void {
-  if (prefix) {
-    throw new TypeError(
-      `the Redis connection sets keyPrefix "${prefix}", which the bus does not support: its keys come from the catalogue; give each deployment its own catalogue namespace instead`,
-    );
-  }
-}
 
 /** The connections of one bus. */
 export class Connections {
@@ -89,43 +38,74 @@ export class Connections {
   private subscriberClient: Redis | undefined;
   private readonly readyListeners = new Set<() => void>();
   private readonly onCommandReadyEvent = () => {
+    this.lastError = undefined;
     for (const listener of [...this.readyListeners]) listener();
+  };
+  /** The last error of the command connection since it was last ready, for {@link waitUntilReady}. */
+  private lastError: string | undefined;
+  private readonly onCommandError = (error: Error) => {
+    this.lastError = safeErrorText(error);
   };
 
   constructor(
     option: RedisConnectionOption | undefined,
     private readonly logger: Logger,
   ) {
-    const given = option ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    let client: Redis;
-    if (given instanceof Redis) {
-      refuseKeyPrefix(given.options.keyPrefix);
-      // Auto-pipelining delays a command to the next tick while the bus's batched
-      // appends go out at once: publishes could overtake each other. The bus then
-      // uses its own duplicate without it (and given options lose it, below).
-      const ownCopy = given.options.enableAutoPipelining === true;
-      client = ownCopy ? given.duplicate({ enableAutoPipelining: false }) : given;
-      this.ownsCommand = ownCopy;
-      this.label = describeClient(client);
-    } else {
-      client =
-        typeof given === 'string'
-          ? new Redis(given, { lazyConnect: true, ...COMMAND_CONNECTION_DEFAULTS })
-          : new Redis({
-              ...COMMAND_CONNECTION_DEFAULTS,
-              ...given,
-              enableAutoPipelining: false,
-              lazyConnect: true,
-            });
-      // A URL can set keyPrefix too (`?keyPrefix=`): checked on the parsed options.
-      refuseKeyPrefix(client.options.keyPrefix);
-      if (!(typeof given === 'object' && given.lazyConnect)) client.connect().catch(() => {});
-      this.ownsCommand = true;
-      this.label = typeof given === 'string' ? redactUrl(given) : describeClient(client);
-    }
-    if (this.ownsCommand) this.watch(client, 'command');
+    const { client, owned, label } = commandClient(option);
+    this.ownsCommand = owned;
+    this.label = label;
+    client.on('error', this.onCommandError);
+    if (owned) this.watch(client, 'command');
     client.on('ready', this.onCommandReadyEvent);
     this.command = withScripts(client);
+  }
+
+  /**
+   * Resolves once the command connection is ready and Redis answered PING.
+   * Rejects with a `ConnectionError` naming the last socket or server error
+   * (ECONNREFUSED, ENOTFOUND, WRONGPASS...) when that takes longer than
+   * `timeoutMs`, or at once when the connection gave up (its retryStrategy
+   * returned null) or the bus is closed.
+   */
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    const client = this.command;
+    if (client.status === 'wait') client.connect().catch(() => {});
+    if (client.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (why: string) => {
+          cleanup();
+          reject(
+            new ConnectionError(
+              `cannot reach Redis at ${this.label} (${why}): start it, or give the bus the right URL (REDIS_URL)`,
+            ),
+          );
+        };
+        const onReady = () => {
+          cleanup();
+          resolve();
+        };
+        const onEnd = () => fail(this.lastError ?? 'the connection was closed');
+        const timer = setTimeout(
+          () => fail(`${this.lastError ?? `status ${client.status}`}; waited ${timeoutMs} ms`),
+          timeoutMs,
+        );
+        const cleanup = () => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          client.off('end', onEnd);
+        };
+        client.on('ready', onReady);
+        client.on('end', onEnd);
+        if (client.status === 'end') onEnd();
+      });
+    }
+    try {
+      await client.ping();
+    } catch (error) {
+      throw new ConnectionError(
+        `Redis at ${this.label} did not answer PING: ${safeErrorText(error)}`,
+      );
+    }
   }
 
   /**
@@ -186,6 +166,7 @@ export class Connections {
     this.owned.clear();
     this.readyListeners.clear();
     this.command.off('ready', this.onCommandReadyEvent);
+    this.command.off('error', this.onCommandError);
     this.subscriberClient = undefined;
     if (this.ownsCommand) all.push(this.command);
     // QUIT only a ready connection: on one still (re)connecting, ioredis settles
@@ -216,96 +197,6 @@ export class Connections {
     });
   }
 }
-
-/** The message of a Redis or socket error, without arguments and with URLs redacted. */
-export function safeErrorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s@/]*@/gi, (m) => redactUrl(m));
-}
-
-/** A server error reply (ioredis `ReplyError`): the command reached Redis and was refused. */
-export function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
-}
-
-/** The NOGROUP reply: the group (or its stream) does not exist. */
-export function isNoGroupError(error: unknown): boolean {
-  return error instanceof Error && /^NOGROUP\b/.test(error.message);
-}
-
-/** A copy of `error` fit for `cause`: name and message only (no `command`, no arguments). */
-function sanitized(error: unknown): Error {
-  const copy = new Error(safeErrorText(error));
-  if (error instanceof Error) copy.name = error.name;
-  return copy;
-}
-
-/**
- * The error a failed write is reported with: `ConnectionError` when Redis
- * refused it (nothing was written), `PublishOutcomeUnknownError` when the
- * connection failed after it may have been sent.
- */
-export function writeError(error: unknown, what: string, label: string): ConnectionError {
-  if (error instanceof ConnectionError) return error;
-  const text = safeErrorText(error);
-  if (isReplyError(error)) {
-    return new ConnectionError(
-      `${what} was refused by Redis at ${label}: ${text}; nothing was written (check the server: memory, ACL, cluster state)`,
-      { cause: sanitized(error) },
-    );
-  }
-  return new PublishOutcomeUnknownError(
-    `${what} failed on Redis at ${label} (${text}): it may or may not have been stored. ` +
-      'Publish again only if duplicates are acceptable (consumers can dedupe by envelope id), ' +
-      'or enable idempotentPublish so a repeated publish with the same id is stored once',
-    { cause: sanitized(error) },
-  );
-}
-
-/** The error a failed read or admin command is reported with. */
-export function readError(error: unknown, what: string, label: string): ConnectionError {
-  if (error instanceof ConnectionError) return error;
-  return new ConnectionError(`${what} failed on Redis at ${label}: ${safeErrorText(error)}`, {
-    cause: sanitized(error),
-  });
-}
-
-/**
- * Bounds the publishes waiting while the command connection is not ready:
- * ioredis's offline queue is unbounded, so a long outage would buffer every
- * publish in memory. Beyond `max` a publish fails at once (0: fail fast).
- */
-export class OfflineGate {
-  private waiting = 0;
-
-  constructor(
-    private readonly client: Redis,
-    private readonly max: number,
-    private readonly label: string,
-  ) {}
-
-  /** Admits `n` publishes or throws a `ConnectionError` (nothing sent); call the returned function when they settle. */
-  admit(n = 1): () => void {
-    if (this.client.status === 'ready') return noop;
-    if (this.waiting + n > this.max) {
-      throw new ConnectionError(
-        `Redis at ${this.label} is not connected (status ${this.client.status}) and ${this.waiting} publishes already wait for it ` +
-          `(maxOfflineQueue ${this.max}); this publish was not sent. Retry later, or raise maxOfflineQueue ` +
-          '(0 fails fast whenever Redis is unreachable)',
-      );
-    }
-    this.waiting += n;
-    let released = false;
-    return () => {
-      if (!released) {
-        released = true;
-        this.waiting -= n;
-      }
-    };
-  }
-}
-
-function noop(): void {}
 
 /**
  * Disconnects a connection that is not ready and rejects what waits in its

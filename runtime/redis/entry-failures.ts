@@ -7,8 +7,8 @@ import type { DeadLetterReason } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
 import { MAX_ERROR_LENGTH } from '../internal/logger.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
 import { failureField, type StreamKeys } from './keys.js';
+import { readError } from './redis-errors.js';
 
 /** Failure recording, dead-lettering and loss counting of one consumer on one stream. */
 export class EntryFailures {

@@ -3,14 +3,13 @@
  * (runtime/internal/delivery-decisions.ts: skip, dead-letter or handle), scheduling
  * (runtime/internal/dispatcher.ts: concurrency, orderingKey), running the handler, and
  * after it: ack only once it resolved; on failure record it for a retry or
- * dead-letter it (failures.ts). Entries are "held" from fetch until their
+ * dead-letter it (failed-entries.ts, entry-failures.ts). Entries are "held" from fetch until their
  * handler settled; the claimer's heartbeat keeps held entries in Redis.
  */
-import type { DeadLetterReason, Envelope, HandlerContext, HandlerMap } from '../bus.js';
+import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import {
   type DeliveryContext,
-  decideAfterFailure,
   decideDelivery,
   invokeHandler,
 } from '../internal/delivery-decisions.js';
@@ -21,8 +20,8 @@ import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js'
 import type { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
 import { delay } from './delay.js';
-import { DueTimes } from './due-times.js';
 import type { EntryFailures } from './entry-failures.js';
+import { FailedEntries } from './failed-entries.js';
 
 /** An entry this consumer holds: waiting for a slot or running. */
 interface Held {
@@ -53,8 +52,8 @@ export interface HandlingDeps {
 export class EntryHandling {
   private readonly dispatcher: Dispatcher<Held>;
   private readonly held = new Map<string, Held>();
-  /** Entries that failed here, left pending for the claim scan, and when their retry is due. */
-  private readonly dueAt: DueTimes;
+  /** Entries that failed here, left pending for the claim scan until their retry is due. */
+  private readonly failed: FailedEntries;
   /** Entries claimed a little before their retry is due, waiting for it (cleared on drain). */
   private readonly holds = new Set<NodeJS.Timeout>();
   private readonly seen: DedupeWindow | undefined;
@@ -77,7 +76,7 @@ export class EntryHandling {
       maxEntryBytes: deps.ctx.maxEntryBytes,
       seen: this.seen,
     };
-    this.dueAt = new DueTimes(2 * deps.group.claimIdleMs + deps.group.retry.backoff.maxMs);
+    this.failed = new FailedEntries(deps.group, deps.failures, deps.retryDue);
     this.dispatcher = new Dispatcher<Held>({
       concurrency: deps.options.concurrency,
       start: (held, done) => this.run(held, done),
@@ -106,7 +105,7 @@ export class EntryHandling {
    * pending list skips these.
    */
   busy(id: string): boolean {
-    return this.held.has(id) || this.dueAt.has(id);
+    return this.held.has(id) || this.failed.has(id);
   }
 
   /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
@@ -114,14 +113,14 @@ export class EntryHandling {
     const { acks } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
-    const dueAt = this.dueAt.take(id);
+    const dueAt = this.failed.takeDue(id);
     const decision = decideDelivery(this.delivery, fields, deliveries);
     if (decision.action === 'skip') {
       this.skip(id, deliveries, decision.type);
       return;
     }
     if (decision.action === 'dead-letter') {
-      this.deadLetter(
+      this.failed.deadLetter(
         id,
         decision.reason,
         decision.error,
@@ -265,7 +264,7 @@ export class EntryHandling {
           ctx.stats.acked++;
           ctx.metrics.consumed(stream.name, group.name, type, 'acked');
         } else {
-          this.failed(held, error);
+          this.failed.handlerFailed(held.id, error, held.deliveries, type);
         }
       }
     } catch (failure) {
@@ -277,38 +276,5 @@ export class EntryHandling {
     } finally {
       done();
     }
-  }
-
-  private failed(held: Held, error: unknown): void {
-    const { group, failures } = this.deps;
-    const type = held.envelope.type;
-    const decision = decideAfterFailure(group, error, held.deliveries);
-    if (decision.action === 'dead-letter') {
-      this.deadLetter(held.id, decision.reason, decision.error, held.deliveries, type);
-      return;
-    }
-    void failures.retry(held.id, decision.error, decision.delayMs, type).then((at) => {
-      if (at === undefined) return;
-      if (at === null) {
-        // Not recorded: the claim scan takes it after claimIdleMs.
-        this.dueAt.set(held.id, Date.now() + group.claimIdleMs);
-        return;
-      }
-      this.dueAt.set(held.id, at);
-      this.deps.retryDue(at);
-    });
-  }
-
-  /** Dead-letters `id`; if Redis could not be asked, it stays pending for the claim scan. */
-  private deadLetter(
-    id: string,
-    reason: DeadLetterReason,
-    error: string,
-    deliveries: number,
-    type: string | undefined,
-  ): void {
-    void this.deps.failures.deadLetter(id, reason, error, deliveries, type).then((done) => {
-      if (!done) this.dueAt.set(id, Date.now() + this.deps.group.claimIdleMs);
-    });
   }
 }

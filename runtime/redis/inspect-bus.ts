@@ -13,7 +13,7 @@ import type {
 } from '../bus.js';
 import type { CatalogStream } from '../catalog.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
+import { readError } from './redis-errors.js';
 import type { RetentionKeeper, TrimResult } from './retention-keeper.js';
 import { compareIds } from './stream-ids.js';
 

@@ -25,8 +25,8 @@
  */
 import type { Logger } from '../bus.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
 import { delay } from './delay.js';
+import { readError } from './redis-errors.js';
 import type { ReaderSettings } from './stream-reader.js';
 
 /** `same`: bring back with the delivery count unchanged; `next`: as a redelivery (count + 1). */

@@ -12,27 +12,23 @@
  * with `appendonly yes` + `appendfsync always` on one node; `everysec` can
  * lose about a second of writes; with replicas it is best effort.
  */
-import type { BatchItem, Envelope, Published, PublishMeta } from '../bus.js';
-import type { CatalogEvent, CatalogStream } from '../catalog.js';
+import type { BatchItem, Published, PublishMeta } from '../bus.js';
 import { ValidationError } from '../errors.js';
-import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
-import {
-  createEnvelope,
-  type EntryFields,
-  encodeEnvelope,
-  entryWithinBytes,
-  recordToFields,
-  unknownType,
-} from '../internal/envelope.js';
-import { AppendBatcher, type AppendReceiver } from './append-batcher.js';
+import { type EntryFields, recordToFields } from '../internal/entry-fields.js';
+import { AppendBatcher } from './append-batcher.js';
 import { type BusContext, streamOf } from './bus-context.js';
-import { OfflineGate, writeError } from './connections.js';
-import { dedupKey } from './keys.js';
+import { OfflineGate } from './offline-gate.js';
+import { PendingBatch, PendingPublish, type PublishOutcomes } from './pending-publish.js';
+import {
+  describe,
+  entryIdOf,
+  type Prepared,
+  type PublishCommands,
+  prepareEvent,
+  publishCommand,
+} from './prepared-publish.js';
+import { writeError } from './redis-errors.js';
 import type { RetentionKeeper } from './retention-keeper.js';
-
-/** The commands a publish is sent with, on the client or queued on a pipeline (ioredis adds defined scripts to pipelines too). */
-type PublishCommand = 'schemabusPublishOnce' | 'schemabusPublishRealtime' | 'xadd' | 'publish';
-type PublishCommands = { [K in PublishCommand]: (...args: (string | number)[]) => unknown };
 
 /** Idempotent publish: one entry per event id and stream while the marker lives. */
 export interface IdempotentPublishOptions {
@@ -40,19 +36,8 @@ export interface IdempotentPublishOptions {
   readonly ttlMs?: number;
 }
 
-/** One event ready to send. */
-interface Prepared {
-  readonly envelope: Envelope;
-  /** The catalogue channel name (metrics label), when realtime. */
-  readonly channelDef: string | undefined;
-  readonly stream: CatalogStream | undefined;
-  readonly fields: string[] | undefined;
-  readonly channel: string | undefined;
-  readonly message: string | undefined;
-}
-
 /** The publishing side of a RedisEventBus. */
-export class Publisher {
+export class Publisher implements PublishOutcomes {
   private readonly gate: OfflineGate;
   private readonly dedupTtlMs: number | undefined;
   /** Stream-only events of one tick go out as one command per stream. */
@@ -73,7 +58,7 @@ export class Publisher {
   publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
     let prepared: Prepared;
     try {
-      prepared = this.prepare(type, data, meta);
+      prepared = prepareEvent(this.ctx, type, data, meta);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -120,7 +105,7 @@ export class Publisher {
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
-    const prepared = items.map((item) => this.prepare(item.type, item.data, item.meta));
+    const prepared = items.map((item) => prepareEvent(this.ctx, item.type, item.data, item.meta));
     if (prepared.length === 0) return [];
     if (prepared.every((p) => this.batchable(p))) return this.appendBatch(prepared);
     this.batcher.flush();
@@ -220,37 +205,6 @@ export class Publisher {
     }
   }
 
-  private prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
-    const { catalog, validators, stats, metrics } = this.ctx;
-    const event: CatalogEvent | undefined = catalog.events[type];
-    if (event === undefined) throw unknownType(catalog, type);
-    const issues = validators.forPublish(type)(data);
-    if (issues) {
-      stats.rejected++;
-      metrics.published(type, 'rejected');
-      throw new ValidationError(type, issues);
-    }
-    const envelope = createEnvelope(catalog, type, data, meta);
-    const stream = event.stream === undefined ? undefined : streamOf(catalog, event.stream);
-    const fields = stream ? encodeEnvelope(envelope) : undefined;
-    const channelDef = event.channel === undefined ? undefined : catalog.channels[event.channel];
-    const channel = channelDef ? channelName(channelDef, data) : undefined;
-    // fields[13] is the `data` JSON: the realtime message reuses it.
-    const message = channel ? encodeRealtimeMessage(envelope, fields?.[13]) : undefined;
-    const size = fields ?? (message !== undefined ? [message] : []);
-    if (!entryWithinBytes(size, this.ctx.maxEntryBytes)) {
-      stats.rejected++;
-      metrics.published(type, 'rejected');
-      throw new ValidationError(type, [
-        {
-          path: '',
-          message: `makes an entry larger than ${this.ctx.maxEntryBytes} bytes (maxEntryBytes); store large payloads elsewhere and publish a reference`,
-        },
-      ]);
-    }
-    return { envelope, channelDef: channelDef?.name, stream, fields, channel, message };
-  }
-
   private admit(first: Prepared, n: number): () => void {
     try {
       return this.gate.admit(n);
@@ -263,7 +217,7 @@ export class Publisher {
 
   /** Sends the one command of `p`; resolves with the entry id when it has a stream. */
   private async send(p: Prepared): Promise<string | undefined> {
-    const [name, args] = this.commandOf(p);
+    const [name, args] = publishCommand(p, this.dedupTtlMs);
     const commands = this.ctx.connections.command as unknown as PublishCommands;
     const reply = await commands[name](...args);
     return p.stream ? entryIdOf(reply) : undefined;
@@ -274,28 +228,8 @@ export class Publisher {
     pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
     p: Prepared,
   ): void {
-    const [name, args] = this.commandOf(p);
+    const [name, args] = publishCommand(p, this.dedupTtlMs);
     (pipeline as unknown as PublishCommands)[name](...args);
-  }
-
-  /**
-   * The command that publishes `p`: the idempotent-publish script, the
-   * XADD-then-PUBLISH script for a stream event that is also realtime, XADD,
-   * or PUBLISH for a realtime-only event.
-   */
-  private commandOf(p: Prepared): [PublishCommand, (string | number)[]] {
-    if (p.stream && this.dedupTtlMs !== undefined) {
-      const marker = dedupKey(p.stream, p.envelope.id);
-      return [
-        'schemabusPublishOnce',
-        [p.stream.key, marker, this.dedupTtlMs, p.channel ?? '', p.message ?? '', ...p.fields!],
-      ];
-    }
-    if (p.stream && p.channel) {
-      return ['schemabusPublishRealtime', [p.stream.key, p.channel, p.message!, ...p.fields!]];
-    }
-    if (p.stream) return ['xadd', [p.stream.key, '*', ...p.fields!]];
-    return ['publish', [p.channel!, p.message!]];
   }
 
   /** Counts a stored event and makes its `Published`. */
@@ -328,66 +262,4 @@ export class Publisher {
     for (const p of prepared) this.ctx.metrics.published(p.envelope.type, 'failed');
     return wrapped;
   }
-}
-
-/** One stream-only publish waiting for its batched append. */
-class PendingPublish implements AppendReceiver {
-  resolve!: (value: Published) => void;
-  reject!: (error: unknown) => void;
-
-  constructor(
-    private readonly publisher: Publisher,
-    private readonly p: Prepared,
-  ) {}
-
-  appended(_index: number, entryId: string | undefined, error: unknown): void {
-    try {
-      if (error === undefined) this.resolve(this.publisher.done(this.p, entryId));
-      else this.reject(this.publisher.failed([this.p], error));
-    } catch (thrown) {
-      this.reject(thrown);
-    }
-  }
-}
-
-/** A publishBatch waiting for its batched appends. */
-class PendingBatch implements AppendReceiver {
-  resolve!: (value: Published[]) => void;
-  reject!: (error: unknown) => void;
-  private readonly entryIds: (string | undefined)[] = [];
-  private readonly errors: unknown[] = [];
-  private remaining: number;
-
-  constructor(
-    private readonly publisher: Publisher,
-    private readonly prepared: readonly Prepared[],
-  ) {
-    this.remaining = prepared.length;
-  }
-
-  appended(index: number, entryId: string | undefined, error: unknown): void {
-    this.entryIds[index] = entryId;
-    if (error !== undefined) this.errors[index] = error;
-    if (--this.remaining > 0) return;
-    try {
-      this.resolve(this.publisher.batchOutcome(this.prepared, this.entryIds, this.errors));
-    } catch (thrown) {
-      this.reject(thrown);
-    }
-  }
-}
-
-function describe(prepared: readonly Prepared[]): string {
-  if (prepared.length === 1) {
-    const p = prepared[0]!;
-    return `publish of ${p.envelope.type} (id ${p.envelope.id})`;
-  }
-  return `publishBatch of ${prepared.length} events`;
-}
-
-/** The entry id in an XADD reply, or in the idempotent-publish script's `[id, added]`. */
-function entryIdOf(reply: unknown): string | undefined {
-  if (typeof reply === 'string') return reply;
-  if (Array.isArray(reply) && typeof reply[0] === 'string') return reply[0];
-  return undefined;
 }

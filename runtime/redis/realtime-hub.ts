@@ -15,7 +15,7 @@ import { CatalogMismatchError } from '../errors.js';
 import { channelSubscription, decodeRealtimeMessage } from '../internal/channels.js';
 import { errorMessage } from '../internal/logger.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
+import { readError } from './redis-errors.js';
 
 interface Listener {
   readonly channel: string;

@@ -20,7 +20,7 @@ import {
   replayFields,
 } from '../internal/dead-letter-fields.js';
 import type { BusContext } from './bus-context.js';
-import { readError, writeError } from './connections.js';
+import { readError, writeError } from './redis-errors.js';
 import type { RetentionKeeper } from './retention-keeper.js';
 import { compareIds, isStreamId } from './stream-ids.js';
 

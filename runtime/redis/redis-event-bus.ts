@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type {
   BatchItem,
+  BootstrapReport,
   BusInspection,
   BusStats,
   CloseOptions,
@@ -26,24 +27,32 @@ import type {
   SubscribeOptions,
   Subscription,
   Unsubscribe,
+  WaitOptions,
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import { ClosedError } from '../errors.js';
-import { type EntryFields, MAX_ENTRY_BYTES } from '../internal/envelope.js';
+import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
+import type { EntryFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { createValidators } from '../internal/validate.js';
+import { bootstrapStreams } from './bootstrap-streams.js';
 import { type BusContext, streamOf } from './bus-context.js';
-import { Connections, type RedisConnectionOption, readError } from './connections.js';
+import type { RedisConnectionOption } from './connection-options.js';
+import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { type IdempotentPublishOptions, Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
 import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
 import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
+import { type TailEntry, type TailOptions, tailStream } from './stream-tail.js';
+
+/** How long `waitUntilReady()` waits by default. */
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 /** Options of {@link RedisEventBus}. */
 export interface RedisEventBusOptions extends ConsumerTuning {
@@ -193,27 +202,30 @@ export class RedisEventBus implements EventBus {
     return this.realtime.subscribe(channel, params, handler);
   }
 
-  async bootstrap(): Promise<void> {
-    const { command, label } = this.ctx.connections;
-    const work: Promise<unknown>[] = [];
-    for (const stream of Object.values(this.catalog.streams)) {
-      for (const group of Object.values(stream.groups)) {
-        const from = group.startFrom === 'earliest' ? '0' : '$';
-        work.push(
-          command
-            .xgroup('CREATE', stream.key, group.name, from, 'MKSTREAM')
-            .catch((error: unknown) => {
-              if (error instanceof Error && /^BUSYGROUP/.test(error.message)) return;
-              throw readError(
-                error,
-                `creating group "${group.name}" on stream "${stream.name}"`,
-                label,
-              );
-            }),
-        );
-      }
-    }
-    await Promise.all(work);
+  /**
+   * Resolves once the command connection is ready and Redis answered PING.
+   * Rejects with a `ConnectionError` naming the last socket or server error
+   * (ECONNREFUSED, ENOTFOUND, WRONGPASS...) after `timeoutMs`, or at once
+   * when the connection gave up (a `retryStrategy` that returned null).
+   */
+  async waitUntilReady(options?: WaitOptions): Promise<void> {
+    this.assertOpen('waitUntilReady', this.closed !== undefined);
+    await this.ctx.connections.waitUntilReady(options?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  }
+
+  bootstrap(): Promise<BootstrapReport> {
+    return bootstrapStreams(this.ctx);
+  }
+
+  /**
+   * Follows `stream` read-only: yields every entry added after `from`
+   * (decoded, or with why it cannot be), until `signal` aborts or the loop
+   * stops. Uses XREAD on a connection of its own: no group, nothing acked,
+   * nothing any consumer sees changes (what `schemabus tail` runs).
+   */
+  tail(stream: string, options?: TailOptions): AsyncGenerator<TailEntry, void, undefined> {
+    this.assertOpen('tail', this.closed !== undefined);
+    return tailStream(this.ctx, streamOf(this.catalog, stream), options);
   }
 
   dlq(stream: string): DeadLetterQueue {

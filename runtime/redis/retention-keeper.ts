@@ -14,7 +14,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { CatalogStream } from '../catalog.js';
 import type { BusContext } from './bus-context.js';
-import { readError } from './connections.js';
+import { readError } from './redis-errors.js';
 import { compareIds } from './stream-ids.js';
 
 /**

@@ -30,12 +30,12 @@ import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js'
 import { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
 import { Claimer } from './claimer.js';
-import { isNoGroupError, readError } from './connections.js';
 import { delay, untilAborted } from './delay.js';
 import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
 import { PendingRereader } from './pending-rereader.js';
+import { isNoGroupError, readError } from './redis-errors.js';
 import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
 
 /** Timing knobs of Redis consumers (bus options). */

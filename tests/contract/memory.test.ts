@@ -1,7 +1,7 @@
 /** The contract suite on InMemoryEventBus (real clock), and createBus's choice of bus. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBus } from '../../runtime/create-bus.js';
-import { InMemoryEventBus } from '../../runtime/memory/index.js';
+import { InMemoryEventBus } from '../../runtime/index.js';
 import { createTestCatalog } from './catalog.js';
 import { describeContract } from './suite.js';
 

@@ -1,6 +1,6 @@
 /** The contract suite on RedisEventBus, against a redis-server of its own (tests/support/redis-harness.ts). */
 import { afterAll, beforeAll } from 'vitest';
-import { RedisEventBus } from '../../runtime/redis/index.js';
+import { RedisEventBus } from '../../runtime/index.js';
 import { type RedisServer, startRedis } from '../support/redis-harness.js';
 import { createTestCatalog } from './catalog.js';
 import { describeContract } from './suite.js';

@@ -16,6 +16,7 @@ import { publishCases } from './cases/publish.js';
 import { realtimeCases } from './cases/realtime.js';
 import { retentionCases } from './cases/retention.js';
 import { retryCases } from './cases/retries.js';
+import { setupCases } from './cases/setup.js';
 import { shutdownCases } from './cases/shutdown.js';
 
 /** The differences a bus may have, each named for what it changes in the suite. */
@@ -77,6 +78,7 @@ export function describeContract(name: string, factory: ContractFactory): void {
         return harness;
       },
     };
+    describe('readiness and bootstrap', () => setupCases(ctx));
     describe('publish', () => publishCases(ctx));
     describe('delivery, fan-out and load balancing', () => deliveryCases(ctx));
     describe('retries', () => retryCases(ctx));

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Envelope, Published } from '../../runtime/bus.js';
 import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
-import type { RedisEventBus } from '../../runtime/redis/index.js';
+import type { RedisEventBus } from '../../runtime/index.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { withGroups } from '../support/catalog-overrides.js';

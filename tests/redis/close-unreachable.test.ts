@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisEventBus } from '../../runtime/index.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
+import { closedPort } from '../support/closed-port.js';
 import { waitFor } from '../support/wait.js';
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('close() of a bus whose server never answered', () => {
   let bus: RedisEventBus | undefined;

@@ -11,7 +11,7 @@ import {
   PublishOutcomeUnknownError,
   ValidationError,
 } from '../../runtime/errors.js';
-import { RedisEventBus } from '../../runtime/redis/index.js';
+import { RedisEventBus } from '../../runtime/index.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';

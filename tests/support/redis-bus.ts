@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Catalog } from '../../runtime/catalog.js';
-import { RedisEventBus, type RedisEventBusOptions } from '../../runtime/redis/index.js';
+import { RedisEventBus, type RedisEventBusOptions } from '../../runtime/index.js';
 import { createTestCatalog } from '../contract/catalog.js';
 import {
   type RedisServer,

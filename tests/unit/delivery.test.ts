@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../runtime/errors.js';
 import { decideAfterFailure, decideDelivery } from '../../runtime/internal/delivery-decisions.js';
-import { createEnvelope, encodeEnvelope } from '../../runtime/internal/envelope.js';
+import { encodeEnvelope } from '../../runtime/internal/entry-codec.js';
+import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { createValidators } from '../../runtime/internal/validate.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 

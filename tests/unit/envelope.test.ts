@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogMismatchError } from '../../runtime/errors.js';
 import {
-  createEnvelope,
   decodeEntry,
   ENVELOPE_FIELDS,
   encodeEnvelope,
-  fieldsToRecord,
-  parseJsonSafely,
-} from '../../runtime/internal/envelope.js';
+} from '../../runtime/internal/entry-codec.js';
+import { fieldsToRecord } from '../../runtime/internal/entry-fields.js';
+import { createEnvelope } from '../../runtime/internal/envelope.js';
+import { parseJsonSafely } from '../../runtime/internal/safe-json.js';
 import { createTestCatalog, orderPlacedData } from '../contract/catalog.js';
 
 const catalog = createTestCatalog('unit');

@@ -96,7 +96,10 @@ const RULES: Rule[] = [
   },
   {
     dir: 'cli',
-    forbidden: (i) => i.relative && !inside(i.target, 'cli', 'generator', 'examples'),
+    forbidden: (i) =>
+      (i.relative && !inside(i.target, 'cli', 'generator', 'examples')) ||
+      i.target === 'ioredis' ||
+      i.target.startsWith('ioredis/'),
     why: 'cli/ uses the generator and the public entry `schemabus` only, never runtime internals or ioredis',
   },
   {
@@ -130,6 +133,7 @@ describe('imports go one way', () => {
       dynamic: false,
     });
     expect(cli.forbidden(probe('runtime/internal/envelope.ts'))).toBe(true);
+    expect(cli.forbidden(probe('ioredis', false))).toBe(true);
     expect(cli.forbidden(probe('generator/index.ts'))).toBe(false);
     expect(importsOf('cli/main.ts').length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 /** InMemoryEventBus on a ManualClock: exact backoff, claim times and maxAge retention without waiting. */
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/catalog.js';
-import { InMemoryEventBus, ManualClock } from '../../runtime/memory/index.js';
+import { InMemoryEventBus, ManualClock } from '../../runtime/index.js';
 import { createTestCatalog } from '../contract/catalog.js';
 import { jobs } from '../contract/helpers.js';
 

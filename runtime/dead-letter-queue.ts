@@ -1,0 +1,51 @@
+/** The dead-letter queue of a stream, as the EventBus contract offers it (`bus.dlq(stream)`). */
+import type { Published } from './bus.js';
+
+/** Why an entry went to the dead-letter queue. */
+export type DeadLetterReason = 'exhausted' | 'non-retryable' | 'invalid' | 'undecodable';
+
+/** One entry of a stream's dead-letter queue. */
+export interface DeadLetter {
+  /** Id of the DLQ entry (use it to replay or purge one). */
+  readonly id: string;
+  readonly stream: string;
+  readonly group: string;
+  /** Id of the original stream entry. */
+  readonly entryId: string;
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+  readonly attempts: number;
+  readonly firstFailureAt: string;
+  readonly lastFailureAt: string;
+  /** The event type, when the entry had one. */
+  readonly type?: string;
+  /** The original entry's fields, as stored. */
+  readonly fields: { readonly [field: string]: string };
+}
+
+export interface DeadLetterFilter {
+  readonly group?: string;
+  readonly type?: string;
+  readonly reason?: DeadLetterReason;
+  /** Only the DLQ entries with these ids. */
+  readonly ids?: readonly string[];
+}
+
+export interface DeadLetterListOptions extends DeadLetterFilter {
+  /** @default 100 */
+  readonly count?: number;
+  /** Start after this DLQ entry id (paging). */
+  readonly after?: string;
+}
+
+/** A stream's dead-letter queue. */
+export interface DeadLetterQueue {
+  list(options?: DeadLetterListOptions): Promise<DeadLetter[]>;
+  count(): Promise<number>;
+  /** Re-publishes one dead letter for its group only and removes it from the DLQ. */
+  replay(id: string): Promise<Published>;
+  /** Replays every matching dead letter, oldest first; returns how many. */
+  replayAll(filter?: DeadLetterFilter): Promise<number>;
+  /** Deletes matching dead letters (all when no filter); returns how many. */
+  purge(filter?: DeadLetterFilter): Promise<number>;
+}

@@ -1,0 +1,73 @@
+/** What a bus can tell about itself: counters, the state of its streams and groups, and what bootstrap did. */
+
+/** In-process counters since the bus was created. */
+export interface BusStats {
+  readonly published: number;
+  readonly publishFailed: number;
+  readonly rejected: number;
+  readonly delivered: number;
+  readonly acked: number;
+  readonly skipped: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  readonly lost: number;
+  readonly realtimeSent: number;
+  readonly realtimeReceived: number;
+}
+
+export interface ConsumerInspection {
+  readonly name: string;
+  readonly pending: number;
+  readonly idleMs: number;
+}
+
+export interface GroupInspection {
+  readonly name: string;
+  readonly consumers: readonly ConsumerInspection[];
+  /** Entries delivered and not yet acked. */
+  readonly pending: number;
+  /** Entries not yet delivered to the group; null when Redis cannot tell. */
+  readonly lag: number | null;
+  readonly lastDeliveredId: string;
+  /** The group holds back retention: the stream is past its limit because of it. */
+  readonly laggingPastRetention: boolean;
+}
+
+export interface StreamInspection {
+  readonly name: string;
+  readonly key: string;
+  readonly length: number;
+  readonly firstEntryId: string | null;
+  readonly lastEntryId: string | null;
+  readonly dlqLength: number;
+  readonly groups: readonly GroupInspection[];
+}
+
+export interface BusInspection {
+  readonly streams: readonly StreamInspection[];
+}
+
+/** What `bootstrap()` did to one consumer group. */
+export interface GroupBootstrap {
+  readonly name: string;
+  readonly startFrom: 'latest' | 'earliest';
+  /** `created` by this call, or `found` (left as it was: its position is never moved). */
+  readonly status: 'created' | 'found';
+}
+
+/** What `bootstrap()` did to one stream. */
+export interface StreamBootstrap {
+  readonly name: string;
+  readonly key: string;
+  readonly dlqKey: string;
+  /** `created` when the stream did not exist before this call (no entry, no group). */
+  readonly status: 'created' | 'found';
+  readonly groups: readonly GroupBootstrap[];
+  /** Groups the server has on this stream that the catalogue does not list (left alone), sorted. */
+  readonly unknownGroups: readonly string[];
+}
+
+/** What `bootstrap()` created and what was there, per stream (sorted by name). */
+export interface BootstrapReport {
+  readonly streams: readonly StreamBootstrap[];
+}

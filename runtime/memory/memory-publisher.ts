@@ -1,0 +1,161 @@
+/**
+ * The publishing side of the in-memory bus: validation, the envelope, the
+ * frozen copy a stored event carries, the size check, then the append to
+ * the stream and the realtime message. `publishBatch` prepares every event
+ * before committing any, so an invalid one stores nothing.
+ */
+import type { Envelope, Published, PublishMeta } from '../bus.js';
+import type { Catalog } from '../catalog.js';
+import { ValidationError } from '../errors.js';
+import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
+import { encodeEnvelope, entryWithinBytes } from '../internal/entry-codec.js';
+import { createEnvelope, unknownType } from '../internal/envelope.js';
+import type { BusMetrics } from '../internal/metrics.js';
+import type { StatsCounter } from '../internal/stats.js';
+import type { PayloadCheck, Validators } from '../internal/validate.js';
+import type { Clock } from './clock.js';
+import { frozenJsonCopy } from './frozen-data.js';
+import type { MemoryRealtime } from './memory-realtime.js';
+import type { StreamState } from './stream-state.js';
+
+/** What a {@link MemoryPublisher} works with. */
+export interface MemoryPublisherDeps {
+  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly stats: StatsCounter;
+  readonly metrics: BusMetrics;
+  readonly validators: Validators;
+  readonly realtime: MemoryRealtime;
+  readonly maxEntryBytes: number;
+  /** The state of a catalogue stream. */
+  stream(name: string): StreamState;
+}
+
+/** Where events of one type go (see `#route`). */
+interface Route {
+  readonly check: PayloadCheck;
+  readonly stream: StreamState | undefined;
+  readonly channel: Catalog['channels'][string] | undefined;
+}
+
+/** An event validated and encoded, ready to commit. */
+export interface Prepared {
+  readonly envelope: Envelope;
+  /** The encoded entry, when computed (an oversized or non-plain payload, a realtime event). */
+  readonly fields: string[] | undefined;
+  /** `envelope`, frozen with a frozen copy of the data, when it is stored as an object (see LogEntry). */
+  readonly stored: Envelope | undefined;
+  /** The clock reading the envelope was stamped with (the entry id gets it too). */
+  readonly now: number;
+  readonly stream: StreamState | undefined;
+  readonly channel: Catalog['channels'][string] | undefined;
+}
+
+/**
+ * Upper bound of the UTF-8 bytes of the entry `encodeEnvelope(envelope)`
+ * makes, given a bound of its data JSON's bytes.
+ */
+function envelopeMaxBytes(envelope: Envelope, dataBytes: number): number {
+  // Names and fixed values: specversion 1.0 id source type time datacontenttype application/json data.
+  let chars =
+    65 + envelope.id.length + envelope.source.length + envelope.type.length + envelope.time.length;
+  if (envelope.subject !== undefined) chars += 7 + envelope.subject.length;
+  if (envelope.correlationid !== undefined) chars += 13 + envelope.correlationid.length;
+  if (envelope.causationid !== undefined) chars += 11 + envelope.causationid.length;
+  if (envelope.traceparent !== undefined) chars += 11 + envelope.traceparent.length;
+  if (envelope.replayfor !== undefined) chars += 9 + envelope.replayfor.length;
+  return chars * 3 + dataBytes;
+}
+
+/** Publishes events of one in-memory bus. */
+export class MemoryPublisher {
+  private readonly routes = new Map<string, Route>();
+
+  constructor(private readonly deps: MemoryPublisherDeps) {}
+
+  /** Where events of `type` go, looked up once per type. */
+  private route(type: string): Route {
+    let route = this.routes.get(type);
+    if (route === undefined) {
+      const event = this.deps.catalog.events[type];
+      if (event === undefined) throw unknownType(this.deps.catalog, type);
+      route = {
+        check: this.deps.validators.forPublish(type),
+        stream: event.stream === undefined ? undefined : this.deps.stream(event.stream),
+        channel:
+          event.channel === undefined ? undefined : this.deps.catalog.channels[event.channel],
+      };
+      this.routes.set(type, route);
+    }
+    return route;
+  }
+
+  /**
+   * Validates and encodes one event; throws `ValidationError` (nothing stored)
+   * when the payload or its encoded size is invalid.
+   */
+  prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
+    const { check, stream, channel } = this.route(type);
+    const issues = check(data);
+    if (issues !== null) {
+      this.deps.stats.rejected++;
+      this.deps.metrics.published(type, 'rejected');
+      throw new ValidationError(type, issues);
+    }
+    const now = this.deps.clock.now();
+    const envelope = createEnvelope(this.deps.catalog, type, data, meta, now);
+    // Plain JSON data is stored and delivered as a frozen copy (no JSON round trip, no
+    // consume-side check); anything else is encoded and decoded as on Redis.
+    const frozen = frozenJsonCopy(data);
+    let stored: Envelope | undefined;
+    let fields: string[] | undefined;
+    if (frozen !== undefined) {
+      (envelope as { data: unknown }).data = frozen.value;
+      stored = Object.freeze(envelope);
+      if (envelopeMaxBytes(envelope, frozen.maxJsonBytes) > this.deps.maxEntryBytes) {
+        fields = encodeEnvelope(envelope);
+      }
+    } else {
+      fields = encodeEnvelope(envelope);
+    }
+    if (fields !== undefined && !entryWithinBytes(fields, this.deps.maxEntryBytes)) {
+      this.deps.stats.rejected++;
+      this.deps.metrics.published(type, 'rejected');
+      throw new ValidationError(type, [
+        {
+          path: '',
+          message: `encoded event is larger than maxEntryBytes (${this.deps.maxEntryBytes} bytes); publish a reference to the data, or raise maxEntryBytes on every bus`,
+        },
+      ]);
+    }
+    // The realtime message needs the data JSON.
+    if (channel !== undefined) fields ??= encodeEnvelope(envelope);
+    return { envelope, fields, stored, now, stream, channel };
+  }
+
+  /** Stores a prepared event on its stream and sends it on its channel. */
+  commit({ envelope, fields, stored, now, stream, channel }: Prepared): Published {
+    let entryId: string | undefined;
+    if (stream !== undefined) entryId = stream.append(fields, now, stored).id;
+    let concrete: string | undefined;
+    if (channel !== undefined) {
+      concrete = channelName(channel, envelope.data);
+      // fields[13] is the data JSON (see encodeEnvelope): the payload is stringified once.
+      this.deps.realtime.publish(concrete, encodeRealtimeMessage(envelope, fields![13]));
+      this.deps.stats.realtimeSent++;
+      this.deps.metrics.realtime(channel.name, 'sent');
+    }
+    this.deps.stats.published++;
+    this.deps.metrics.published(envelope.type, 'ok');
+    const published: { -readonly [K in keyof Published]: Published[K] } = {
+      id: envelope.id,
+      type: envelope.type,
+    };
+    if (entryId !== undefined) {
+      published.entryId = entryId;
+      published.stream = stream!.name;
+    }
+    if (concrete !== undefined) published.channel = concrete;
+    return published;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `bootstrap()` on Redis: `XGROUP CREATE ... MKSTREAM` for every group of
+ * the catalogue, from `$` or `0` per its `startFrom`; a group that exists
+ * (BUSYGROUP) is left where it is. Reports per stream whether it existed
+ * (EXISTS, queued before the creates on the same connection, so it sees
+ * the state before them), which groups it created, and which groups Redis
+ * has that the catalogue does not list.
+ */
+import type { Redis } from 'ioredis';
+import type { BootstrapReport, GroupBootstrap, StreamBootstrap } from '../bus.js';
+import type { CatalogStream } from '../catalog.js';
+import type { BusContext } from './bus-context.js';
+import { readError } from './redis-errors.js';
+
+/** Creates every stream and group of the catalogue that is missing; streams sorted by name. */
+export async function bootstrapStreams(ctx: BusContext): Promise<BootstrapReport> {
+  const { catalog, connections } = ctx;
+  const names = Object.keys(catalog.streams).sort();
+  const streams = await Promise.all(
+    names.map((name) =>
+      bootstrapStream(connections.command, connections.label, catalog.streams[name]!),
+    ),
+  );
+  return { streams };
+}
+
+async function bootstrapStream(
+  command: Redis,
+  label: string,
+  stream: CatalogStream,
+): Promise<StreamBootstrap> {
+  const existed = command.exists(stream.key);
+  const groups = Object.values(stream.groups).map((group) =>
+    command
+      .xgroup(
+        'CREATE',
+        stream.key,
+        group.name,
+        group.startFrom === 'earliest' ? '0' : '$',
+        'MKSTREAM',
+      )
+      .then(
+        (): GroupBootstrap => ({ name: group.name, startFrom: group.startFrom, status: 'created' }),
+        (error: unknown): GroupBootstrap => {
+          if (error instanceof Error && /^BUSYGROUP/.test(error.message)) {
+            return { name: group.name, startFrom: group.startFrom, status: 'found' };
+          }
+          throw readError(
+            error,
+            `creating group "${group.name}" on stream "${stream.name}"`,
+            label,
+          );
+        },
+      ),
+  );
+  const [exists, created] = await Promise.all([existed, Promise.all(groups)]);
+  const status = exists === 1 ? 'found' : 'created';
+  const onServer =
+    exists === 1 || created.length > 0 ? await groupNames(command, label, stream) : [];
+  return {
+    name: stream.name,
+    key: stream.key,
+    dlqKey: stream.dlqKey,
+    status,
+    groups: created,
+    unknownGroups: onServer.filter((name) => stream.groups[name] === undefined).sort(),
+  };
+}
+
+/** The names of the groups Redis has on the stream. */
+async function groupNames(command: Redis, label: string, stream: CatalogStream): Promise<string[]> {
+  try {
+    const rows = (await command.xinfo('GROUPS', stream.key)) as unknown[][];
+    return rows.map((row) => String(row[row.indexOf('name') + 1]));
+  } catch (error) {
+    throw readError(error, `listing the groups of stream "${stream.name}"`, label);
+  }
+}
