@@ -1,6 +1,6 @@
 /**
  * Batches the XADDs of one tick per stream into one `schemabusAppendBatch`
- * script call (scripts/append.ts): the events published in the same
+ * script call (scripts/append-batch.lua): the events published in the same
  * synchronous run (1000 publishes in flight, a `publishBatch`) cost one
  * ioredis command instead of one each. Flushed on the microtask queue, so no
  * timer delay is added; a batch is capped in entries and characters; a batch
@@ -14,7 +14,7 @@
  */
 import { Command, type Redis, ReplyError } from 'ioredis';
 import { RawScript, respArg } from './raw-script-call.js';
-import { APPEND_BATCH_LUA } from './scripts/append.js';
+import { APPEND_BATCH_LUA } from './scripts/lua.js';
 
 const APPEND_SCRIPT = new RawScript(APPEND_BATCH_LUA);
 

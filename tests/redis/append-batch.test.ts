@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError, PublishOutcomeUnknownError } from '../../runtime/errors.js';
 import { decodeEntry, encodeEnvelope } from '../../runtime/internal/entry-codec.js';
 import { createEnvelope } from '../../runtime/internal/envelope.js';
-import { APPEND_BATCH_LUA } from '../../runtime/redis/scripts/append.js';
+import { APPEND_BATCH_LUA } from '../../runtime/redis/scripts/lua.js';
 import { jobs } from '../contract/helpers.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
 

@@ -2,36 +2,64 @@
  * The Lua scripts of the Redis bus, registered on a client with ioredis
  * `defineCommand` (EVALSHA, falling back to EVAL on NOSCRIPT, also after a
  * server restart flushed the script cache). Every key a script touches is
- * passed in KEYS and shares the stream's hash tag.
+ * passed in KEYS and shares the stream's hash tag. The scripts are the
+ * `.lua` files of this folder (read by lua.ts), each opening with its KEYS,
+ * ARGV and reply.
  */
 import type { Redis } from 'ioredis';
-import { CLAIM_LUA } from './claim.js';
-import { DEAD_LETTER_LUA } from './dead-letter.js';
-import { FAIL_LUA } from './fail.js';
-import { PUBLISH_ONCE_LUA, PUBLISH_REALTIME_LUA, REPLAY_LUA } from './publish.js';
-import { RECLAIM_OWN_LUA } from './reclaim.js';
-import { TRIM_LUA } from './retention.js';
-import { RELEASE_CONSUMER_LUA, TOUCH_LUA } from './touch.js';
+import {
+  CLAIM_LUA,
+  DEAD_LETTER_LUA,
+  FAIL_LUA,
+  PUBLISH_ONCE_LUA,
+  PUBLISH_REALTIME_LUA,
+  RECLAIM_OWN_LUA,
+  RELEASE_CONSUMER_LUA,
+  REPLAY_LUA,
+  TOUCH_LUA,
+  TRIM_LUA,
+} from './lua.js';
 
 type Arg = string | number;
 
 /** A claimed entry: id, flat fields, delivery count after the claim. */
 export type ClaimedEntry = [id: string, fields: string[], deliveries: number];
 
-/** The typed script commands (see each script's header for KEYS, ARGV and reply). */
+/** The typed script commands (each script's `.lua` file gives its KEYS, ARGV and reply). */
 export interface ScriptCommands {
+  /**
+   * Moves a pending entry to the DLQ (or only acks it, when not storing) if
+   * the calling consumer still owns it: XADD to the DLQ before XACK, so a
+   * failure can leave the entry pending, never acked and lost. Replies 1
+   * moved, 0 not pending any more, 2 owned by another consumer (nothing
+   * done), -1 deleted while pending (acked). dead-letter.lua.
+   */
   schemabusDeadLetter(
     stream: string,
     dlq: string,
     failures: string,
     ...args: Arg[]
   ): Promise<number>;
+  /**
+   * Records a retryable failure of the caller's delivery (failure hash, JSON
+   * with the delivery count and the retry delay) and resets the entry's idle
+   * time, or dead-letters it once its deliveries reach maxAttempts. Replies
+   * the outcome (1 retry recorded, 2 dead-lettered, 3 deleted while pending,
+   * 0 not the caller's any more) and the delivery count. fail.lua.
+   */
   schemabusFail(
     stream: string,
     dlq: string,
     failures: string,
     ...args: Arg[]
   ): Promise<[outcome: number, deliveries: number]>;
+  /**
+   * The claim scan, atomic: over the PEL's idle entries, claims to the caller
+   * those whose retry delay (or claimIdleMs, owner presumed dead) has passed,
+   * dead-letters those whose deliveries reached maxAttempts, and reports the
+   * ones deleted while pending as lost. Reads at most about maxScan PEL
+   * entries and claims at most maxClaims. claim.lua.
+   */
   schemabusClaim(
     stream: string,
     dlq: string,
@@ -44,8 +72,26 @@ export interface ScriptCommands {
       lost: string[],
     ]
   >;
+  /**
+   * Heartbeat: resets the idle time (not the delivery count) of the given
+   * entries this consumer still owns, so no claimer takes them; replies the
+   * ids that are not pending for it any more. touch.lua.
+   */
   schemabusTouch(stream: string, ...args: Arg[]): Promise<string[]>;
+  /**
+   * Deletes the consumer from its group only when it holds no pending entry
+   * (XGROUP DELCONSUMER would drop them). Replies 1 deleted, 0 kept.
+   * release-consumer.lua.
+   */
   schemabusReleaseConsumer(stream: string, group: string, consumer: string): Promise<number>;
+  /**
+   * Retention that never removes an entry a group has not acked, except past
+   * the hard cap (reported as forcedRemoved), with bounded work per run (an
+   * XRANGE reads at most chunk + 1 entries, so a large excess is trimmed over
+   * several runs). A dry run only computes. Replies what was removed, the
+   * cutoff, the lowest group floor, each group's floor and the length
+   * before. trim.lua.
+   */
   schemabusTrim(
     stream: string,
     ...args: Arg[]
@@ -59,13 +105,36 @@ export interface ScriptCommands {
       length: number,
     ]
   >;
+  /**
+   * Idempotent publish: XADD (and the realtime PUBLISH, if any) only when the
+   * event's marker key is absent, then sets the marker to the entry id for
+   * the TTL; a repeat replies the first entry id with added 0.
+   * publish-once.lua.
+   */
   schemabusPublishOnce(
     stream: string,
     marker: string,
     ...args: Arg[]
   ): Promise<[entryId: string, added: number]>;
+  /**
+   * DLQ replay: appends the fields to the stream and deletes the DLQ entry,
+   * only while that entry exists, so a repeated replay adds nothing. Replies
+   * the new entry id, or null when the DLQ entry is gone. replay.lua.
+   */
   schemabusReplay(stream: string, dlq: string, ...args: Arg[]): Promise<string | null>;
+  /**
+   * XADD, then PUBLISH of the same envelope: a refused XADD stops the script,
+   * so a failed publish never reached a realtime subscriber. Replies the
+   * entry id. publish-realtime.lua.
+   */
   schemabusPublishRealtime(stream: string, ...args: Arg[]): Promise<string>;
+  /**
+   * Re-reads the caller's own pending entries it does not hold, per id only
+   * while it still owns them and no retry is waiting for their backoff:
+   * mode 'same' keeps the delivery count (a lost reply), 'next' adds one (a
+   * previous process with the same name). Deleted entries are acked and
+   * reported lost. reclaim-own.lua.
+   */
   schemabusReclaimOwn(
     stream: string,
     failures: string,

@@ -1,30 +1,42 @@
-/**
- * The claimer's scan: retries whose backoff has elapsed, and entries held by a
- * consumer presumed dead, are claimed by the caller in one atomic script.
- */
-import { DEAD_LETTER_FN } from './dead-letter.js';
+--[[
+  The claimer's scan: retries whose backoff has elapsed, and entries held by
+  a consumer presumed dead, are claimed by the caller in one atomic script.
 
-/**
- * Walks the group's PEL with `XPENDING ... IDLE minIdle` (oldest first) and,
- * per entry `[id, owner, idle, deliveries]`:
- * - the threshold is the recorded retry delay when the failure hash holds a
- *   record for the current delivery, else claimIdleMs (owner presumed dead);
- * - idle below the threshold: left alone;
- * - deliveries >= maxAttempts: dead-lettered ('exhausted') — so an entry whose
- *   consumer crashes on every delivery still ends in the DLQ;
- * - else `XCLAIM ... <threshold> id` to the caller (the delivery count goes up
- *   by one; the min-idle makes a concurrent claimer lose), at most maxClaims;
- *   an entry XCLAIM drops (deleted or trimmed while pending, Redis 7.0) is
- *   reported lost and its record deleted.
- *
- * KEYS[1] stream, KEYS[2] dlq stream, KEYS[3] failure hash
- * ARGV[1] group, ARGV[2] consumer (the claimer), ARGV[3] minIdle for the scan,
- * ARGV[4] claimIdleMs, ARGV[5] maxAttempts, ARGV[6] maxClaims, ARGV[7] now (ISO),
- * ARGV[8] '1' store in the DLQ, ARGV[9] max PEL entries to look at
- * Returns { claimed, deadLettered, lost }: claimed = { {id, fields, deliveries}... },
- * deadLettered = { {id, deliveries, owner}... }, lost = { id... }.
- */
-export const CLAIM_LUA = `${DEAD_LETTER_FN}
+  Walks the group's PEL with `XPENDING ... IDLE minIdle` (oldest first, in
+  pages of 100) and, per entry `[id, owner, idle, deliveries]`:
+  - the threshold is the recorded retry delay when the failure hash holds a
+    record for the current delivery, else claimIdleMs (owner presumed dead);
+  - idle below the threshold: left alone;
+  - deliveries >= maxAttempts: dead-lettered ('exhausted'), so an entry
+    whose consumer crashes on every delivery still ends in the DLQ;
+  - else `XCLAIM ... <threshold> id` to the caller (the delivery count goes
+    up by one; the min-idle makes a concurrent claimer lose), at most
+    maxClaims; an entry XCLAIM drops (deleted or trimmed while pending,
+    Redis 7.0) is reported lost and its record deleted.
+  Calls dead_letter(), which lua.ts puts before this text
+  (includes/dead-letter-function.lua).
+
+  Input:
+    KEYS[1] stream
+    KEYS[2] dlq stream
+    KEYS[3] failure hash
+
+    ARGV[1] group
+    ARGV[2] consumer (the claimer)
+    ARGV[3] minIdle for the scan (ms)
+    ARGV[4] claimIdleMs
+    ARGV[5] maxAttempts
+    ARGV[6] maxClaims
+    ARGV[7] now (ISO)
+    ARGV[8] '1' store in the DLQ
+    ARGV[9] max PEL entries to look at
+
+  Output:
+    { claimed, deadLettered, lost }:
+      claimed      = { {id, fields, deliveries}... } (deliveries after the claim)
+      deadLettered = { {id, deliveries, owner}... }
+      lost         = { id... }
+]]
 local stream, dlq, failures = KEYS[1], KEYS[2], KEYS[3]
 local group, consumer = ARGV[1], ARGV[2]
 local min_idle, claim_idle = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -68,4 +80,3 @@ while scanned < max_scan do
   if #page < 100 or #claimed >= max_claims then break end
 end
 return { claimed, dead, lost }
-`;

@@ -1,43 +1,51 @@
-/**
- * Safe retention for Redis 7.0, which has no "trim only acked entries"
- * option: MAXLEN and MINID delete entries a slow group has not read yet.
- */
+--[[
+  Safe retention for Redis 7.0, which has no "trim only acked entries"
+  option: MAXLEN and MINID delete entries a slow group has not read yet.
 
-/**
- * Computes each group's floor — the oldest entry it still needs: its oldest
- * pending id (XPENDING summary), else the id right after its
- * last-delivered-id (a group that never read anything holds everything after
- * the id it was created at) — and the retention cutoff — the id of the first
- * entry to keep — and trims with `XTRIM MINID <mode> min(floor, cutoff)`, so
- * no entry a group has not acked is removed. A hard cap (an entry position,
- * or an id for maxAge) trims even unacked entries (exactly), reported as
- * `forced` so the caller can raise the alarm: a stuck group must not fill
- * Redis until OOM.
- *
- * Bounded work per run: Redis 7.0 streams have no index by position, so the
- * id `maxLen` entries from the end costs reading `maxLen` entries (100k
- * entries blocked Redis for ~400 ms). Instead, with `excess = length - maxLen`,
- * a run reads at most `chunk + 1` entries from the head (`XRANGE - + COUNT
- * min(excess, chunk) + 1`) and the cutoff is the first entry after them:
- * exact when the excess is within `chunk`, else a step towards it, and later
- * runs converge. The hard cap is found the same way. When the floor is at or
- * before the first entry nothing may go, and a trim run reads no entries for
- * the cutoff (it reports the entry after the first as cutoff, so the groups
- * at the floor show as holding the stream). maxAge cutoffs are ids: no reads.
- *
- * KEYS[1] stream
- * ARGV[1] 'maxlen' | 'maxage', ARGV[2] '~' (approximate) | '=' (exact), ARGV[3] '1' dry run (inspect only)
- * maxlen: ARGV[4] maxLen, ARGV[5] hard cap length; maxage: ARGV[4] cutoff id, ARGV[5] hard cutoff id
- * ARGV[6] chunk: most entries read (and so trimmed) per run to find a position
- * Returns { removed, forcedRemoved, cutoff or '', floor or '', { group, floor, ... }, length before };
- * the cutoff is the first id retention keeps as far as this run looked (a
- * lower bound of the exact one when the excess exceeds the chunk).
- * Cost: XINFO GROUPS, one XPENDING summary per group, then usually (see the
- * fast path) an XRANGE per group with pending entries over just those, and
- * one XTRIM; else XRANGE COUNT 1 and at most one XRANGE of chunk + 1 entries.
- * Run it every so many publishes, not on each.
- */
-export const TRIM_LUA = `
+  Computes each group's floor, the oldest entry it still needs: its oldest
+  pending id (XPENDING summary), else the id right after its
+  last-delivered-id (a group that never read anything holds everything
+  after the id it was created at). Computes the retention cutoff, the id of
+  the first entry to keep, and trims with
+  `XTRIM MINID <mode> min(floor, cutoff)`, so no entry a group has not acked
+  is removed. A hard cap (an entry position, or an id for maxAge) trims even
+  unacked entries (exactly), reported as `forced` so the caller can raise
+  the alarm: a stuck group must not fill Redis until OOM.
+
+  Bounded work per run: Redis 7.0 streams have no index by position, so the
+  id `maxLen` entries from the end costs reading `maxLen` entries (100k
+  entries blocked Redis for ~400 ms). Instead, with
+  `excess = length - maxLen`, a run reads at most `chunk + 1` entries from
+  the head (`XRANGE - + COUNT min(excess, chunk) + 1`) and the cutoff is the
+  first entry after them: exact when the excess is within `chunk`, else a
+  step towards it, and later runs converge. The hard cap is found the same
+  way. When the floor is at or before the first entry nothing may go, and a
+  trim run reads no entries for the cutoff (it reports the entry after the
+  first as cutoff, so the groups at the floor show as holding the stream).
+  maxAge cutoffs are ids: no reads.
+
+  Cost: XINFO GROUPS, one XPENDING summary per group, then usually (see the
+  fast path below) an XRANGE per group with pending entries over just
+  those, and one XTRIM; else XRANGE COUNT 1 and at most one XRANGE of
+  chunk + 1 entries. Run it every so many publishes, not on each.
+
+  Input:
+    KEYS[1] stream
+
+    ARGV[1] 'maxlen' | 'maxage'
+    ARGV[2] '~' (approximate) | '=' (exact)
+    ARGV[3] '1' dry run (inspect only)
+    maxlen: ARGV[4] maxLen (>= 1), ARGV[5] hard cap length (>= 1)
+    maxage: ARGV[4] cutoff id, ARGV[5] hard cutoff id
+    ARGV[6] chunk: most entries read (and so trimmed) per run to find a
+            position
+
+  Output:
+    { removed, forcedRemoved, cutoff or '', floor or '',
+      { group, floor, ... }, length before }:
+    the cutoff is the first id retention keeps as far as this run looked (a
+    lower bound of the exact one when the excess exceeds the chunk).
+]]
 local stream, mode, approx, dry = KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1'
 local chunk = tonumber(ARGV[6])
 
@@ -162,4 +170,3 @@ if not dry then
   end
 end
 return { removed, forced, cutoff or '', floor or '', floors, len }
-`;
