@@ -2,8 +2,8 @@
  * Retries and crash recovery for one consumer of one stream, plus the
  * heartbeat that keeps the entries it holds.
  *
- * - Retry: a failed entry stays pending with a failure record (scripts/fail.ts)
- *   holding its backoff delay; the scan (scripts/claim.ts) claims it with
+ * - Retry: a failed entry stays pending with a failure record (scripts/fail.lua)
+ *   holding its backoff delay; the scan (scripts/claim.lua) claims it with
  *   `XCLAIM <delay>` once it has been idle that long, which adds one to its
  *   delivery count — the attempt number, counted by Redis across consumers
  *   and restarts. A scan also runs right when a retry of this consumer is due.

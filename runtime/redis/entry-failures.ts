@@ -1,7 +1,7 @@
 /**
  * What a consumer does with entries that failed or vanished: record a
  * failure for a retry, dead-letter (atomically, XADD before XACK: see
- * scripts/dead-letter.ts), count losses, and leave the group cleanly.
+ * scripts/dead-letter.lua), count losses, and leave the group cleanly.
  */
 import type { DeadLetterReason } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';

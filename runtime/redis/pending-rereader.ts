@@ -9,7 +9,7 @@
  * It lists the own entries with `XPENDING key group - + N consumer` (which
  * counts nothing), skips those the consumer has in hand — held, ack queued
  * or on its way, failed here and left to the claim scan — and brings back
- * the rest with the `schemabusReclaimOwn` script (scripts/reclaim.ts):
+ * the rest with the `schemabusReclaimOwn` script (scripts/reclaim-own.lua):
  * - after a reconnect (`same`): `XRANGE` + `XCLAIM ... JUSTID`, delivery
  *   count unchanged — Redis counted the delivery when it served the lost
  *   reply, and no handler of this process saw the entry;
@@ -35,7 +35,7 @@ export type RereadMode = 'same' | 'next';
 /** What the re-read needs from its consumer. */
 export interface RereadHost {
   readonly settings: Pick<ReaderSettings, 'key' | 'group' | 'consumer'>;
-  /** The stream's failure-record hash (scripts/fail.ts). */
+  /** The stream's failure-record hash (scripts/fail.lua). */
   readonly failuresKey: string;
   readonly batchSize: number;
   /** Aborted when the consumer stops. */

@@ -2,7 +2,7 @@
  * Retention on publish, without ever trimming what a group has not acked.
  *
  * Redis 7.0's MAXLEN/MINID ignore consumer groups, so trimming runs the
- * `schemabusTrim` script (scripts/retention.ts): it trims to
+ * `schemabusTrim` script (scripts/trim.lua): it trims to
  * `MINID min(oldest entry some group still needs, retention cutoff)`. The
  * script costs more than an XADD, so it runs every `everyPublishes`
  * publishes or `intervalMs` on a stream, whichever comes first, never twice
@@ -20,7 +20,7 @@ import { compareIds } from './stream-ids.js';
 /**
  * Most entries one trim run reads to find the maxLen cutoff or hard cap (and
  * so removes): bounds how long the script blocks Redis; a larger excess is
- * trimmed over several runs (see scripts/retention.ts).
+ * trimmed over several runs (see scripts/trim.lua).
  */
 export const TRIM_CHUNK = 10_000;
 
