@@ -7,11 +7,12 @@
  *   --out FILE       write the JSON report to FILE (implies --json)
  *   --only a,b       run only these cases (publish, batch, sequential, consume,
  *                    e2e-1k, e2e-10k, realtime-1k, realtime-10k, in-memory,
- *                    codegen, memory)
+ *                    hot-path, codegen, memory)
  *   --variant x,y    run only these variants of the chosen cases (for profiling)
  *   --reps N         repetitions of every case that does not fix its own
- *   --proto          also run every schemabus variant on the patched runtime
- *                    copy built by bench/scratch/make-proto.sh (`<variant>+proto`)
+ *   --baseline DIR   also run every schemabus variant on the runtime of the
+ *                    checkout at DIR (`<variant>+base`), alternating with this
+ *                    one: e.g. `git worktree add /tmp/base main`
  *
  *   --profile DIR    write a CPU profile of every variant run to DIR (V8
  *                    profiler on only while the variant runs); read one with
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { codegenCase } from './cases/codegen.js';
 import { consumeCase } from './cases/consume.js';
+import { hotPathCase } from './cases/hot-path.js';
 import { latencyCases } from './cases/latency.js';
 import { memoryBusCase } from './cases/memory-bus.js';
 import { memoryFootprintCase } from './cases/memory-footprint.js';
@@ -33,7 +35,7 @@ import { connect } from './support/redis-helpers.js';
 import { startRedisServer } from './support/redis-server.js';
 import { evaluateChecks, renderReport, rowsOf } from './support/report.js';
 import { type CaseOutcome, runCase } from './support/runner.js';
-import { enableProto } from './support/schemabus.js';
+import { enableBaseline } from './support/schemabus.js';
 import type { BenchContext, Case } from './support/types.js';
 
 const DEFAULT_REPS = 3;
@@ -47,6 +49,7 @@ function allCases(quick: boolean): Case[] {
     consumeCase(quick),
     ...latencyCases(quick),
     memoryBusCase(quick),
+    hotPathCase(quick),
     codegenCase(quick),
     memoryFootprintCase(quick),
   ];
@@ -68,11 +71,11 @@ async function main(): Promise<number> {
       reps: { type: 'string' },
       variant: { type: 'string' },
       profile: { type: 'string' },
-      proto: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
-  if (values.proto) await enableProto();
+  if (values.baseline) await enableBaseline(values.baseline);
   const only = values.only?.split(',').map((s) => s.trim());
   const reps = values.reps === undefined ? DEFAULT_REPS : Number(values.reps);
   const variants = values.variant?.split(',').map((s) => s.trim());

@@ -271,7 +271,7 @@ function latencyCase(
   };
 }
 
-/** One variant per bus flavor: `schemabus`, `schemabus+proto`. */
+/** One variant per bus flavor: `schemabus`, `schemabus+base`. */
 function perFlavor(make: (flavor: Flavor) => Runner): Record<string, Runner> {
   return Object.fromEntries(flavors().map((f) => [`schemabus${f.suffix}`, make(f)]));
 }

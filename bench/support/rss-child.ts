@@ -6,11 +6,17 @@
  * validators, V8 growing its young generation), at its peak while consuming
  * (sampled every 20 ms) and after. Run with --expose-gc; answers over IPC.
  *
- * argv: <raw|schemabus|schemabus+proto> <redis url> <count>
+ * argv: <raw|schemabus|schemabus+base> <redis url> <count>
  */
 import { rawConsume } from './raw-consume.js';
 import { connect } from './redis-helpers.js';
-import { enableProto, flavors, lifecycleHandlers, subscribeLifecycleService } from './schemabus.js';
+import {
+  BASELINE_ENV,
+  enableBaseline,
+  flavors,
+  lifecycleHandlers,
+  subscribeLifecycleService,
+} from './schemabus.js';
 
 export interface RssReport {
   readonly idleMb: number;
@@ -67,7 +73,7 @@ async function consume(mode: string, url: string, count: number, hooks: Hooks) {
       redis.disconnect();
     }
   }
-  if (mode.endsWith('+proto')) await enableProto();
+  if (mode.endsWith('+base')) await enableBaseline(process.env[BASELINE_ENV] ?? '');
   const flavor = flavors().find((f) => `schemabus${f.suffix}` === mode);
   if (!flavor) throw new Error(`unknown consumer ${mode}`);
   const bus = flavor.redisBus(url);

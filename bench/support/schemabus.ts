@@ -2,6 +2,9 @@
  * The schemabus side of the bench: the two buses and the code generated for
  * events.schema.yaml, used exactly as a service would use them.
  */
+
+import { resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   catalog,
   createPublisher,
@@ -24,46 +27,47 @@ export function memoryBus(): EventBus {
   return new InMemoryEventBus({ catalog });
 }
 
-/** One implementation of the buses under test: the runtime, or a patched copy of it. */
+/** One implementation of the buses under test: this checkout's runtime, or a baseline's. */
 export interface Flavor {
-  /** Appended to variant names: `''` for the runtime, `+proto` for the copy. */
+  /** Appended to variant names: `''` for this checkout, `+base` for the baseline. */
   readonly suffix: string;
   redisBus(url: string): EventBus;
   memoryBus(): EventBus;
 }
 
 const current: Flavor = { suffix: '', redisBus, memoryBus };
-let proto: Flavor | undefined;
+let baseline: Flavor | undefined;
+
+/** Names the baseline directory for child processes (the memory case's consumers). */
+export const BASELINE_ENV = 'SCHEMABUS_BENCH_BASELINE';
 
 /**
- * Where `--proto` finds the patched runtime copy that bench/scratch/make-proto.sh builds
- * (a dot directory: neither tsc nor biome look at it).
+ * Loads the runtime of another checkout of schemabus (`git worktree add
+ * /tmp/base main`, say) so every schemabus variant also runs on it as
+ * `<name>+base`, alternating with this checkout's in the same run: a change
+ * is measured against what it replaces on the same machine, at the same time.
  */
-export const PROTO_RUNTIME = new URL('../scratch/.proto/runtime/', import.meta.url);
-
-/** Loads the patched runtime copy, so every schemabus variant also runs as `<name>+proto`. */
-export async function enableProto(): Promise<void> {
-  const load = async <T>(path: string): Promise<T> => {
-    try {
-      return (await import(new URL(path, PROTO_RUNTIME).href)) as T;
-    } catch (error) {
-      throw new Error(
-        `--proto needs the patched runtime copy: run bench/scratch/make-proto.sh first (${String(error).split('\n')[0]})`,
-      );
-    }
-  };
-  const redis = await load<{ RedisEventBus: typeof RedisEventBus }>('redis/index.ts');
-  const memory = await load<{ InMemoryEventBus: typeof InMemoryEventBus }>('memory/index.ts');
-  proto = {
-    suffix: '+proto',
-    redisBus: (url) => new redis.RedisEventBus({ catalog, redis: url }),
-    memoryBus: () => new memory.InMemoryEventBus({ catalog }),
+export async function enableBaseline(dir: string): Promise<void> {
+  const entry = new URL('runtime/index.ts', pathToFileURL(resolve(dir) + sep));
+  let runtime: { RedisEventBus: typeof RedisEventBus; InMemoryEventBus: typeof InMemoryEventBus };
+  try {
+    runtime = (await import(entry.href)) as typeof runtime;
+  } catch (error) {
+    throw new Error(
+      `--baseline ${dir}: no schemabus runtime there (${String(error).split('\n')[0]}); give the root of another checkout`,
+    );
+  }
+  process.env[BASELINE_ENV] = dir;
+  baseline = {
+    suffix: '+base',
+    redisBus: (url) => new runtime.RedisEventBus({ catalog, redis: url }),
+    memoryBus: () => new runtime.InMemoryEventBus({ catalog }),
   };
 }
 
-/** The buses to measure: the runtime, and the patched copy after {@link enableProto}. */
+/** The buses to measure: this checkout's, and the baseline's after {@link enableBaseline}. */
 export function flavors(): Flavor[] {
-  return proto ? [current, proto] : [current];
+  return baseline ? [current, baseline] : [current];
 }
 
 /** Handlers of group `lifecycle-service` that all run `handler` (a no-op counter, say). */
