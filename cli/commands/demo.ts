@@ -63,7 +63,7 @@ export async function runDemoCommand(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConnectionError) {
-      return usageError(`${message}; pass the right URL with --redis URL or REDIS_URL`);
+      return usageError(`${message}: pass the right one with --redis URL or REDIS_URL`);
     }
     return {
       exitCode: EXIT_FINDING,

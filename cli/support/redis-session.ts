@@ -90,7 +90,7 @@ export async function connectBus(
   } catch (error) {
     await bus.close({ timeoutMs: 0 }).catch(() => undefined);
     const why = error instanceof Error ? error.message : String(error);
-    return { error: `${why}; pass the right URL with --redis URL or REDIS_URL` };
+    return { error: `${why}: pass the right one with --redis URL or REDIS_URL` };
   }
 }
 

@@ -76,7 +76,7 @@ export class Connections {
           cleanup();
           reject(
             new ConnectionError(
-              `cannot reach Redis at ${this.label} (${why}): start it, or give the bus the right URL (REDIS_URL)`,
+              `cannot reach Redis at ${this.label} (${why}): start it, or check the address the bus was given`,
             ),
           );
         };
