@@ -1,6 +1,7 @@
 /**
  * The issues of a catalogue text in the compact shape the tables compare.
  */
+import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../generator/catalog/index.js';
 
 /** One expected issue: `at` is `line:col`. */
@@ -25,4 +26,14 @@ export function issuesOf(text: string): WantIssue[] {
     ...(issue.hint === undefined ? {} : { hint: issue.hint }),
     ...(issue.file === 'shop.yaml' ? {} : { file: issue.file }),
   }));
+}
+
+/** Registers a table of bad catalogues: each must report exactly its `want` issues, in order. */
+export function describeBadCatalogs(title: string, cases: readonly BadCatalogCase[]): void {
+  describe(title, () => {
+    it.each(cases)('%s', (_, { given, want }) => {
+      expect(want.length).toBeGreaterThan(0);
+      expect(issuesOf(given)).toEqual(want);
+    });
+  });
 }
