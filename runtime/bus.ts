@@ -96,6 +96,7 @@ export type Handler<T = unknown> = (event: Envelope<T>, ctx: HandlerContext) => 
 /** Handlers of one group by event type: every event of the group needs one. */
 export type HandlerMap = { readonly [type: string]: Handler<never> };
 
+/** How one consumer of a subscription reads and runs handlers. */
 export interface SubscribeOptions {
   /** Consumer name, unique inside the group. @default `<hostname>-<pid>-<random>` */
   readonly consumer?: string;
@@ -111,6 +112,7 @@ export interface SubscribeOptions {
   readonly dedupe?: boolean;
 }
 
+/** Options of `close()` (of a subscription or the bus). */
 export interface CloseOptions {
   /** How long in-flight handlers may take to finish before they are abandoned (left pending). @default 10000 */
   readonly timeoutMs?: number;
@@ -130,11 +132,14 @@ export interface Subscription {
   close(options?: CloseOptions): Promise<void>;
 }
 
+/** Receives one realtime event and the concrete channel it came on; its failure is logged, never retried. */
 export type RealtimeHandler<T = unknown> = (
   event: Envelope<T>,
   channel: string,
 ) => void | Promise<void>;
+/** Channel params by name: the ones given narrow the subscription, the missing ones match anything. */
 export type RealtimeParams = { readonly [param: string]: string | number | undefined };
+/** Stops a realtime subscription. */
 export type Unsubscribe = () => Promise<void>;
 
 /** A pino-compatible logger; the bus logs nothing unless given one. */
@@ -145,6 +150,7 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** The event bus: see the module comment for what each operation promises. */
 export interface EventBus {
   readonly catalog: Catalog;
   /** Validates, stores and (for realtime events) broadcasts one event. */

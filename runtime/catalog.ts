@@ -85,6 +85,7 @@ export interface CatalogEvent {
   readonly schema: JsonSchema;
 }
 
+/** The catalogue the runtime works with (`generated/catalog.ts` exports one). */
 export interface Catalog {
   /** Catalogue format version. */
   readonly format: 1;

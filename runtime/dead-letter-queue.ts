@@ -23,6 +23,7 @@ export interface DeadLetter {
   readonly fields: { readonly [field: string]: string };
 }
 
+/** Which dead letters an operation applies to: every given criterion must match. */
 export interface DeadLetterFilter {
   readonly group?: string;
   readonly type?: string;
@@ -31,6 +32,7 @@ export interface DeadLetterFilter {
   readonly ids?: readonly string[];
 }
 
+/** Options of `DeadLetterQueue.list`: a filter and a page. */
 export interface DeadLetterListOptions extends DeadLetterFilter {
   /** @default 100 */
   readonly count?: number;

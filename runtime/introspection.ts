@@ -15,12 +15,14 @@ export interface BusStats {
   readonly realtimeReceived: number;
 }
 
+/** A consumer of a group, as `inspect()` sees it. */
 export interface ConsumerInspection {
   readonly name: string;
   readonly pending: number;
   readonly idleMs: number;
 }
 
+/** A consumer group of a stream, as `inspect()` sees it. */
 export interface GroupInspection {
   readonly name: string;
   readonly consumers: readonly ConsumerInspection[];
@@ -33,6 +35,7 @@ export interface GroupInspection {
   readonly laggingPastRetention: boolean;
 }
 
+/** A stream of the catalogue, as `inspect()` sees it. */
 export interface StreamInspection {
   readonly name: string;
   readonly key: string;
@@ -43,6 +46,7 @@ export interface StreamInspection {
   readonly groups: readonly GroupInspection[];
 }
 
+/** What `inspect()` returns: every stream of the catalogue, sorted by name. */
 export interface BusInspection {
   readonly streams: readonly StreamInspection[];
 }
