@@ -10,7 +10,7 @@ import { emitHandlers, HANDLERS_FILE } from './emit-handlers.js';
 import { emitIndex, INDEX_FILE } from './emit-index.js';
 import { emitPublishers, PUBLISHERS_FILE } from './emit-publishers.js';
 import { emitRealtime, REALTIME_FILE } from './emit-realtime.js';
-import { emitSchemas, SCHEMAS_DIR } from './emit-schemas.js';
+import { emitSchemas } from './emit-schemas.js';
 import { compareCodePoints } from './names.js';
 
 export { emitBootstrap } from './emit-bootstrap.js';
@@ -21,6 +21,7 @@ export { emitIndex } from './emit-index.js';
 export { emitPublishers } from './emit-publishers.js';
 export { emitRealtime } from './emit-realtime.js';
 export { emitSchemas, envelopeJsonSchema, eventJsonSchema, SCHEMAS_DIR } from './emit-schemas.js';
+export { isGeneratedPath } from './generated-paths.js';
 export { headerLines } from './module.js';
 
 /** One emitter per generated TypeScript module, by file name. */
@@ -43,15 +44,4 @@ export function generateFiles(model: CatalogModel): Map<string, string> {
   for (const [path, emit] of MODULE_EMITTERS) files.set(path, emit(model));
   for (const [path, text] of emitSchemas(model)) files.set(path, text);
   return new Map([...files].sort(([a], [b]) => compareCodePoints(a, b)));
-}
-
-/**
- * Whether `path` (relative to the output directory) is where codegen puts
- * its files: a top-level `.ts` module or a `schemas/*.json`. The CLI also
- * checks a file's content before it treats it as generated.
- */
-export function isGeneratedPath(path: string): boolean {
-  const [first, second, ...rest] = path.split('/');
-  if (second === undefined) return first?.endsWith('.ts') ?? false;
-  return first === SCHEMAS_DIR && rest.length === 0 && second.endsWith('.json');
 }
