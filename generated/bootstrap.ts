@@ -4,10 +4,7 @@
 import { CatalogMismatchError, type EventBus } from 'schemabus';
 import { catalog } from './catalog.js';
 
-/**
- * The streams (with their dead-letter streams) and consumer groups `bootstrap` creates, for
- * docs and tools.
- */
+/** The streams (with their dead-letter streams) and consumer groups `bootstrap` creates, for docs and tools. */
 export const bootstrapPlan = [
   {
     stream: 'campaign-events',
@@ -35,16 +32,11 @@ export const bootstrapPlan = [
   },
 ] as const;
 
-/**
- * Creates every stream and consumer group of the catalogue; idempotent, safe to run at every
- * start. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another
- * catalogue.
- */
+/** Creates every stream and consumer group of the catalogue; idempotent, safe to run at every start. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another catalogue. */
 export async function bootstrap(bus: EventBus): Promise<void> {
   if (bus.catalog.fingerprint !== catalog.fingerprint) {
-    throw new CatalogMismatchError(
-      `the bus runs catalogue ${bus.catalog.fingerprint} but this code was generated for ${catalog.fingerprint} (from events.schema.yaml): build the bus with this generated catalog, createBus({ catalog }), or rerun codegen`,
-    );
+    throw new CatalogMismatchError(`the bus runs catalogue ${bus.catalog.fingerprint} but this code was generated for ${catalog.fingerprint} (from events.schema.yaml): build the bus with this generated catalog, createBus({ catalog }), or rerun codegen`);
   }
+
   await bus.bootstrap();
 }

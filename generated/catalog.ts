@@ -3,10 +3,7 @@
 
 import type { Catalog } from 'schemabus';
 
-/**
- * The catalogue `campaigns` as the runtime needs it: build the bus with it,
- * `createBus({ catalog })`.
- */
+/** The catalogue `campaigns` as the runtime needs it: build the bus with it, `createBus({ catalog })`. */
 export const catalog = {
   format: 1,
   namespace: 'campaigns',
@@ -237,7 +234,13 @@ export const catalog = {
       stream: 'campaign-events',
       schema: {
         type: 'object',
-        required: ['campaignId', 'name', 'budget', 'ownerId', 'createdAt'],
+        required: [
+          'campaignId',
+          'name',
+          'budget',
+          'ownerId',
+          'createdAt',
+        ],
         properties: {
           campaignId: { type: 'string', format: 'uuid' },
           name: { type: 'string', minLength: 1, maxLength: 200 },
@@ -297,7 +300,14 @@ export const catalog = {
         $defs: {
           CampaignStatus: {
             type: 'string',
-            enum: ['draft', 'scheduled', 'active', 'paused', 'completed', 'cancelled'],
+            enum: [
+              'draft',
+              'scheduled',
+              'active',
+              'paused',
+              'completed',
+              'cancelled',
+            ],
           },
         },
       },
@@ -350,7 +360,10 @@ export const catalog = {
           deliveredAt: { type: 'string', format: 'date-time' },
         },
         $defs: {
-          NotificationChannel: { type: 'string', enum: ['email', 'push', 'sms', 'websocket'] },
+          NotificationChannel: {
+            type: 'string',
+            enum: ['email', 'push', 'sms', 'websocket'],
+          },
         },
       },
     },
@@ -369,7 +382,10 @@ export const catalog = {
           failedAt: { type: 'string', format: 'date-time' },
         },
         $defs: {
-          NotificationChannel: { type: 'string', enum: ['email', 'push', 'sms', 'websocket'] },
+          NotificationChannel: {
+            type: 'string',
+            enum: ['email', 'push', 'sms', 'websocket'],
+          },
         },
       },
     },
@@ -379,7 +395,13 @@ export const catalog = {
       stream: 'notification-events',
       schema: {
         type: 'object',
-        required: ['notificationId', 'campaignId', 'recipient', 'channel', 'template'],
+        required: [
+          'notificationId',
+          'campaignId',
+          'recipient',
+          'channel',
+          'template',
+        ],
         properties: {
           notificationId: { type: 'string', format: 'uuid' },
           campaignId: { type: 'string', format: 'uuid' },
@@ -392,7 +414,10 @@ export const catalog = {
           },
         },
         $defs: {
-          NotificationChannel: { type: 'string', enum: ['email', 'push', 'sms', 'websocket'] },
+          NotificationChannel: {
+            type: 'string',
+            enum: ['email', 'push', 'sms', 'websocket'],
+          },
         },
       },
     },
@@ -405,7 +430,10 @@ export const catalog = {
         required: ['alertId', 'severity', 'message', 'raisedAt'],
         properties: {
           alertId: { type: 'string', format: 'uuid' },
-          severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
+          severity: {
+            type: 'string',
+            enum: ['info', 'warning', 'critical'],
+          },
           message: { type: 'string', minLength: 1, maxLength: 500 },
           raisedAt: { type: 'string', format: 'date-time' },
         },
@@ -421,7 +449,10 @@ export const catalog = {
         properties: {
           component: { type: 'string', minLength: 1 },
           message: { type: 'string', maxLength: 2000 },
-          severity: { type: 'string', enum: ['warning', 'error', 'critical'] },
+          severity: {
+            type: 'string',
+            enum: ['warning', 'error', 'critical'],
+          },
           reportedAt: { type: 'string', format: 'date-time' },
         },
       },
@@ -467,7 +498,10 @@ export const catalog = {
           timerId: { type: 'string', format: 'uuid' },
           campaignId: { type: 'string', format: 'uuid' },
           firedAt: { type: 'string', format: 'date-time' },
-          outcome: { type: 'string', enum: ['succeeded', 'failed', 'skipped'] },
+          outcome: {
+            type: 'string',
+            enum: ['succeeded', 'failed', 'skipped'],
+          },
           durationMs: { type: 'number', minimum: 0 },
           error: { type: 'string' },
         },
@@ -484,7 +518,10 @@ export const catalog = {
           timerId: { type: 'string', format: 'uuid' },
           campaignId: { type: 'string', format: 'uuid' },
           fireAt: { type: 'string', format: 'date-time' },
-          action: { type: 'string', enum: ['start', 'pause', 'resume', 'complete'] },
+          action: {
+            type: 'string',
+            enum: ['start', 'pause', 'resume', 'complete'],
+          },
           repeatEverySeconds: { type: 'integer', minimum: 60 },
         },
       },

@@ -16,16 +16,10 @@ export const CampaignStatus = Type.Union([
 export type CampaignStatus = Static<typeof CampaignStatus>;
 
 /** The TypeBox schema of the shared type `Money`. */
-export const Money = Type.Object(
-  {
-    amount: Type.Integer({ minimum: 0 }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  },
-  {
-    description: 'An amount in minor units (cents) of an ISO 4217 currency',
-    additionalProperties: false,
-  },
-);
+export const Money = Type.Object({
+  amount: Type.Integer({ minimum: 0 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+}, { description: 'An amount in minor units (cents) of an ISO 4217 currency', additionalProperties: false });
 /**
  * An amount in minor units (cents) of an ISO 4217 currency.
  *
@@ -44,37 +38,30 @@ export const NotificationChannel = Type.Union([
 export type NotificationChannel = Static<typeof NotificationChannel>;
 
 /** The TypeBox schema of the `campaign.budget-exhausted` payload. */
-export const CampaignBudgetExhausted = Type.Object(
-  {
-    campaignId: Type.String({ format: 'uuid' }),
-    spent: Money,
-    budget: Money,
-    exhaustedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const CampaignBudgetExhausted = Type.Object({
+  campaignId: Type.String({ format: 'uuid' }),
+  spent: Money,
+  budget: Money,
+  exhaustedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A campaign spent its whole budget and was paused.
  *
- * `campaign.budget-exhausted`: stored on stream `campaign-events`, sent on realtime channel
- * `campaign-status`.
+ * `campaign.budget-exhausted`: stored on stream `campaign-events`, sent on realtime channel `campaign-status`.
  */
 export type CampaignBudgetExhausted = Static<typeof CampaignBudgetExhausted>;
 
 /** The TypeBox schema of the `campaign.created` payload. */
-export const CampaignCreated = Type.Object(
-  {
-    campaignId: Type.String({ format: 'uuid' }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    budget: Money,
-    ownerId: Type.String({ format: 'uuid' }),
-    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
-    endsAt: Type.Optional(Type.String({ format: 'date-time' })),
-    tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
-    createdAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const CampaignCreated = Type.Object({
+  campaignId: Type.String({ format: 'uuid' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  budget: Money,
+  ownerId: Type.String({ format: 'uuid' }),
+  startsAt: Type.Optional(Type.String({ format: 'date-time' })),
+  endsAt: Type.Optional(Type.String({ format: 'date-time' })),
+  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+  createdAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A campaign was created.
  *
@@ -83,14 +70,11 @@ export const CampaignCreated = Type.Object(
 export type CampaignCreated = Static<typeof CampaignCreated>;
 
 /** The TypeBox schema of the `campaign.deleted` payload. */
-export const CampaignDeleted = Type.Object(
-  {
-    campaignId: Type.String({ format: 'uuid' }),
-    deletedBy: Type.Optional(Type.String({ format: 'uuid' })),
-    deletedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const CampaignDeleted = Type.Object({
+  campaignId: Type.String({ format: 'uuid' }),
+  deletedBy: Type.Optional(Type.String({ format: 'uuid' })),
+  deletedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A campaign was deleted; its data is kept for audit only.
  *
@@ -99,42 +83,32 @@ export const CampaignDeleted = Type.Object(
 export type CampaignDeleted = Static<typeof CampaignDeleted>;
 
 /** The TypeBox schema of the `campaign.status-changed` payload. */
-export const CampaignStatusChanged = Type.Object(
-  {
-    campaignId: Type.String({ format: 'uuid' }),
-    from: CampaignStatus,
-    to: CampaignStatus,
-    reason: Type.Optional(Type.String({ maxLength: 500 })),
-    changedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const CampaignStatusChanged = Type.Object({
+  campaignId: Type.String({ format: 'uuid' }),
+  from: CampaignStatus,
+  to: CampaignStatus,
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+  changedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A campaign moved from one status to another.
  *
- * `campaign.status-changed`: stored on stream `campaign-events`, sent on realtime channel
- * `campaign-status`.
+ * `campaign.status-changed`: stored on stream `campaign-events`, sent on realtime channel `campaign-status`.
  */
 export type CampaignStatusChanged = Static<typeof CampaignStatusChanged>;
 
 /** The TypeBox schema of the `campaign.updated` payload. */
-export const CampaignUpdated = Type.Object(
-  {
-    campaignId: Type.String({ format: 'uuid' }),
-    changes: Type.Object(
-      {
-        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-        budget: Type.Optional(Money),
-        startsAt: Type.Optional(Type.String({ format: 'date-time' })),
-        endsAt: Type.Optional(Type.String({ format: 'date-time' })),
-      },
-      { minProperties: 1, additionalProperties: false },
-    ),
-    updatedBy: Type.Optional(Type.String({ format: 'uuid' })),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const CampaignUpdated = Type.Object({
+  campaignId: Type.String({ format: 'uuid' }),
+  changes: Type.Object({
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    budget: Type.Optional(Money),
+    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
+    endsAt: Type.Optional(Type.String({ format: 'date-time' })),
+  }, { minProperties: 1, additionalProperties: false }),
+  updatedBy: Type.Optional(Type.String({ format: 'uuid' })),
+  updatedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * Editable fields of a campaign changed.
  *
@@ -143,14 +117,11 @@ export const CampaignUpdated = Type.Object(
 export type CampaignUpdated = Static<typeof CampaignUpdated>;
 
 /** The TypeBox schema of the `notification.delivered` payload. */
-export const NotificationDelivered = Type.Object(
-  {
-    notificationId: Type.String({ format: 'uuid' }),
-    channel: NotificationChannel,
-    deliveredAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const NotificationDelivered = Type.Object({
+  notificationId: Type.String({ format: 'uuid' }),
+  channel: NotificationChannel,
+  deliveredAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A notification reached its recipient.
  *
@@ -159,16 +130,13 @@ export const NotificationDelivered = Type.Object(
 export type NotificationDelivered = Static<typeof NotificationDelivered>;
 
 /** The TypeBox schema of the `notification.failed` payload. */
-export const NotificationFailed = Type.Object(
-  {
-    notificationId: Type.String({ format: 'uuid' }),
-    channel: NotificationChannel,
-    error: Type.String({ maxLength: 1000 }),
-    permanent: Type.Optional(Type.Boolean()),
-    failedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const NotificationFailed = Type.Object({
+  notificationId: Type.String({ format: 'uuid' }),
+  channel: NotificationChannel,
+  error: Type.String({ maxLength: 1000 }),
+  permanent: Type.Optional(Type.Boolean()),
+  failedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A notification could not be delivered.
  *
@@ -177,17 +145,14 @@ export const NotificationFailed = Type.Object(
 export type NotificationFailed = Static<typeof NotificationFailed>;
 
 /** The TypeBox schema of the `notification.requested` payload. */
-export const NotificationRequested = Type.Object(
-  {
-    notificationId: Type.String({ format: 'uuid' }),
-    campaignId: Type.String({ format: 'uuid' }),
-    recipient: Type.String({ minLength: 1, maxLength: 320 }),
-    channel: NotificationChannel,
-    template: Type.String({ pattern: '^[a-z0-9-]+$' }),
-    variables: Type.Optional(Type.Record(Type.String(), Type.String())),
-  },
-  { additionalProperties: false },
-);
+export const NotificationRequested = Type.Object({
+  notificationId: Type.String({ format: 'uuid' }),
+  campaignId: Type.String({ format: 'uuid' }),
+  recipient: Type.String({ minLength: 1, maxLength: 320 }),
+  channel: NotificationChannel,
+  template: Type.String({ pattern: '^[a-z0-9-]+$' }),
+  variables: Type.Optional(Type.Record(Type.String(), Type.String())),
+}, { additionalProperties: false });
 /**
  * A campaign asked for a notification to a recipient.
  *
@@ -196,15 +161,16 @@ export const NotificationRequested = Type.Object(
 export type NotificationRequested = Static<typeof NotificationRequested>;
 
 /** The TypeBox schema of the `system.alert` payload. */
-export const SystemAlert = Type.Object(
-  {
-    alertId: Type.String({ format: 'uuid' }),
-    severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
-    message: Type.String({ minLength: 1, maxLength: 500 }),
-    raisedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const SystemAlert = Type.Object({
+  alertId: Type.String({ format: 'uuid' }),
+  severity: Type.Union([
+    Type.Literal('info'),
+    Type.Literal('warning'),
+    Type.Literal('critical'),
+  ]),
+  message: Type.String({ minLength: 1, maxLength: 500 }),
+  raisedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * An alert for operators on duty; realtime only, never stored.
  *
@@ -213,19 +179,16 @@ export const SystemAlert = Type.Object(
 export type SystemAlert = Static<typeof SystemAlert>;
 
 /** The TypeBox schema of the `system.error-reported` payload. */
-export const SystemErrorReported = Type.Object(
-  {
-    component: Type.String({ minLength: 1 }),
-    message: Type.String({ maxLength: 2000 }),
-    severity: Type.Union([
-      Type.Literal('warning'),
-      Type.Literal('error'),
-      Type.Literal('critical'),
-    ]),
-    reportedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const SystemErrorReported = Type.Object({
+  component: Type.String({ minLength: 1 }),
+  message: Type.String({ maxLength: 2000 }),
+  severity: Type.Union([
+    Type.Literal('warning'),
+    Type.Literal('error'),
+    Type.Literal('critical'),
+  ]),
+  reportedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A component reported an unexpected error.
  *
@@ -234,15 +197,12 @@ export const SystemErrorReported = Type.Object(
 export type SystemErrorReported = Static<typeof SystemErrorReported>;
 
 /** The TypeBox schema of the `system.health-checked` payload. */
-export const SystemHealthChecked = Type.Object(
-  {
-    component: Type.String({ minLength: 1 }),
-    healthy: Type.Boolean(),
-    latencyMs: Type.Optional(Type.Number({ minimum: 0 })),
-    checkedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const SystemHealthChecked = Type.Object({
+  component: Type.String({ minLength: 1 }),
+  healthy: Type.Boolean(),
+  latencyMs: Type.Optional(Type.Number({ minimum: 0 })),
+  checkedAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A periodic health check of one component.
  *
@@ -251,14 +211,11 @@ export const SystemHealthChecked = Type.Object(
 export type SystemHealthChecked = Static<typeof SystemHealthChecked>;
 
 /** The TypeBox schema of the `timer.cancelled` payload. */
-export const TimerCancelled = Type.Object(
-  {
-    timerId: Type.String({ format: 'uuid' }),
-    campaignId: Type.String({ format: 'uuid' }),
-    cancelledAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: false },
-);
+export const TimerCancelled = Type.Object({
+  timerId: Type.String({ format: 'uuid' }),
+  campaignId: Type.String({ format: 'uuid' }),
+  cancelledAt: Type.String({ format: 'date-time' }),
+}, { additionalProperties: false });
 /**
  * A scheduled timer was cancelled before it fired.
  *
@@ -267,45 +224,38 @@ export const TimerCancelled = Type.Object(
 export type TimerCancelled = Static<typeof TimerCancelled>;
 
 /** The TypeBox schema of the `timer.fired` payload. */
-export const TimerFired = Type.Object(
-  {
-    timerId: Type.String({ format: 'uuid' }),
-    campaignId: Type.String({ format: 'uuid' }),
-    firedAt: Type.String({ format: 'date-time' }),
-    outcome: Type.Union([
-      Type.Literal('succeeded'),
-      Type.Literal('failed'),
-      Type.Literal('skipped'),
-    ]),
-    durationMs: Type.Optional(Type.Number({ minimum: 0 })),
-    error: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
+export const TimerFired = Type.Object({
+  timerId: Type.String({ format: 'uuid' }),
+  campaignId: Type.String({ format: 'uuid' }),
+  firedAt: Type.String({ format: 'date-time' }),
+  outcome: Type.Union([
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+    Type.Literal('skipped'),
+  ]),
+  durationMs: Type.Optional(Type.Number({ minimum: 0 })),
+  error: Type.Optional(Type.String()),
+}, { additionalProperties: false });
 /**
  * A timer fired and its action ran.
  *
- * `timer.fired`: stored on stream `timer-events`, sent on realtime channel
- * `timer-executions`.
+ * `timer.fired`: stored on stream `timer-events`, sent on realtime channel `timer-executions`.
  */
 export type TimerFired = Static<typeof TimerFired>;
 
 /** The TypeBox schema of the `timer.scheduled` payload. */
-export const TimerScheduled = Type.Object(
-  {
-    timerId: Type.String({ format: 'uuid' }),
-    campaignId: Type.String({ format: 'uuid' }),
-    fireAt: Type.String({ format: 'date-time' }),
-    action: Type.Union([
-      Type.Literal('start'),
-      Type.Literal('pause'),
-      Type.Literal('resume'),
-      Type.Literal('complete'),
-    ]),
-    repeatEverySeconds: Type.Optional(Type.Integer({ minimum: 60 })),
-  },
-  { additionalProperties: false },
-);
+export const TimerScheduled = Type.Object({
+  timerId: Type.String({ format: 'uuid' }),
+  campaignId: Type.String({ format: 'uuid' }),
+  fireAt: Type.String({ format: 'date-time' }),
+  action: Type.Union([
+    Type.Literal('start'),
+    Type.Literal('pause'),
+    Type.Literal('resume'),
+    Type.Literal('complete'),
+  ]),
+  repeatEverySeconds: Type.Optional(Type.Integer({ minimum: 60 })),
+}, { additionalProperties: false });
 /**
  * A timer was scheduled for a campaign.
  *

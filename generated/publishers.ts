@@ -23,29 +23,19 @@ import type {
 
 /** Options of {@link createPublisher}. */
 export interface PublisherOptions {
-  /**
-   * Envelope attributes given to every event of this publisher (a `source`, a
-   * `correlationId`...); the `meta` of one call overrides them attribute by attribute.
-   */
+  /** Envelope attributes given to every event of this publisher (a `source`, a `correlationId`...); the `meta` of one call overrides them attribute by attribute. */
   readonly meta?: PublishMeta;
 }
 
 /** One event of `publishBatch`: its type, its payload and optional envelope attributes. */
-export type PublishBatchItem = {
-  [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta };
-}[EventType];
+export type PublishBatchItem = { [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta } }[EventType];
 
-/**
- * Typed publishing: one method per event of the catalogue. Each validates the payload
- * (strict: unknown fields are rejected), rejects with `ValidationError` and writes nothing
- * when it is invalid, and resolves once the event is stored (and sent, if realtime).
- */
+/** Typed publishing: one method per event of the catalogue. Each validates the payload (strict: unknown fields are rejected), rejects with `ValidationError` and writes nothing when it is invalid, and resolves once the event is stored (and sent, if realtime). */
 export interface Publisher {
   /**
    * A campaign spent its whole budget and was paused.
    *
-   * `campaign.budget-exhausted`: stored on stream `campaign-events`, sent on realtime channel
-   * `campaign-status`.
+   * `campaign.budget-exhausted`: stored on stream `campaign-events`, sent on realtime channel `campaign-status`.
    */
   campaignBudgetExhausted(data: CampaignBudgetExhausted, meta?: PublishMeta): Promise<Published>;
   /**
@@ -63,8 +53,7 @@ export interface Publisher {
   /**
    * A campaign moved from one status to another.
    *
-   * `campaign.status-changed`: stored on stream `campaign-events`, sent on realtime channel
-   * `campaign-status`.
+   * `campaign.status-changed`: stored on stream `campaign-events`, sent on realtime channel `campaign-status`.
    */
   campaignStatusChanged(data: CampaignStatusChanged, meta?: PublishMeta): Promise<Published>;
   /**
@@ -118,8 +107,7 @@ export interface Publisher {
   /**
    * A timer fired and its action ran.
    *
-   * `timer.fired`: stored on stream `timer-events`, sent on realtime channel
-   * `timer-executions`.
+   * `timer.fired`: stored on stream `timer-events`, sent on realtime channel `timer-executions`.
    */
   timerFired(data: TimerFired, meta?: PublishMeta): Promise<Published>;
   /**
@@ -128,27 +116,18 @@ export interface Publisher {
    * `timer.scheduled`: stored on stream `timer-events`.
    */
   timerScheduled(data: TimerScheduled, meta?: PublishMeta): Promise<Published>;
-  /**
-   * Publishes several events in one round trip, in order. Validates them all first: when one
-   * is invalid it rejects with `ValidationError` and publishes none.
-   */
+  /** Publishes several events in one round trip, in order. Validates them all first: when one is invalid it rejects with `ValidationError` and publishes none. */
   publishBatch(items: readonly PublishBatchItem[]): Promise<Published[]>;
 }
 
 /** `meta` over `defaults`, attribute by attribute. */
-function withDefaults(
-  defaults: PublishMeta | undefined,
-  meta: PublishMeta | undefined,
-): PublishMeta | undefined {
+function withDefaults(defaults: PublishMeta | undefined, meta: PublishMeta | undefined): PublishMeta | undefined {
   if (defaults === undefined) return meta;
   if (meta === undefined) return defaults;
   return { ...defaults, ...meta };
 }
 
-/**
- * A {@link Publisher} sending through `bus`, with default envelope attributes from
- * `options`.
- */
+/** A {@link Publisher} sending through `bus`, with default envelope attributes from `options`. */
 export function createPublisher(bus: EventBus, options: PublisherOptions = {}): Publisher {
   const defaults = options.meta;
   return {

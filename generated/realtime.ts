@@ -2,23 +2,12 @@
 // Regenerate with: npm run codegen
 
 import type { Envelope, EventBus, RealtimeHandler, Unsubscribe } from 'schemabus';
-import type {
-  CampaignBudgetExhausted,
-  CampaignStatusChanged,
-  SystemAlert,
-  TimerFired,
-} from './events.js';
+import type { CampaignBudgetExhausted, CampaignStatusChanged, SystemAlert, TimerFired } from './events.js';
 
-/**
- * Params of channel `campaign-status` (`campaign:{campaignId}:status`): each one given
- * narrows the subscription to that value, each one left out matches any value.
- */
+/** Params of channel `campaign-status` (`campaign:{campaignId}:status`): each one given narrows the subscription to that value, each one left out matches any value. */
 export type CampaignStatusParams = { readonly campaignId?: string };
 
-/**
- * What arrives on channel `campaign-status` (`campaign:{campaignId}:status`): the envelope
- * of one of its events.
- */
+/** What arrives on channel `campaign-status` (`campaign:{campaignId}:status`): the envelope of one of its events. */
 export type CampaignStatusMessage =
   | Envelope<CampaignBudgetExhausted, 'campaign.budget-exhausted'>
   | Envelope<CampaignStatusChanged, 'campaign.status-changed'>;
@@ -26,66 +15,38 @@ export type CampaignStatusMessage =
 /**
  * Live status of one campaign, for dashboards.
  *
- * Receives the events of realtime channel `campaign-status`
- * (`campaign:{campaignId}:status`): `campaign.budget-exhausted` and
- * `campaign.status-changed`. At most once, only while subscribed. Resolves once subscribed,
- * with the function that unsubscribes.
+ * Receives the events of realtime channel `campaign-status` (`campaign:{campaignId}:status`): `campaign.budget-exhausted` and `campaign.status-changed`. At most once, only while subscribed. Resolves once subscribed, with the function that unsubscribes.
  */
-export function onCampaignStatus(
-  bus: EventBus,
-  params: CampaignStatusParams,
-  handler: (event: CampaignStatusMessage, channel: string) => void | Promise<void>,
-): Promise<Unsubscribe> {
+export function onCampaignStatus(bus: EventBus, params: CampaignStatusParams, handler: (event: CampaignStatusMessage, channel: string) => void | Promise<void>): Promise<Unsubscribe> {
   return bus.onRealtime('campaign-status', params, handler as RealtimeHandler);
 }
 
 /** The channel `system-alerts` (`system:alerts`) has no params: pass `{}`. */
 export type SystemAlertsParams = Record<string, never>;
 
-/**
- * What arrives on channel `system-alerts` (`system:alerts`): the envelope of one of its
- * events.
- */
+/** What arrives on channel `system-alerts` (`system:alerts`): the envelope of one of its events. */
 export type SystemAlertsMessage = Envelope<SystemAlert, 'system.alert'>;
 
 /**
  * Operator alerts, never stored.
  *
- * Receives the events of realtime channel `system-alerts` (`system:alerts`): `system.alert`.
- * At most once, only while subscribed. Resolves once subscribed, with the function that
- * unsubscribes.
+ * Receives the events of realtime channel `system-alerts` (`system:alerts`): `system.alert`. At most once, only while subscribed. Resolves once subscribed, with the function that unsubscribes.
  */
-export function onSystemAlerts(
-  bus: EventBus,
-  params: SystemAlertsParams,
-  handler: (event: SystemAlertsMessage, channel: string) => void | Promise<void>,
-): Promise<Unsubscribe> {
+export function onSystemAlerts(bus: EventBus, params: SystemAlertsParams, handler: (event: SystemAlertsMessage, channel: string) => void | Promise<void>): Promise<Unsubscribe> {
   return bus.onRealtime('system-alerts', params, handler as RealtimeHandler);
 }
 
-/**
- * Params of channel `timer-executions` (`timer:{timerId}:executions`): each one given
- * narrows the subscription to that value, each one left out matches any value.
- */
+/** Params of channel `timer-executions` (`timer:{timerId}:executions`): each one given narrows the subscription to that value, each one left out matches any value. */
 export type TimerExecutionsParams = { readonly timerId?: string };
 
-/**
- * What arrives on channel `timer-executions` (`timer:{timerId}:executions`): the envelope of
- * one of its events.
- */
+/** What arrives on channel `timer-executions` (`timer:{timerId}:executions`): the envelope of one of its events. */
 export type TimerExecutionsMessage = Envelope<TimerFired, 'timer.fired'>;
 
 /**
  * Timer executions as they happen.
  *
- * Receives the events of realtime channel `timer-executions` (`timer:{timerId}:executions`):
- * `timer.fired`. At most once, only while subscribed. Resolves once subscribed, with the
- * function that unsubscribes.
+ * Receives the events of realtime channel `timer-executions` (`timer:{timerId}:executions`): `timer.fired`. At most once, only while subscribed. Resolves once subscribed, with the function that unsubscribes.
  */
-export function onTimerExecutions(
-  bus: EventBus,
-  params: TimerExecutionsParams,
-  handler: (event: TimerExecutionsMessage, channel: string) => void | Promise<void>,
-): Promise<Unsubscribe> {
+export function onTimerExecutions(bus: EventBus, params: TimerExecutionsParams, handler: (event: TimerExecutionsMessage, channel: string) => void | Promise<void>): Promise<Unsubscribe> {
   return bus.onRealtime('timer-executions', params, handler as RealtimeHandler);
 }

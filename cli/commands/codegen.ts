@@ -3,7 +3,6 @@
  * `--check` tells whether the generated files are up to date.
  */
 import { resolve } from 'node:path';
-import { generateFiles } from '../../generator/emit/index.js';
 import {
   type CommandContext,
   type CommandResult,
@@ -58,6 +57,9 @@ export async function runCodegen(
   const warnings = formatWarnings(catalog.warnings);
   const outDir = resolve(context.cwd, options.out ?? DEFAULT_OUT);
   const shownOut = displayPath(context.cwd, outDir);
+  // Loaded here, not at the top: the emitters bring ts-morph (and the TypeScript
+  // compiler), which no other command needs.
+  const { generateFiles } = await import('../../generator/emit/index.js');
   const files = generateFiles(catalog.model);
   let changes: ReturnType<typeof diffFiles>;
   try {

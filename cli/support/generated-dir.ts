@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isGeneratedPath, SCHEMAS_DIR } from '../../generator/emit/index.js';
+import { isGeneratedPath, SCHEMAS_DIR } from '../../generator/emit/generated-paths.js';
 import type { FileChange } from './file-diff.js';
 
 /**

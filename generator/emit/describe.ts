@@ -30,3 +30,15 @@ export function codeList(names: readonly string[]): string {
   if (quoted.length <= 1) return quoted.join('');
   return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
+
+/**
+ * The `docs` of a ts-morph structure: one TSDoc comment holding `paragraphs`
+ * separated by a blank line (none when there are none). Every line break of
+ * the text (`\r\n`, `\r`, U+2028, U+2029) becomes a line of the comment, and
+ * a `*\/` is escaped so it cannot end the comment.
+ */
+export function tsDoc(...paragraphs: readonly string[]): string[] {
+  if (paragraphs.length === 0) return [];
+  const text = paragraphs.join('\n\n').replace(/\r\n?|[\u2028\u2029]/g, '\n');
+  return [text.replace(/\*\//g, '*\\/')];
+}

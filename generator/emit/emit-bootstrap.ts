@@ -3,12 +3,13 @@
  * catalogue and creates every stream and group, and `bootstrapPlan`, what it
  * creates, for docs and tools.
  */
+import { type Project, StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
+import { tsDoc } from './describe.js';
 import { CATALOG_FILE } from './emit-catalog.js';
-import { literal } from './literal.js';
-import { type Module, printModule } from './module.js';
+import { jsonCode, writeCode } from './expressions.js';
+import { createEmitProject, type Module, printModule } from './module.js';
 import { compareCodePoints } from './names.js';
-import { block, call, docComment, functionDeclaration } from './syntax.js';
 
 /** The file `emitBootstrap` produces. */
 export const BOOTSTRAP_FILE = 'bootstrap.ts';
@@ -23,6 +24,7 @@ export function bootstrapModule(model: CatalogModel): Module {
       groups: Object.keys(stream.groups).sort(compareCodePoints),
     }))
     .sort((a, b) => compareCodePoints(a.stream, b.stream));
+  const plan = jsonCode(streams);
   const catalogModule = `./${CATALOG_FILE.replace(/\.ts$/, '.js')}`;
   return {
     imports: [
@@ -30,38 +32,50 @@ export function bootstrapModule(model: CatalogModel): Module {
       { name: 'EventBus', from: 'schemabus', typeOnly: true },
       { name: 'catalog', from: catalogModule, typeOnly: false },
     ],
-    statements: [
-      [
-        docComment([
+    declarations: [
+      {
+        kind: StructureKind.VariableStatement,
+        docs: tsDoc(
           'The streams (with their dead-letter streams) and consumer groups `bootstrap` creates, for docs and tools.',
-        ]),
-        'export const bootstrapPlan = ',
-        literal(streams),
-        ' as const;',
-      ],
-      functionDeclaration({
-        docs: [
-          'Creates every stream and consumer group of the catalogue; idempotent, safe to run at every start. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another catalogue.',
+        ),
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        declarations: [
+          {
+            name: 'bootstrapPlan',
+            initializer: (writer) => {
+              writeCode(writer, plan);
+              writer.write(' as const');
+            },
+          },
         ],
+      },
+      {
+        kind: StructureKind.Function,
+        docs: tsDoc(
+          'Creates every stream and consumer group of the catalogue; idempotent, safe to run at every start. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another catalogue.',
+        ),
+        isExported: true,
+        isAsync: true,
         name: 'bootstrap',
-        async: true,
-        params: ['bus: EventBus'],
+        parameters: [{ name: 'bus', type: 'EventBus' }],
         returnType: 'Promise<void>',
-        body: [
-          [
-            'if (bus.catalog.fingerprint !== catalog.fingerprint) ',
-            block([['throw ', call('new CatalogMismatchError', [mismatchMessage(model)]), ';']]),
-          ],
+        statements: [
+          (writer) => {
+            writer.write('if (bus.catalog.fingerprint !== catalog.fingerprint)').block(() => {
+              writer.writeLine(`throw new CatalogMismatchError(${mismatchMessage(model)});`);
+            });
+          },
           'await bus.bootstrap();',
         ],
-      }),
+      },
     ],
   };
 }
 
 /** `bootstrap.ts` of `model`, printed. */
-export function emitBootstrap(model: CatalogModel): string {
-  return printModule(model.sourcePath, bootstrapModule(model));
+export function emitBootstrap(model: CatalogModel, project: Project = createEmitProject()): string {
+  return printModule(project, BOOTSTRAP_FILE, model.sourcePath, bootstrapModule(model));
 }
 
 /** The template literal of the fingerprint mismatch error: the fact, then what to do. */

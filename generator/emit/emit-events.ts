@@ -2,13 +2,18 @@
  * `events.ts`: a TypeBox schema and its `Static` type per shared type and
  * per event payload, `EventMap`, `EventType` and `eventSchemas`.
  */
+import {
+  type Project,
+  type StatementStructures,
+  StructureKind,
+  VariableDeclarationKind,
+} from 'ts-morph';
 import type { JsonSchema } from '../../runtime/catalog.js';
 import type { CatalogModel, ModelType } from '../catalog/model.js';
-import { eventDoc, sentence } from './describe.js';
-import { type Doc, hardline, indent, join } from './doc.js';
-import { type Module, printModule } from './module.js';
+import { eventDoc, sentence, tsDoc } from './describe.js';
+import { objectCode, propertyKey, writeCode } from './expressions.js';
+import { createEmitProject, type Declaration, type Module, printModule } from './module.js';
 import { compareCodePoints } from './names.js';
-import { docComment, objectLiteral, property, propertyKey, typeArguments } from './syntax.js';
 import { refName, toTypeBox } from './typebox.js';
 
 /** The file `emitEvents` produces. */
@@ -16,63 +21,94 @@ export const EVENTS_FILE = 'events.ts';
 
 /** Builds the `events.ts` module of `model`. */
 export function eventsModule(model: CatalogModel): Module {
-  const statements: Doc[] = [];
+  const declarations: Declaration[] = [];
   for (const type of sortByDependencies(model.types)) {
     const description = type.schema.description;
     const docs = typeof description === 'string' ? [sentence(description)] : [];
     const what = `the shared type \`${type.name}\``;
-    statements.push(
+    declarations.push(
       schemaAndType(type.name, type.schema, what, [...docs, `Shared type \`${type.name}\`.`]),
     );
   }
   for (const event of model.events) {
     const what = `the \`${event.type}\` payload`;
-    statements.push(schemaAndType(event.typeName, event.schema, what, eventDoc(event)));
+    declarations.push(schemaAndType(event.typeName, event.schema, what, eventDoc(event)));
   }
-  const members = model.events.map((event) => [propertyKey(event.type), ': ', event.typeName, ';']);
-  statements.push([
-    docComment(['The payload type of every event, by event type.']),
-    'export interface EventMap ',
-    members.length === 0 ? '{}' : ['{', indent([hardline, join(hardline, members)]), hardline, '}'],
-  ]);
-  statements.push([
-    docComment(['Every event type of the catalogue.']),
-    'export type EventType = keyof EventMap;',
-  ]);
-  const schemas = model.events.map((event) => property(event.type, event.typeName));
-  statements.push([
-    docComment(['The TypeBox schema of every event payload, by event type.']),
-    'export const eventSchemas = ',
-    objectLiteral(schemas, { expand: true }),
-    ' as const;',
-  ]);
+  declarations.push(
+    {
+      kind: StructureKind.Interface,
+      docs: tsDoc('The payload type of every event, by event type.'),
+      isExported: true,
+      name: 'EventMap',
+      properties: model.events.map((event) => ({
+        name: propertyKey(event.type),
+        type: event.typeName,
+      })),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      docs: tsDoc('Every event type of the catalogue.'),
+      isExported: true,
+      name: 'EventType',
+      type: 'keyof EventMap',
+    },
+  );
+  const schemas = objectCode(
+    model.events.map((event) => [event.type, event.typeName] as const),
+    'expanded',
+  );
+  declarations.push({
+    kind: StructureKind.VariableStatement,
+    docs: tsDoc('The TypeBox schema of every event payload, by event type.'),
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: 'eventSchemas',
+        initializer: (writer) => {
+          writeCode(writer, schemas);
+          writer.write(' as const');
+        },
+      },
+    ],
+  });
   return {
     imports: [
       { name: 'Static', from: 'schemabus', typeOnly: true },
       { name: 'Type', from: 'schemabus', typeOnly: false },
     ],
-    statements,
+    declarations,
   };
 }
 
 /** `events.ts` of `model`, printed. */
-export function emitEvents(model: CatalogModel): string {
-  return printModule(model.sourcePath, eventsModule(model));
+export function emitEvents(model: CatalogModel, project: Project = createEmitProject()): string {
+  return printModule(project, EVENTS_FILE, model.sourcePath, eventsModule(model));
 }
 
-/** The TypeBox constant (short doc) and its `Static` type (full doc) of one schema. */
+/** The TypeBox constant (short doc) and its `Static` type (full doc) of one schema, together. */
 function schemaAndType(
   name: string,
   schema: JsonSchema,
   what: string,
   docs: readonly string[],
-): Doc {
+): StatementStructures[] {
+  const typeBox = toTypeBox(schema);
   return [
-    docComment([`The TypeBox schema of ${what}.`]),
-    ['export const ', name, ' = ', toTypeBox(schema), ';'],
-    hardline,
-    docComment(docs),
-    [`export type ${name} = Static`, typeArguments([`typeof ${name}`]), ';'],
+    {
+      kind: StructureKind.VariableStatement,
+      docs: tsDoc(`The TypeBox schema of ${what}.`),
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name, initializer: (writer) => writeCode(writer, typeBox) }],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      docs: tsDoc(...docs),
+      isExported: true,
+      name,
+      type: `Static<typeof ${name}>`,
+    },
   ];
 }
 

@@ -7,29 +7,34 @@
  * their parameters strictly: a handler taking the wrong payload does not
  * compile (methods would be checked bivariantly).
  */
+import { type Project, type StatementStructures, StructureKind } from 'ts-morph';
 import type { CatalogModel, ModelEvent, ModelService } from '../catalog/model.js';
-import { codeList, eventDoc } from './describe.js';
-import { type Doc, group, indent, line } from './doc.js';
-import { type ImportSpec, type Module, printModule } from './module.js';
+import { codeList, eventDoc, tsDoc } from './describe.js';
+import { objectCode, stringLiteral, writeCode } from './expressions.js';
 import {
-  call,
-  docComment,
-  functionDeclaration,
-  functionType,
-  interfaceDeclaration,
-  objectLiteral,
-  property,
-  stringLiteral,
-  typeArguments,
-} from './syntax.js';
+  createEmitProject,
+  type Declaration,
+  type ImportSpec,
+  type Module,
+  printModule,
+} from './module.js';
 
 /** The file `emitHandlers` produces. */
 export const HANDLERS_FILE = 'handlers.ts';
 
+/** The runtime types `handlers.ts` uses, when it declares any service. */
+const RUNTIME_TYPES = [
+  'Envelope',
+  'EventBus',
+  'HandlerContext',
+  'SubscribeOptions',
+  'Subscription',
+];
+
 /** Builds the `handlers.ts` module of `model`. */
 export function handlersModule(model: CatalogModel): Module {
   const events = new Map(model.events.map((event) => [event.type, event]));
-  const statements: Doc[] = [];
+  const declarations: Declaration[] = [];
   const imports: ImportSpec[] = [];
   for (const service of model.services) {
     const handled = service.events.map((type) => {
@@ -39,32 +44,24 @@ export function handlersModule(model: CatalogModel): Module {
       imports.push({ name: event.typeName, from: './events.js', typeOnly: true });
       return event;
     });
-    statements.push(handlersInterface(service, handled), subscribeFunction(service, handled));
+    declarations.push(handlersInterface(service, handled), subscribeFunction(service, handled));
   }
-  if (statements.length > 0) {
-    for (const name of [
-      'Envelope',
-      'EventBus',
-      'HandlerContext',
-      'SubscribeOptions',
-      'Subscription',
-    ]) {
-      imports.push({ name, from: 'schemabus', typeOnly: true });
-    }
+  if (declarations.length > 0) {
+    for (const name of RUNTIME_TYPES) imports.push({ name, from: 'schemabus', typeOnly: true });
   } else {
-    statements.push('export {};');
+    declarations.push('export {};');
   }
-  return { imports, statements };
+  return { imports, declarations };
 }
 
 /** `handlers.ts` of `model`, printed. */
-export function emitHandlers(model: CatalogModel): string {
-  return printModule(model.sourcePath, handlersModule(model));
+export function emitHandlers(model: CatalogModel, project: Project = createEmitProject()): string {
+  return printModule(project, HANDLERS_FILE, model.sourcePath, handlersModule(model));
 }
 
 /** `Envelope<CampaignCreated, 'campaign.created'>` */
-export function envelopeType(event: ModelEvent): Doc {
-  return ['Envelope', typeArguments([event.typeName, stringLiteral(event.type)])];
+export function envelopeType(event: ModelEvent): string {
+  return `Envelope<${event.typeName}, ${stringLiteral(event.type)}>`;
 }
 
 function streamsOf(service: ModelService): string {
@@ -72,55 +69,57 @@ function streamsOf(service: ModelService): string {
   return `${noun} ${codeList(service.streams)}`;
 }
 
-function handlersInterface(service: ModelService, events: readonly ModelEvent[]): Doc {
-  const members = events.map((event) => [
-    docComment(eventDoc(event)),
-    `readonly ${event.methodName}: `,
-    functionType([['event: ', envelopeType(event)], 'ctx: HandlerContext'], 'Promise<void>'),
-    ';',
-  ]);
-  return interfaceDeclaration(
-    [
+function handlersInterface(
+  service: ModelService,
+  events: readonly ModelEvent[],
+): StatementStructures {
+  return {
+    kind: StructureKind.Interface,
+    docs: tsDoc(
       `Handlers of consumer group \`${service.name}\` on ${streamsOf(service)}: one per event it listens to. A missing handler, or one taking the wrong payload, is a compile error.`,
       'A handler that resolves acks its event; one that throws has it retried with backoff, then dead-lettered.',
-    ],
-    service.interfaceName,
-    members,
-  );
+    ),
+    isExported: true,
+    name: service.interfaceName,
+    properties: events.map((event) => ({
+      docs: tsDoc(...eventDoc(event)),
+      isReadonly: true,
+      name: event.methodName,
+      type: `(event: ${envelopeType(event)}, ctx: HandlerContext) => Promise<void>`,
+    })),
+  };
 }
 
-function subscribeFunction(service: ModelService, events: readonly ModelEvent[]): Doc {
-  const entries = events.map((event) =>
-    property(
+function subscribeFunction(
+  service: ModelService,
+  events: readonly ModelEvent[],
+): StatementStructures {
+  const table = objectCode(
+    events.map((event) => [
       event.type,
-      group([
-        '(event, ctx) =>',
-        group(
-          indent([
-            line,
-            call(`handlers.${event.methodName}`, [['event as ', envelopeType(event)], 'ctx']),
-          ]),
-        ),
-      ]),
-    ),
+      `(event, ctx) => handlers.${event.methodName}(event as ${envelopeType(event)}, ctx)`,
+    ]),
+    'expanded',
   );
-  return functionDeclaration({
-    docs: [
+  return {
+    kind: StructureKind.Function,
+    docs: tsDoc(
       `Starts consuming as group \`${service.name}\` on ${streamsOf(service)}, each event handed to its handler in \`handlers\` (called as a method, so \`this\` is \`handlers\`).`,
-    ],
+    ),
+    isExported: true,
     name: service.subscribeName,
-    params: ['bus: EventBus', `handlers: ${service.interfaceName}`, 'options?: SubscribeOptions'],
-    returnType: 'Subscription',
-    body: [
-      [
-        'return ',
-        call('bus.subscribe', [
-          stringLiteral(service.name),
-          objectLiteral(entries, { expand: true }),
-          'options',
-        ]),
-        ';',
-      ],
+    parameters: [
+      { name: 'bus', type: 'EventBus' },
+      { name: 'handlers', type: service.interfaceName },
+      { name: 'options', hasQuestionToken: true, type: 'SubscribeOptions' },
     ],
-  });
+    returnType: 'Subscription',
+    statements: [
+      (writer) => {
+        writer.write(`return bus.subscribe(${stringLiteral(service.name)}, `);
+        writeCode(writer, table);
+        writer.write(', options);');
+      },
+    ],
+  };
 }

@@ -1,17 +1,16 @@
 /**
  * `index.ts`: re-exports every generated module.
  */
+import { type Project, StructureKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
-import { hardline, join } from './doc.js';
 import { BOOTSTRAP_FILE } from './emit-bootstrap.js';
 import { CATALOG_FILE } from './emit-catalog.js';
 import { EVENTS_FILE } from './emit-events.js';
 import { HANDLERS_FILE } from './emit-handlers.js';
 import { PUBLISHERS_FILE } from './emit-publishers.js';
 import { REALTIME_FILE } from './emit-realtime.js';
-import { type Module, printModule } from './module.js';
+import { createEmitProject, type Module, printModule } from './module.js';
 import { compareNatural } from './names.js';
-import { stringLiteral } from './syntax.js';
 
 /** The file `emitIndex` produces. */
 export const INDEX_FILE = 'index.ts';
@@ -26,16 +25,21 @@ export const REEXPORTED_FILES = [
   REALTIME_FILE,
 ];
 
-/** Builds the `index.ts` module. */
+/** Builds the `index.ts` module: one `export * from` per module, in natural order. */
 export function indexModule(): Module {
   const specifiers = REEXPORTED_FILES.map((file) => `./${file.replace(/\.ts$/, '.js')}`);
-  const exports = specifiers
-    .sort(compareNatural)
-    .map((from) => `export * from ${stringLiteral(from)};`);
-  return { imports: [], statements: [join(hardline, exports)] };
+  return {
+    imports: [],
+    declarations: [
+      specifiers.sort(compareNatural).map((moduleSpecifier) => ({
+        kind: StructureKind.ExportDeclaration as const,
+        moduleSpecifier,
+      })),
+    ],
+  };
 }
 
 /** `index.ts` of `model`, printed. */
-export function emitIndex(model: CatalogModel): string {
-  return printModule(model.sourcePath, indexModule());
+export function emitIndex(model: CatalogModel, project: Project = createEmitProject()): string {
+  return printModule(project, INDEX_FILE, model.sourcePath, indexModule());
 }

@@ -2,33 +2,34 @@
  * `realtime.ts`: per channel its params type, the union of the envelopes it
  * carries, and `onXxx(bus, params, handler)`.
  */
+import { type Project, type StatementStructures, StructureKind } from 'ts-morph';
 import type { JsonSchema } from '../../runtime/catalog.js';
 import type { CatalogModel, ModelChannel, ModelEvent } from '../catalog/model.js';
-import { codeList, sentence } from './describe.js';
-import type { Doc } from './doc.js';
+import { codeList, sentence, tsDoc } from './describe.js';
 import { envelopeType } from './emit-handlers.js';
-import { type ImportSpec, type Module, printModule } from './module.js';
-import { channelMessageName, compareCodePoints } from './names.js';
+import { propertyKey, stringLiteral } from './expressions.js';
 import {
-  docComment,
-  functionDeclaration,
-  functionType,
-  objectType,
-  propertyKey,
-  stringLiteral,
-  unionTypeAlias,
-} from './syntax.js';
+  createEmitProject,
+  type Declaration,
+  type ImportSpec,
+  type Module,
+  printModule,
+} from './module.js';
+import { channelMessageName, compareCodePoints } from './names.js';
 import { refName } from './typebox.js';
 
 /** The file `emitRealtime` produces. */
 export const REALTIME_FILE = 'realtime.ts';
+
+/** The runtime types `realtime.ts` uses, when it declares any channel. */
+const RUNTIME_TYPES = ['Envelope', 'EventBus', 'RealtimeHandler', 'Unsubscribe'];
 
 /** Builds the `realtime.ts` module of `model`. */
 export function realtimeModule(model: CatalogModel): Module {
   const events = new Map(model.events.map((event) => [event.type, event]));
   const types = new Map(model.types.map((type) => [type.name, type.schema]));
   const imports: ImportSpec[] = [];
-  const statements: Doc[] = [];
+  const declarations: Declaration[] = [];
   for (const channel of model.channels) {
     const carried = channel.events.map((type) => {
       const event = events.get(type);
@@ -37,74 +38,84 @@ export function realtimeModule(model: CatalogModel): Module {
       imports.push({ name: event.typeName, from: './events.js', typeOnly: true });
       return event;
     });
-    statements.push(...channelStatements(channel, carried, types));
+    declarations.push(...channelDeclarations(channel, carried, types));
   }
-  if (statements.length > 0) {
-    for (const name of ['Envelope', 'EventBus', 'RealtimeHandler', 'Unsubscribe']) {
-      imports.push({ name, from: 'schemabus', typeOnly: true });
-    }
+  if (declarations.length > 0) {
+    for (const name of RUNTIME_TYPES) imports.push({ name, from: 'schemabus', typeOnly: true });
   } else {
-    statements.push('export {};');
+    declarations.push('export {};');
   }
-  return { imports, statements };
+  return { imports, declarations };
 }
 
 /** `realtime.ts` of `model`, printed. */
-export function emitRealtime(model: CatalogModel): string {
-  return printModule(model.sourcePath, realtimeModule(model));
+export function emitRealtime(model: CatalogModel, project: Project = createEmitProject()): string {
+  return printModule(project, REALTIME_FILE, model.sourcePath, realtimeModule(model));
 }
 
-function channelStatements(
+/** A channel's params type, its message union and its `onXxx` function. */
+function channelDeclarations(
   channel: ModelChannel,
   events: readonly ModelEvent[],
   types: ReadonlyMap<string, JsonSchema>,
-): Doc[] {
+): StatementStructures[] {
   const where = `channel \`${channel.name}\` (\`${channel.pattern}\`)`;
   const message = channelMessageName(channel.name);
   const params = channel.params.map(
     (param) => `readonly ${propertyKey(param)}?: ${paramType(param, events, types)}`,
   );
-  const paramsDoc =
+  const paramsType: StatementStructures =
     params.length === 0
-      ? [
-          docComment([`The ${where} has no params: pass \`{}\`.`]),
-          `export type ${channel.paramsName} = Record<string, never>;`,
-        ]
-      : [
-          docComment([
+      ? {
+          kind: StructureKind.TypeAlias,
+          docs: tsDoc(`The ${where} has no params: pass \`{}\`.`),
+          isExported: true,
+          name: channel.paramsName,
+          type: 'Record<string, never>',
+        }
+      : {
+          kind: StructureKind.TypeAlias,
+          docs: tsDoc(
             `Params of ${where}: each one given narrows the subscription to that value, each one left out matches any value.`,
-          ]),
-          `export type ${channel.paramsName} = `,
-          objectType(params),
-          ';',
-        ];
+          ),
+          isExported: true,
+          name: channel.paramsName,
+          type: `{ ${params.join('; ')} }`,
+        };
   const members = events.map(envelopeType);
   const docs = channel.description === undefined ? [] : [sentence(channel.description)];
   return [
-    paramsDoc,
-    [
-      docComment([`What arrives on ${where}: the envelope of one of its events.`]),
-      unionTypeAlias(message, members),
-    ],
-    functionDeclaration({
-      docs: [
+    paramsType,
+    {
+      kind: StructureKind.TypeAlias,
+      docs: tsDoc(`What arrives on ${where}: the envelope of one of its events.`),
+      isExported: true,
+      name: message,
+      type:
+        members.length === 1
+          ? members.join('')
+          : (writer) => {
+              for (const member of members) writer.newLine().write(`| ${member}`);
+            },
+    },
+    {
+      kind: StructureKind.Function,
+      docs: tsDoc(
         ...docs,
         `Receives the events of realtime ${where}: ${codeList(events.map((e) => e.type))}. At most once, only while subscribed. Resolves once subscribed, with the function that unsubscribes.`,
-      ],
+      ),
+      isExported: true,
       name: channel.functionName,
-      params: [
-        'bus: EventBus',
-        `params: ${channel.paramsName}`,
-        [
-          'handler: ',
-          functionType([`event: ${message}`, 'channel: string'], 'void | Promise<void>'),
-        ],
+      parameters: [
+        { name: 'bus', type: 'EventBus' },
+        { name: 'params', type: channel.paramsName },
+        { name: 'handler', type: `(event: ${message}, channel: string) => void | Promise<void>` },
       ],
       returnType: 'Promise<Unsubscribe>',
-      body: [
+      statements: [
         `return bus.onRealtime(${stringLiteral(channel.name)}, params, handler as RealtimeHandler);`,
       ],
-    }),
+    },
   ];
 }
 

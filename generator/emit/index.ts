@@ -1,16 +1,22 @@
 /**
  * The generator's emit step: a `CatalogModel` in, every generated file out,
  * as data. Only the CLI writes files.
+ *
+ * This entry loads ts-morph (the TypeScript emitters print with it): import
+ * it lazily, with `import()`, from code that does not always emit. The JSON
+ * Schemas (`emit-schemas.ts`) and the generated paths (`generated-paths.ts`)
+ * are free of it.
  */
 import type { CatalogModel } from '../catalog/model.js';
-import { BOOTSTRAP_FILE, emitBootstrap } from './emit-bootstrap.js';
-import { CATALOG_FILE, emitCatalog } from './emit-catalog.js';
-import { EVENTS_FILE, emitEvents } from './emit-events.js';
-import { emitHandlers, HANDLERS_FILE } from './emit-handlers.js';
-import { emitIndex, INDEX_FILE } from './emit-index.js';
-import { emitPublishers, PUBLISHERS_FILE } from './emit-publishers.js';
-import { emitRealtime, REALTIME_FILE } from './emit-realtime.js';
-import { emitSchemas, SCHEMAS_DIR } from './emit-schemas.js';
+import { BOOTSTRAP_FILE, bootstrapModule } from './emit-bootstrap.js';
+import { CATALOG_FILE, catalogModule } from './emit-catalog.js';
+import { EVENTS_FILE, eventsModule } from './emit-events.js';
+import { HANDLERS_FILE, handlersModule } from './emit-handlers.js';
+import { INDEX_FILE, indexModule } from './emit-index.js';
+import { PUBLISHERS_FILE, publishersModule } from './emit-publishers.js';
+import { REALTIME_FILE, realtimeModule } from './emit-realtime.js';
+import { emitSchemas } from './emit-schemas.js';
+import { createEmitProject, type Module, printModule } from './module.js';
 import { compareCodePoints } from './names.js';
 
 export { emitBootstrap } from './emit-bootstrap.js';
@@ -21,37 +27,31 @@ export { emitIndex } from './emit-index.js';
 export { emitPublishers } from './emit-publishers.js';
 export { emitRealtime } from './emit-realtime.js';
 export { emitSchemas, envelopeJsonSchema, eventJsonSchema, SCHEMAS_DIR } from './emit-schemas.js';
+export { isGeneratedPath } from './generated-paths.js';
 export { headerLines } from './module.js';
 
-/** One emitter per generated TypeScript module, by file name. */
-const MODULE_EMITTERS: ReadonlyArray<readonly [string, (model: CatalogModel) => string]> = [
-  [BOOTSTRAP_FILE, emitBootstrap],
-  [CATALOG_FILE, emitCatalog],
-  [EVENTS_FILE, emitEvents],
-  [HANDLERS_FILE, emitHandlers],
-  [INDEX_FILE, emitIndex],
-  [PUBLISHERS_FILE, emitPublishers],
-  [REALTIME_FILE, emitRealtime],
+/** One module builder per generated TypeScript module, by file name. */
+const MODULE_BUILDERS: ReadonlyArray<readonly [string, (model: CatalogModel) => Module]> = [
+  [BOOTSTRAP_FILE, bootstrapModule],
+  [CATALOG_FILE, catalogModule],
+  [EVENTS_FILE, eventsModule],
+  [HANDLERS_FILE, handlersModule],
+  [INDEX_FILE, indexModule],
+  [PUBLISHERS_FILE, publishersModule],
+  [REALTIME_FILE, realtimeModule],
 ];
 
 /**
  * Every generated file of `model`, by path relative to the output directory
- * (posix separators), in sorted order. Same model, same bytes.
+ * (posix separators), in sorted order. Same model, same bytes. The modules
+ * are printed in one ts-morph project.
  */
 export function generateFiles(model: CatalogModel): Map<string, string> {
+  const project = createEmitProject();
   const files = new Map<string, string>();
-  for (const [path, emit] of MODULE_EMITTERS) files.set(path, emit(model));
+  for (const [path, build] of MODULE_BUILDERS) {
+    files.set(path, printModule(project, path, model.sourcePath, build(model)));
+  }
   for (const [path, text] of emitSchemas(model)) files.set(path, text);
   return new Map([...files].sort(([a], [b]) => compareCodePoints(a, b)));
-}
-
-/**
- * Whether `path` (relative to the output directory) is where codegen puts
- * its files: a top-level `.ts` module or a `schemas/*.json`. The CLI also
- * checks a file's content before it treats it as generated.
- */
-export function isGeneratedPath(path: string): boolean {
-  const [first, second, ...rest] = path.split('/');
-  if (second === undefined) return first?.endsWith('.ts') ?? false;
-  return first === SCHEMAS_DIR && rest.length === 0 && second.endsWith('.json');
 }

@@ -1,13 +1,25 @@
 /**
- * The one printer of generated TypeScript modules: header, imports merged
- * per module and sorted the way Biome organizes them, statements separated
- * by a blank line, LF line endings, a final newline. Nothing varies between
- * runs (no timestamps, no absolute paths).
+ * The one printer of generated TypeScript modules, on ts-morph: a `Module`
+ * (imports and declaration structures) becomes a SourceFile of an in-memory
+ * project with pinned settings, printed (and formatted) by ts-morph with the
+ * header, imports merged per module and sorted the way Biome organizes them,
+ * declarations separated by a blank line, LF line endings and a final
+ * newline. Nothing varies between runs (no timestamps, no absolute paths).
  */
-import { type Doc, group, hardline, ifBreak, indent, join, line } from './doc.js';
+import {
+  type FormatCodeSettings,
+  IndentationText,
+  type ManipulationSettings,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  type StatementStructures,
+  StructureKind,
+  ts,
+  type WriterFunction,
+} from 'ts-morph';
+import { MAX_INLINE_ITEMS } from './expressions.js';
 import { compareNatural } from './names.js';
-import { printDoc } from './print-doc.js';
-import { stringLiteral } from './syntax.js';
 
 /** One imported name. */
 export interface ImportSpec {
@@ -18,15 +30,45 @@ export interface ImportSpec {
   readonly typeOnly: boolean;
 }
 
+/** A top-level statement: a ts-morph structure, or text for the few that have none. */
+export type Statement = StatementStructures | string;
+
+/** One declaration, or a group of statements printed without a blank line between them. */
+export type Declaration = Statement | readonly Statement[];
+
 /** A generated module before printing. */
 export interface Module {
   readonly imports: readonly ImportSpec[];
-  /** Top-level statements (each with its TSDoc), separated by a blank line when printed. */
-  readonly statements: readonly Doc[];
+  /** Top-level declarations (each with its TSDoc), separated by a blank line when printed. */
+  readonly declarations: readonly Declaration[];
 }
 
 /** The command that regenerates the output, named in every header. */
 export const REGENERATE_COMMAND = 'npm run codegen';
+
+/** How ts-morph writes structures: two-space indentation, single quotes, LF. */
+export const MANIPULATION_SETTINGS: Partial<ManipulationSettings> = {
+  indentationText: IndentationText.TwoSpaces,
+  newLineKind: NewLineKind.LineFeed,
+  quoteKind: QuoteKind.Single,
+  useTrailingCommas: true,
+  insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
+  usePrefixAndSuffixTextForRename: false,
+};
+
+/** How ts-morph's formatter (TypeScript's) lays out the printed module. */
+export const FORMAT_SETTINGS: FormatCodeSettings = {
+  indentSize: 2,
+  tabSize: 2,
+  convertTabsToSpaces: true,
+  newLineCharacter: '\n',
+  indentStyle: ts.IndentStyle.Smart,
+  semicolons: ts.SemicolonPreference.Ignore,
+  insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
+  insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false,
+  trimTrailingWhitespace: true,
+  ensureNewLineAtEndOfFile: true,
+};
 
 /** The two header lines of every generated TypeScript file. */
 export function headerLines(sourcePath: string): [string, string] {
@@ -36,17 +78,82 @@ export function headerLines(sourcePath: string): [string, string] {
   ];
 }
 
-/** Prints `module`, generated from the catalogue at `sourcePath`. */
-export function printModule(sourcePath: string, module: Module): string {
-  const parts: Doc[] = [join(hardline, headerLines(sourcePath))];
-  const imports = printImports(module.imports);
-  if (imports.length > 0) parts.push(join(hardline, imports));
-  parts.push(...module.statements);
-  return `${printDoc(join([hardline, hardline], parts))}\n`;
+/**
+ * The in-memory ts-morph project generated modules are printed in: no
+ * tsconfig, no file system, the pinned settings above. One per codegen run.
+ */
+export function createEmitProject(): Project {
+  return new Project({
+    useInMemoryFileSystem: true,
+    skipFileDependencyResolution: true,
+    manipulationSettings: MANIPULATION_SETTINGS,
+  });
 }
 
-/** Import declarations: one per module, packages before relative paths, names in natural order. */
-function printImports(specs: readonly ImportSpec[]): Doc[] {
+const blankLine: WriterFunction = (writer) => {
+  writer.blankLineIfLastNot();
+};
+
+/**
+ * Prints `module` as `fileName`, generated from the catalogue at
+ * `sourcePath`: one SourceFile built from all its structures at once, its
+ * text taken (formatted when `leavesHangingIndent` says so) and the file
+ * dropped from `project`.
+ */
+export function printModule(
+  project: Project,
+  fileName: string,
+  sourcePath: string,
+  module: Module,
+): string {
+  const statements: (Statement | WriterFunction)[] = importDeclarations(module.imports);
+  for (const declaration of module.declarations) {
+    if (statements.length > 0) statements.push(blankLine);
+    statements.push(...(isGroup(declaration) ? declaration : [declaration]));
+  }
+  const header = `${headerLines(sourcePath).join('\n')}\n\n`;
+  const file = project.createSourceFile(
+    fileName,
+    { leadingTrivia: header, statements },
+    { overwrite: true },
+  );
+  // The formatted text straight from the language service: `formatText()`
+  // would parse the whole file a second time only to hand the text back.
+  const text = leavesHangingIndent(statements)
+    ? project.getLanguageService().getFormattedDocumentText(file.getFilePath(), FORMAT_SETTINGS)
+    : file.getFullText();
+  project.removeSourceFile(file);
+  return text;
+}
+
+/**
+ * Whether ts-morph leaves indentation to its formatter in `statements`: it
+ * writes an initializer or a type given as a writer into a separate writer
+ * and indents every further line of it one level (a hanging indent), so a
+ * multi-line `Type.Object({...})` would close one level too deep. Every
+ * other statement ts-morph writes in place, already as the formatter would
+ * (a test holds every generated module to that), and formatting a module of
+ * a large catalogue costs about a second per megabyte.
+ */
+export function leavesHangingIndent(statements: readonly (Statement | WriterFunction)[]): boolean {
+  return statements.some((statement) => {
+    if (typeof statement !== 'object') return false;
+    if (statement.kind === StructureKind.TypeAlias) return typeof statement.type === 'function';
+    if (statement.kind !== StructureKind.VariableStatement) return false;
+    return statement.declarations.some((d) => typeof d.initializer === 'function');
+  });
+}
+
+function isGroup(declaration: Declaration): declaration is readonly Statement[] {
+  return Array.isArray(declaration);
+}
+
+/**
+ * Import declarations: one per module, packages before relative paths,
+ * names in natural order, `import type` when every name is a type; one name
+ * per line when there are more than `MAX_INLINE_ITEMS`.
+ */
+function importDeclarations(specs: readonly ImportSpec[]): StatementStructures[] {
   const byModule = new Map<string, Map<string, boolean>>();
   for (const spec of specs) {
     const names = byModule.get(spec.from) ?? new Map<string, boolean>();
@@ -58,15 +165,21 @@ function printImports(specs: readonly ImportSpec[]): Doc[] {
     const sorted = [...names.keys()].sort(compareNatural);
     const allTypes = sorted.every((name) => names.get(name));
     const specifiers = sorted.map((name) => (!allTypes && names.get(name) ? `type ${name}` : name));
-    const list = group([
-      '{',
-      indent([line, join([',', line], specifiers)]),
-      ifBreak(','),
-      line,
-      '}',
-    ]);
-    return [allTypes ? 'import type ' : 'import ', list, ` from ${stringLiteral(from)};`];
+    return {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: from,
+      isTypeOnly: allTypes,
+      namedImports: specifiers.length > MAX_INLINE_ITEMS ? oneNamePerLine(specifiers) : specifiers,
+    };
   });
+}
+
+/** The names of an import one per line; ts-morph indents them (its child indentation). */
+function oneNamePerLine(specifiers: readonly string[]): WriterFunction {
+  return (writer) => {
+    writer.newLine();
+    for (const specifier of specifiers) writer.write(`${specifier},`).newLine();
+  };
 }
 
 function compareModules(a: string, b: string): number {

@@ -9,9 +9,15 @@
  * the name of their constant.
  */
 import type { JsonSchema } from '../../runtime/catalog.js';
-import type { Doc } from './doc.js';
-import { entriesOf, literal } from './literal.js';
-import { arrayLiteral, call, objectLiteral, property } from './syntax.js';
+import {
+  arrayCode,
+  type Code,
+  callCode,
+  isScalar,
+  jsonCode,
+  listLayout,
+  objectCode,
+} from './expressions.js';
 
 /** Keywords that only annotate; kept as TypeBox options. */
 const ANNOTATIONS = ['title', 'description', 'default', 'examples', 'deprecated'];
@@ -36,10 +42,16 @@ const COMPOSITIONS: ReadonlyArray<readonly [string, string]> = [
 
 const REF_PREFIX = '#/$defs/';
 
-/** An argument of a `Type.X(...)` call and whether it is an object or array literal. */
-interface Arg {
-  readonly doc: Doc;
-  readonly literal?: 'object' | 'array';
+/** An entry of a TypeBox options object, and whether its value is a scalar. */
+interface OptionEntry {
+  readonly key: string;
+  readonly value: Code;
+  readonly scalar: boolean;
+}
+
+/** `key: false`, `key: true`: a closing keyword of an object. */
+function flag(key: string, value: boolean): OptionEntry {
+  return { key, value: String(value), scalar: true };
 }
 
 /** The constant name a `$ref` (`#/$defs/Money`) points to. */
@@ -54,14 +66,14 @@ export function refName(ref: string): string {
  * The TypeBox expression of `schema`. `inComposition`: the schema is a
  * branch of `allOf`/`anyOf`/`oneOf` (objects stay open there).
  */
-export function toTypeBox(schema: JsonSchema, inComposition = false): Doc {
+export function toTypeBox(schema: JsonSchema, inComposition = false): Code {
   if (typeof schema.$ref === 'string') return refName(schema.$ref);
   for (const [keyword, builder] of COMPOSITIONS) {
     const branches = schema[keyword];
     if (!Array.isArray(branches)) continue;
-    const docs = branches.map((branch: JsonSchema) => toTypeBox(branch, true));
-    const strict = isOpen(schema) ? [property('unevaluatedProperties', 'false')] : [];
-    return typeCall(builder, [{ doc: arrayLiteral(docs), literal: 'array' }], schema, [], strict);
+    const codes = branches.map((branch: JsonSchema) => toTypeBox(branch, true));
+    const strict = isOpen(schema) ? [flag('unevaluatedProperties', false)] : [];
+    return typeCall(builder, [arrayCode(codes, 'expanded')], schema, [], strict);
   }
   if (Array.isArray(schema.enum)) return enumOf(schema, schema.enum);
   if ('const' in schema) return literalOf(schema.const, schema);
@@ -80,7 +92,7 @@ export function toTypeBox(schema: JsonSchema, inComposition = false): Doc {
       return typeCall('Null', [], schema, known);
     case 'array': {
       const items = isSchema(schema.items) ? toTypeBox(schema.items) : unknownType();
-      return typeCall('Array', [{ doc: items }], schema, known);
+      return typeCall('Array', [items], schema, known);
     }
     case 'object':
       return objectOf(schema, known, inComposition);
@@ -89,79 +101,77 @@ export function toTypeBox(schema: JsonSchema, inComposition = false): Doc {
   }
 }
 
-function objectOf(schema: JsonSchema, known: readonly string[], inComposition: boolean): Doc {
+/**
+ * `Type.Object(shape, options?)` (one property per line), or
+ * `Type.Record(Type.String(), values)` for a map without `properties`.
+ */
+function objectOf(schema: JsonSchema, known: readonly string[], inComposition: boolean): Code {
   const additional = schema.additionalProperties;
   const properties = isSchema(schema.properties) ? schema.properties : undefined;
   if (properties === undefined) {
     if (additional === false) {
-      const closed = [property('additionalProperties', 'false')];
-      return typeCall('Object', [{ doc: '{}' }], schema, known, closed);
+      return typeCall('Object', ['{}'], schema, known, [flag('additionalProperties', false)]);
     }
     const values = isSchema(additional) ? toTypeBox(additional) : unknownType();
-    return typeCall('Record', [{ doc: 'Type.String()' }, { doc: values }], schema, known);
+    return typeCall('Record', ['Type.String()', values], schema, known);
   }
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const members = Object.entries(properties).map(([name, child]) => {
     const value = toTypeBox(child as JsonSchema);
-    return property(name, required.has(name) ? value : call('Type.Optional', [value]));
+    return [name, required.has(name) ? value : callCode('Type.Optional', [value])] as const;
   });
-  const extra: Doc[] = [];
-  if (isSchema(additional)) extra.push(property('additionalProperties', toTypeBox(additional)));
-  else if (typeof additional === 'boolean') {
-    extra.push(property('additionalProperties', String(additional)));
+  const extra: OptionEntry[] = [];
+  if (isSchema(additional)) {
+    extra.push({ key: 'additionalProperties', value: toTypeBox(additional), scalar: false });
+  } else if (typeof additional === 'boolean') {
+    extra.push(flag('additionalProperties', additional));
   } else if (!inComposition && schema.unevaluatedProperties === undefined) {
-    extra.push(property('additionalProperties', 'false'));
+    extra.push(flag('additionalProperties', false));
   }
-  const shape = objectLiteral(members, { expand: true });
-  return typeCall('Object', [{ doc: shape, literal: 'object' }], schema, known, extra);
+  return typeCall('Object', [objectCode(members, 'expanded')], schema, known, extra);
 }
 
 /** `enum: [a]` -> `Type.Literal(a)`; several values -> a union of literals. */
-function enumOf(schema: JsonSchema, values: readonly unknown[]): Doc {
+function enumOf(schema: JsonSchema, values: readonly unknown[]): Code {
   if (values.length === 1) return literalOf(values[0], schema);
   const members = values.map((value) => literalOf(value, {}));
-  return typeCall('Union', [{ doc: arrayLiteral(members), literal: 'array' }], schema, []);
+  return typeCall('Union', [arrayCode(members, 'expanded')], schema, []);
 }
 
-function literalOf(value: unknown, schema: JsonSchema): Doc {
+function literalOf(value: unknown, schema: JsonSchema): Code {
   if (value === null) return typeCall('Null', [], schema, []);
-  return typeCall('Literal', [{ doc: literal(value) }], schema, []);
+  return typeCall('Literal', [jsonCode(value)], schema, []);
 }
 
-function unknownType(): Doc {
+function unknownType(): Code {
   return 'Type.Unknown()';
 }
 
 /**
  * `Type.<builder>(args, options?)`. The options object holds the keywords
  * `known` for the schema's type and the annotations, in the schema's order,
- * then `extra`. A last object or array argument is hugged unless the one
- * before it is an object too (the formatter's rule).
+ * then `extra`; it is on one line when it holds few scalars (`listLayout`).
  */
 function typeCall(
   builder: string,
-  args: readonly Arg[],
+  args: readonly Code[],
   schema: JsonSchema,
   known: readonly string[],
-  extra: readonly Doc[] = [],
-): Doc {
-  const kept: Record<string, unknown> = {};
+  extra: readonly OptionEntry[] = [],
+): Code {
+  const entries: OptionEntry[] = [];
   for (const [keyword, value] of Object.entries(schema)) {
-    if (known.includes(keyword) || ANNOTATIONS.includes(keyword)) kept[keyword] = value;
+    if (value === undefined || !(known.includes(keyword) || ANNOTATIONS.includes(keyword)))
+      continue;
+    entries.push({ key: keyword, value: jsonCode(value), scalar: isScalar(value) });
   }
-  const entries = [...entriesOf(kept), ...extra];
-  const all: Arg[] =
-    entries.length === 0
-      ? [...args]
-      : [...args, { doc: objectLiteral(entries), literal: 'object' }];
-  const last = all[all.length - 1];
-  const beforeLast = all[all.length - 2];
-  const hugLast = last?.literal !== undefined && beforeLast?.literal !== last.literal;
-  return call(
-    `Type.${builder}`,
-    all.map((arg) => arg.doc),
-    { hugLast },
+  entries.push(...extra);
+  if (entries.length === 0) return callCode(`Type.${builder}`, args);
+  const options = objectCode(
+    entries.map((entry) => [entry.key, entry.value] as const),
+    listLayout(entries.map((entry) => entry.scalar)),
   );
+  return callCode(`Type.${builder}`, [...args, options]);
 }
 
 function isSchema(value: unknown): value is JsonSchema {

@@ -8,7 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from '../../schema/ajv.js';
 import { closestName } from '../../schema/closest-name.js';
 import type { CatalogModel } from '../catalog/index.js';
-import { envelopeJsonSchema, eventJsonSchema } from '../emit/index.js';
+import { envelopeJsonSchema, eventJsonSchema } from '../emit/emit-schemas.js';
 
 /** One failing location of an event, as a JSON Pointer into the checked value. */
 export interface EventIssue {

@@ -60,3 +60,44 @@ events:
         closed: { type: object, additionalProperties: false }
         anything: {}
 `;
+
+/**
+ * A catalogue carrying each of `texts` verbatim where catalogue text reaches
+ * generated code: event `text.case-<i>` has `texts[i]` as its description
+ * (TSDoc and catalogue data), as the description of payload field `note` (a
+ * TypeBox option) and as the only value of payload field `label` (a TypeBox
+ * literal).
+ */
+export function textCatalog(texts: readonly string[]): string {
+  const events = texts.flatMap((text, i) => [
+    `  text.case-${i}:`,
+    '    stream: text-events',
+    `    description: ${yamlString(text)}`,
+    '    payload:',
+    '      type: object',
+    '      properties:',
+    `        note: { type: string, description: ${yamlString(text)} }`,
+    `        label: { enum: [${yamlString(text)}] }`,
+  ]);
+  return [
+    'schemabus: 1',
+    'namespace: text',
+    'source: text-service',
+    'streams:',
+    '  text-events:',
+    '    retention: { maxLen: 10 }',
+    '    groups:',
+    '      text-consumer: {}',
+    'events:',
+    ...events,
+    '',
+  ].join('\n');
+}
+
+/** `text` as a YAML double-quoted scalar, everything outside printable ASCII escaped. */
+function yamlString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

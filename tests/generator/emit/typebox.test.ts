@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { printDoc } from '../../../generator/emit/print-doc.js';
+import { writeCode } from '../../../generator/emit/expressions.js';
+import { createEmitProject } from '../../../generator/emit/module.js';
 import { refName, toTypeBox } from '../../../generator/emit/typebox.js';
 import type { JsonSchema } from '../../../runtime/catalog.js';
 
-/** The TypeBox expression of `schema`, laid out at the default width. */
+const project = createEmitProject();
+
+/** The TypeBox expression of `schema`, written by the emit project's writer. */
 function typebox(schema: JsonSchema): string {
-  return printDoc(toTypeBox(schema));
+  const writer = project.createWriter();
+  writeCode(writer, toTypeBox(schema));
+  return writer.toString();
 }
 
 describe('toTypeBox', () => {
@@ -47,15 +52,15 @@ describe('toTypeBox', () => {
           exclusiveMaximum: 11,
           multipleOf: 2,
         },
-        want: 'Type.Integer({ minimum: 0, maximum: 10, exclusiveMinimum: -1, exclusiveMaximum: 11, multipleOf: 2 })',
+        want: 'Type.Integer({\n  minimum: 0,\n  maximum: 10,\n  exclusiveMinimum: -1,\n  exclusiveMaximum: 11,\n  multipleOf: 2,\n})',
       },
     ],
     ['number', { given: { type: 'number', minimum: 0.5 }, want: 'Type.Number({ minimum: 0.5 })' }],
     [
-      'options too long for the line hug the call',
+      'a few scalar options stay on one line, however long',
       {
         given: { type: 'string', description: 'd'.repeat(60), format: 'date-time', maxLength: 30 },
-        want: `Type.String({\n  description: '${'d'.repeat(60)}',\n  format: 'date-time',\n  maxLength: 30,\n})`,
+        want: `Type.String({ description: '${'d'.repeat(60)}', format: 'date-time', maxLength: 30 })`,
       },
     ],
     ['boolean', { given: { type: 'boolean' }, want: 'Type.Boolean()' }],
@@ -79,13 +84,13 @@ describe('toTypeBox', () => {
       'enum of strings',
       {
         given: { type: 'string', enum: ['a', 'b'] },
-        want: "Type.Union([Type.Literal('a'), Type.Literal('b')])",
+        want: "Type.Union([\n  Type.Literal('a'),\n  Type.Literal('b'),\n])",
       },
     ],
     ['enum of one value', { given: { enum: ['only'] }, want: "Type.Literal('only')" }],
     [
       'enum with null and a number',
-      { given: { enum: [null, 1] }, want: 'Type.Union([Type.Null(), Type.Literal(1)])' },
+      { given: { enum: [null, 1] }, want: 'Type.Union([\n  Type.Null(),\n  Type.Literal(1),\n])' },
     ],
     ['const', { given: { const: 'v1' }, want: "Type.Literal('v1')" }],
     ['const true', { given: { const: true }, want: 'Type.Literal(true)' }],
@@ -98,14 +103,14 @@ describe('toTypeBox', () => {
           required: ['a'],
           properties: { a: { type: 'string' }, b: { type: 'integer' } },
         },
-        want: 'Type.Object(\n  {\n    a: Type.String(),\n    b: Type.Optional(Type.Integer()),\n  },\n  { additionalProperties: false },\n)',
+        want: 'Type.Object({\n  a: Type.String(),\n  b: Type.Optional(Type.Integer()),\n}, { additionalProperties: false })',
       },
     ],
     [
       'object with quoted property names',
       {
         given: { type: 'object', properties: { 'x-id': { type: 'string' } }, required: ['x-id'] },
-        want: "Type.Object(\n  {\n    'x-id': Type.String(),\n  },\n  { additionalProperties: false },\n)",
+        want: "Type.Object({\n  'x-id': Type.String(),\n}, { additionalProperties: false })",
       },
     ],
     [
@@ -117,7 +122,7 @@ describe('toTypeBox', () => {
           maxProperties: 2,
           properties: { a: { type: 'string' } },
         },
-        want: 'Type.Object(\n  {\n    a: Type.Optional(Type.String()),\n  },\n  { minProperties: 1, maxProperties: 2, additionalProperties: false },\n)',
+        want: 'Type.Object({\n  a: Type.Optional(Type.String()),\n}, { minProperties: 1, maxProperties: 2, additionalProperties: false })',
       },
     ],
     [
@@ -128,7 +133,7 @@ describe('toTypeBox', () => {
           properties: { a: { type: 'string' } },
           additionalProperties: { type: 'number' },
         },
-        want: 'Type.Object(\n  {\n    a: Type.Optional(Type.String()),\n  },\n  { additionalProperties: Type.Number() },\n)',
+        want: 'Type.Object({\n  a: Type.Optional(Type.String()),\n}, {\n  additionalProperties: Type.Number(),\n})',
       },
     ],
     [
@@ -139,7 +144,7 @@ describe('toTypeBox', () => {
           properties: { a: { type: 'string' } },
           additionalProperties: true,
         },
-        want: 'Type.Object(\n  {\n    a: Type.Optional(Type.String()),\n  },\n  { additionalProperties: true },\n)',
+        want: 'Type.Object({\n  a: Type.Optional(Type.String()),\n}, { additionalProperties: true })',
       },
     ],
     [
@@ -166,21 +171,21 @@ describe('toTypeBox', () => {
         given: {
           anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'null' }],
         },
-        want: 'Type.Union(\n  [\n    Type.Object({\n      a: Type.Optional(Type.String()),\n    }),\n    Type.Null(),\n  ],\n  { unevaluatedProperties: false },\n)',
+        want: 'Type.Union([\n  Type.Object({\n    a: Type.Optional(Type.String()),\n  }),\n  Type.Null(),\n], { unevaluatedProperties: false })',
       },
     ],
     [
       'oneOf',
       {
         given: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
-        want: 'Type.Union([Type.String(), Type.Integer()], { unevaluatedProperties: false })',
+        want: 'Type.Union([\n  Type.String(),\n  Type.Integer(),\n], { unevaluatedProperties: false })',
       },
     ],
     [
       'allOf',
       {
         given: { allOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] },
-        want: 'Type.Intersect([A, B], { unevaluatedProperties: false })',
+        want: 'Type.Intersect([\n  A,\n  B,\n], { unevaluatedProperties: false })',
       },
     ],
     [
@@ -194,7 +199,7 @@ describe('toTypeBox', () => {
           examples: ['x', 'y'],
           deprecated: true,
         },
-        want: `Type.String({\n  title: 'T',\n  description: "It's",\n  default: 'x',\n  examples: ['x', 'y'],\n  deprecated: true,\n})`,
+        want: `Type.String({\n  title: 'T',\n  description: 'It\\'s',\n  default: 'x',\n  examples: ['x', 'y'],\n  deprecated: true,\n})`,
       },
     ],
     [
