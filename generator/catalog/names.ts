@@ -20,6 +20,7 @@ export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * one of them, or the generated code would not compile.
  */
 export const RESERVED_TYPE_NAMES: readonly string[] = [
+  'BootstrapReport',
   'Catalog',
   'CatalogMismatchError',
   'Envelope',

@@ -1,7 +1,7 @@
 /**
  * `bootstrap.ts`: `bootstrap(bus)`, which checks that the bus runs this
- * catalogue and creates every stream and group, and `bootstrapPlan`, what it
- * creates, for docs and tools.
+ * catalogue, creates every stream and group and returns the bus's report,
+ * and `bootstrapPlan`, what it creates, for docs and tools.
  */
 import { type Project, StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
@@ -29,6 +29,7 @@ export function bootstrapModule(model: CatalogModel): Module {
   return {
     imports: [
       { name: 'CatalogMismatchError', from: 'schemabus', typeOnly: false },
+      { name: 'BootstrapReport', from: 'schemabus', typeOnly: true },
       { name: 'EventBus', from: 'schemabus', typeOnly: true },
       { name: 'catalog', from: catalogModule, typeOnly: false },
     ],
@@ -53,20 +54,20 @@ export function bootstrapModule(model: CatalogModel): Module {
       {
         kind: StructureKind.Function,
         docs: tsDoc(
-          'Creates every stream and consumer group of the catalogue; idempotent, safe to run at every start. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another catalogue.',
+          'Creates every stream and consumer group of the catalogue; idempotent, safe to run at every start. Resolves with what it created and what was there. Throws `CatalogMismatchError`, creating nothing, when `bus` was built with another catalogue.',
         ),
         isExported: true,
         isAsync: true,
         name: 'bootstrap',
         parameters: [{ name: 'bus', type: 'EventBus' }],
-        returnType: 'Promise<void>',
+        returnType: 'Promise<BootstrapReport>',
         statements: [
           (writer) => {
             writer.write('if (bus.catalog.fingerprint !== catalog.fingerprint)').block(() => {
               writer.writeLine(`throw new CatalogMismatchError(${mismatchMessage(model)});`);
             });
           },
-          'await bus.bootstrap();',
+          'return bus.bootstrap();',
         ],
       },
     ],

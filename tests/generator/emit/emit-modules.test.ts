@@ -131,7 +131,7 @@ describe('bootstrap.ts', () => {
     expect(text).toContain('if (bus.catalog.fingerprint !== catalog.fingerprint) {');
     expect(text).toContain('throw new CatalogMismatchError(');
     expect(text).toContain('(from sample.schema.yaml): build the bus with this generated catalog');
-    expect(text).toContain('await bus.bootstrap();');
+    expect(text).toContain('return bus.bootstrap();');
     expect(text).toContain("groups: ['analytics-service', 'audit-service'],");
   });
 
