@@ -64,8 +64,12 @@ export interface StreamBootstrap {
   readonly name: string;
   readonly key: string;
   readonly dlqKey: string;
-  /** `created` when the stream did not exist before this call (no entry, no group). */
-  readonly status: 'created' | 'found';
+  /**
+   * `found`: it existed (an entry or a group); `created`: this call created it
+   * with its first group; `absent`: it has no groups and no entry yet, so
+   * nothing creates it before the first publish.
+   */
+  readonly status: 'created' | 'found' | 'absent';
   readonly groups: readonly GroupBootstrap[];
   /** Groups the server has on this stream that the catalogue does not list (left alone), sorted. */
   readonly unknownGroups: readonly string[];

@@ -7,12 +7,7 @@
 import type { Redis } from 'ioredis';
 import { newQueue, newWorker } from './bullmq.js';
 import { LatencyRecorder, sendPaced } from './pacer.js';
-import {
-  DATA_FIELD_INDEX,
-  sentAtOf,
-  timedCampaignCreated,
-  timedSystemAlert,
-} from './payload.js';
+import { DATA_FIELD_INDEX, sentAtOf, timedCampaignCreated, timedSystemAlert } from './payload.js';
 import { connect } from './redis-helpers.js';
 import {
   createPublisher,

@@ -44,14 +44,18 @@ export function runBootstrap(
   });
 }
 
+const STREAM_STATUS: Record<StreamBootstrap['status'], string> = {
+  created: 'created',
+  found: 'already there',
+  absent: 'not there yet (no groups: the first publish creates it)',
+};
+
 function formatReport(session: RedisSession, streams: readonly StreamBootstrap[]): string[] {
   const lines = [
     `Redis at ${session.label}, catalogue ${session.schemaPath} (namespace ${session.catalog.namespace})`,
   ];
   for (const stream of streams) {
-    lines.push(
-      `stream ${stream.name} (${stream.key}): ${stream.status === 'created' ? 'created' : 'already there'}`,
-    );
+    lines.push(`stream ${stream.name} (${stream.key}): ${STREAM_STATUS[stream.status]}`);
     for (const group of stream.groups) {
       const from =
         group.startFrom === 'earliest'

@@ -72,7 +72,7 @@ export class StreamState {
       name: this.name,
       key: this.def.key,
       dlqKey: this.def.dlqKey,
-      status: existed ? 'found' : 'created',
+      status: existed ? 'found' : groups.length > 0 ? 'created' : 'absent',
       groups,
       unknownGroups: [],
     };

@@ -54,7 +54,7 @@ async function bootstrapStream(
       ),
   );
   const [exists, created] = await Promise.all([existed, Promise.all(groups)]);
-  const status = exists === 1 ? 'found' : 'created';
+  const status = exists === 1 ? 'found' : created.length > 0 ? 'created' : 'absent';
   const onServer =
     exists === 1 || created.length > 0 ? await groupNames(command, label, stream) : [];
   return {

@@ -72,9 +72,22 @@ describe('bootstrap() on Redis', () => {
       ],
     });
     expect(byName.get('jobs')).toMatchObject({ status: 'created', unknownGroups: [] });
+    expect(byName.get('metrics')).toMatchObject({ status: 'created' });
     const again = await bus.bootstrap();
     expect(again.streams.every((s) => s.status === 'found')).toBe(true);
     expect(again.streams.flatMap((s) => s.groups).every((g) => g.status === 'found')).toBe(true);
+  });
+
+  it('reports a stream without groups as absent: nothing creates it before the first publish', async () => {
+    const bus = newBus(
+      server(),
+      testCatalog((c) => ({
+        ...c,
+        streams: { ...c.streams, metrics: { ...c.streams.metrics!, groups: {} } },
+      })),
+    );
+    const metrics = (await bus.bootstrap()).streams.find((s) => s.name === 'metrics');
+    expect(metrics).toMatchObject({ status: 'absent', groups: [], unknownGroups: [] });
   });
 });
 

@@ -25,6 +25,21 @@ function recordingLogger() {
 }
 
 describe('InMemoryEventBus', () => {
+  it('bootstrap() reports streams created, found (an entry before) and absent (no groups)', async () => {
+    const base = createTestCatalog('m');
+    const metrics = { ...base.streams.metrics!, groups: {} };
+    const catalog = { ...base, streams: { ...base.streams, metrics } };
+    const bus = new InMemoryEventBus({ catalog });
+    await bus.appendRaw('jobs', { note: 'before bootstrap' });
+    const status = (await bus.bootstrap()).streams.map((s) => [s.name, s.status]);
+    expect(status).toEqual([
+      ['jobs', 'found'],
+      ['metrics', 'absent'],
+      ['orders', 'created'],
+    ]);
+    await bus.close();
+  });
+
   it('delivers one frozen copy of the payload: no handler can change what another group or the publisher sees', async () => {
     const bus = new InMemoryEventBus({ catalog: createTestCatalog('m') });
     const data = orderPlacedData();
