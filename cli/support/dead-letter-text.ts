@@ -1,5 +1,5 @@
 /** Dead letters as text: a table row each for `dlq list`, a block each for `dlq show`. */
-import { type DeadLetter, decodeEntry, type Envelope } from 'schemabus';
+import type { DeadLetter } from 'schemabus';
 import { formatTable, truncate } from './table.js';
 
 /** Widest error shown in the table. */
@@ -31,49 +31,54 @@ export function formatDeadLetterTable(letters: readonly DeadLetter[]): string[] 
   );
 }
 
-/** The envelope attributes shown besides type, id and data, in this order. */
-const SHOWN_ATTRIBUTES = [
-  'source',
-  'time',
-  'subject',
-  'correlationid',
-  'causationid',
-  'replayfor',
-] as const satisfies readonly (keyof Envelope)[];
+/** The attributes shown on lines of their own, in this order (type, id and data have theirs). */
+const SHOWN_ATTRIBUTES = ['source', 'time', 'subject', 'correlationid', 'causationid', 'replayfor'];
+
+/** Fields of a stored event that the lines above show; any other is listed as it is. */
+const KNOWN_FIELDS = new Set([
+  'specversion',
+  'id',
+  'type',
+  'datacontenttype',
+  'data',
+  ...SHOWN_ATTRIBUTES,
+]);
 
 /**
- * One dead letter in full: where it failed, why, and the event as stored
- * (decoded; an entry that does not decode, one reason an entry ends in the
- * DLQ, is shown field by field).
+ * One dead letter in full: where it failed, why, and the event as stored,
+ * field by field (an entry that could not be decoded, one reason it is in
+ * the DLQ, is shown as faithfully as one that could).
  */
 export function formatDeadLetter(letter: DeadLetter): string[] {
-  const decoded = decodeEntry(letter.fields);
-  const envelope = decoded.ok ? decoded.envelope : undefined;
+  const { fields } = letter;
   const lines = [
     `dead letter ${letter.id} of stream ${letter.stream}`,
     `  group          ${letter.group}`,
-    `  event          ${letter.type ?? '(no type)'} ${envelope?.id ?? letter.fields.id ?? '(no id)'}, entry ${letter.entryId}`,
+    `  event          ${letter.type ?? '(no type)'} ${fields.id ?? '(no id)'}, entry ${letter.entryId}`,
     `  reason         ${letter.reason} after ${letter.attempts} attempt(s)`,
     `  first failure  ${letter.firstFailureAt}`,
     `  last failure   ${letter.lastFailureAt}`,
     `  error          ${letter.error}`,
   ];
-  if (envelope === undefined) {
-    if (!decoded.ok) lines.push(`  undecodable    ${decoded.reason}`);
-    for (const [name, value] of Object.entries(letter.fields)) {
-      lines.push(`  field ${name}: ${value}`);
-    }
-    return lines;
-  }
   for (const name of SHOWN_ATTRIBUTES) {
-    const value = envelope[name];
+    const value = fields[name];
     if (value !== undefined) lines.push(`  ${name.padEnd(14)} ${value}`);
   }
-  lines.push('  data', ...indent(JSON.stringify(envelope.data, null, 2), '    '));
-  for (const [name, value] of Object.entries(letter.fields)) {
-    if (!(name in envelope)) lines.push(`  field ${name}: ${value}`);
+  lines.push('  data', ...indent(prettyData(fields.data), '    '));
+  for (const name of Object.keys(fields).filter((f) => !KNOWN_FIELDS.has(f))) {
+    lines.push(`  field ${name}: ${fields[name]}`);
   }
   return lines;
+}
+
+/** The stored data JSON, indented; as it is when it is not JSON. */
+function prettyData(data: string | undefined): string {
+  if (data === undefined) return '(no data field)';
+  try {
+    return JSON.stringify(JSON.parse(data), null, 2);
+  } catch {
+    return `${data} (not JSON)`;
+  }
 }
 
 function indent(text: string, prefix: string): string[] {

@@ -146,7 +146,9 @@ export class GroupState {
       consumer.seenAt = now;
       consumer.accept(pending);
     }
-    this.#armTimer();
+    // The same `now` as the hand-out above: an entry not due then gets a timer, even if the
+    // clock has reached its time since (a timer may fire a moment early).
+    this.#armTimer(now);
   }
 
   /** Cancels the claim timer (bus closing). */
@@ -213,9 +215,8 @@ export class GroupState {
     return this.#claimable.splice(best, 1)[0];
   }
 
-  #armTimer(): void {
+  #armTimer(now: number = this.clock.now()): void {
     let at = Number.POSITIVE_INFINITY;
-    const now = this.clock.now();
     for (const p of this.#claimable)
       if (p.claimableAt > now && p.claimableAt < at) at = p.claimableAt;
     if (at === this.#timerAt) return;
@@ -223,10 +224,13 @@ export class GroupState {
     this.#timer = undefined;
     this.#timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    this.#timer = this.clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      this.distribute();
-    }, at - now);
+    this.#timer = this.clock.setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.distribute();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 }

@@ -7,9 +7,10 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl } from '../internal/logger.js';
 
 /**
- * ioredis options, optionally with a `redis://` or `rediss://` URL: what the
- * URL says (host, port, credentials, db, TLS) wins, the options set the rest
- * (`{ url, connectTimeout: 3000, retryStrategy: () => null }` fails fast).
+ * ioredis options, optionally with a `redis://` or `rediss://` URL: host,
+ * port, credentials and db from the URL win, the options set the rest, and
+ * `rediss://` turns TLS on (`{ url, connectTimeout: 3000, retryStrategy: () =>
+ * null }` fails fast).
  */
 export type RedisConnectionOptions = RedisOptions & { readonly url?: string };
 

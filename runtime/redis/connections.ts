@@ -16,7 +16,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
-import { ClosedError, ConnectionError } from '../errors.js';
+import { ClosedError } from '../errors.js';
 import {
   CONNECTION_NAME,
   commandClient,
@@ -26,6 +26,7 @@ import {
 } from './connection-options.js';
 import { safeErrorText } from './redis-errors.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 /** The connections of one bus. */
 export class Connections {
@@ -41,11 +42,10 @@ export class Connections {
     this.lastError = undefined;
     for (const listener of [...this.readyListeners]) listener();
   };
-  /** The last error of the command connection since it was last ready, for {@link waitUntilReady}. */
+  /** The last error of a command connection the bus made, since it was last ready. */
   private lastError: string | undefined;
-  private readonly onCommandError = (error: Error) => {
-    this.lastError = safeErrorText(error);
-  };
+  /** Aborted by {@link closeAll}: waits end, no new reader is made. */
+  private readonly closed = new AbortController();
 
   constructor(
     option: RedisConnectionOption | undefined,
@@ -54,58 +54,24 @@ export class Connections {
     const { client, owned, label } = commandClient(option);
     this.ownsCommand = owned;
     this.label = label;
-    client.on('error', this.onCommandError);
     if (owned) this.watch(client, 'command');
     client.on('ready', this.onCommandReadyEvent);
     this.command = withScripts(client);
   }
 
   /**
-   * Resolves once the command connection is ready and Redis answered PING.
-   * Rejects with a `ConnectionError` naming the last socket or server error
-   * (ECONNREFUSED, ENOTFOUND, WRONGPASS...) when that takes longer than
-   * `timeoutMs`, or at once when the connection gave up (its retryStrategy
-   * returned null) or the bus is closed.
+   * Resolves once the command connection is ready and Redis answered PING;
+   * rejects with a `ConnectionError` saying why not within `timeoutMs`, at
+   * once when the connection gave up, with `ClosedError` when the bus closes
+   * meanwhile (wait-until-ready.ts).
    */
-  async waitUntilReady(timeoutMs: number): Promise<void> {
-    const client = this.command;
-    if (client.status === 'wait') client.connect().catch(() => {});
-    if (client.status !== 'ready') {
-      await new Promise<void>((resolve, reject) => {
-        const fail = (why: string) => {
-          cleanup();
-          reject(
-            new ConnectionError(
-              `cannot reach Redis at ${this.label} (${why}): start it, or check the address the bus was given`,
-            ),
-          );
-        };
-        const onReady = () => {
-          cleanup();
-          resolve();
-        };
-        const onEnd = () => fail(this.lastError ?? 'the connection was closed');
-        const timer = setTimeout(
-          () => fail(`${this.lastError ?? `status ${client.status}`}; waited ${timeoutMs} ms`),
-          timeoutMs,
-        );
-        const cleanup = () => {
-          clearTimeout(timer);
-          client.off('ready', onReady);
-          client.off('end', onEnd);
-        };
-        client.on('ready', onReady);
-        client.on('end', onEnd);
-        if (client.status === 'end') onEnd();
-      });
-    }
-    try {
-      await client.ping();
-    } catch (error) {
-      throw new ConnectionError(
-        `Redis at ${this.label} did not answer PING: ${safeErrorText(error)}`,
-      );
-    }
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    return waitUntilReady(this.command, {
+      label: this.label,
+      timeoutMs,
+      closed: this.closed.signal,
+      earlierError: this.lastError,
+    });
   }
 
   /**
@@ -121,6 +87,9 @@ export class Connections {
 
   /** A new connection for one blocking reader; closed by {@link release} or {@link closeAll}. */
   reader(name: string): Redis {
+    if (this.closed.signal.aborted) {
+      throw new ClosedError('the bus is closed: it opens no new reader connection');
+    }
     const client = this.command.duplicate({
       ...READER_CONNECTION_OVERRIDES,
       connectionName: safeConnectionName(name),
@@ -152,7 +121,8 @@ export class Connections {
   release(client: Redis, hard = false): void {
     this.owned.delete(client);
     if (hard) {
-      client.disconnect();
+      // Also rejects what waits in its queues when it is between reconnect attempts.
+      disconnectNow(client);
       // A half-open socket never answers the FIN `disconnect()` sends; destroy it.
       (client as unknown as { stream?: { destroy?: () => void } }).stream?.destroy?.();
     } else {
@@ -162,11 +132,11 @@ export class Connections {
 
   /** Quits every connection the bus created; a client given by the user is left open. */
   async closeAll(): Promise<void> {
+    this.closed.abort();
     const all = [...this.owned];
     this.owned.clear();
     this.readyListeners.clear();
     this.command.off('ready', this.onCommandReadyEvent);
-    this.command.off('error', this.onCommandError);
     this.subscriberClient = undefined;
     if (this.ownsCommand) all.push(this.command);
     // QUIT only a ready connection: on one still (re)connecting, ioredis settles
@@ -186,6 +156,7 @@ export class Connections {
   private watch(client: Redis, role: string): void {
     let lastLogged = 0;
     client.on('error', (error: Error) => {
+      if (role === 'command') this.lastError = safeErrorText(error);
       // ioredis emits one error per failed reconnect attempt: log at most one per second.
       const now = Date.now();
       if (now - lastLogged < 1000) return;

@@ -98,6 +98,8 @@ export class RedisEventBus implements EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private readonly consumers = new Set<StreamConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
+  /** Aborted when the bus closes: every running tail ends first. */
+  private readonly tails = new AbortController();
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -225,7 +227,7 @@ export class RedisEventBus implements EventBus {
    */
   tail(stream: string, options?: TailOptions): AsyncGenerator<TailEntry, void, undefined> {
     this.assertOpen('tail', this.closed !== undefined);
-    return tailStream(this.ctx, streamOf(this.catalog, stream), options);
+    return tailStream(this.ctx, streamOf(this.catalog, stream), options ?? {}, this.tails.signal);
   }
 
   dlq(stream: string): DeadLetterQueue {
@@ -261,6 +263,7 @@ export class RedisEventBus implements EventBus {
     await Promise.all([...this.subscriptions].map((s) => s.close(options)));
     this.closing = false;
     this.realtime.close();
+    this.tails.abort();
     await this.ctx.connections.closeAll();
   }
 

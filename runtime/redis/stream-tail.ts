@@ -1,8 +1,8 @@
 /**
  * `tail()` on Redis: follows a stream read-only with `XREAD BLOCK` on a
  * connection of its own. Never XREADGROUP, never XACK, no group: nothing any
- * consumer sees changes. Aborting the signal unblocks the pending read from
- * the command connection (`CLIENT UNBLOCK`), so the iterator ends at once.
+ * consumer sees changes. Aborting the signal, or closing the bus, drops that
+ * connection, so the iterator ends at once.
  */
 import type { Redis } from 'ioredis';
 import type { CatalogStream } from '../catalog.js';
@@ -38,14 +38,19 @@ export interface TailEntry {
 /** `0`, a millisecond time or a full entry id: what XREAD accepts as a start. */
 const ENTRY_ID = /^\d+(-\d+)?$/;
 
+/** How long one XREAD blocks by default. */
+const DEFAULT_BLOCK_MS = 1000;
+
 /** Entries fetched per XREAD at most. */
 const READ_COUNT = 100;
 
-/** Follows `stream` until `options.signal` aborts or the caller stops iterating. */
+/** Follows `stream` until `options.signal` aborts, the bus closes or the caller stops iterating. */
 export async function* tailStream(
   ctx: BusContext,
   stream: CatalogStream,
-  options: TailOptions = {},
+  options: TailOptions,
+  /** Aborted when the bus closes: every tail ends before its connections go. */
+  closing: AbortSignal,
 ): AsyncGenerator<TailEntry, void, undefined> {
   const from = options.from ?? '$';
   if (from !== '$' && !ENTRY_ID.test(from)) {
@@ -53,31 +58,28 @@ export async function* tailStream(
       `tail: from must be $, 0 or an entry id like 1718000000000-0, got "${from}"`,
     );
   }
+  const blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
+  if (!(Number.isInteger(blockMs) && blockMs > 0)) {
+    throw new TypeError(`tail: blockMs must be a positive integer, got ${blockMs}`);
+  }
   const { connections, maxEntryBytes } = ctx;
-  const { signal } = options;
+  const signal = options.signal ? AbortSignal.any([options.signal, closing]) : closing;
+  if (signal.aborted) return;
   // Named after the command connection, so CLIENT LIST tells whose tail it is.
   const owner = connections.command.options.connectionName || CONNECTION_NAME;
   const reader = connections.reader(`${owner}:tail:${stream.name}`);
-  let readerId: number | undefined;
-  const stop = () => {
-    // The clean way out is CLIENT UNBLOCK (the read returns nil); without a ready command
-    // connection to send it on, the reader is dropped and its read fails.
-    if (readerId !== undefined && connections.command.status === 'ready') {
-      connections.command.client('UNBLOCK', readerId).catch(() => undefined);
-    } else {
-      connections.release(reader, true);
-    }
-  };
-  signal?.addEventListener('abort', stop, { once: true });
+  // Dropping the reader ends a blocked XREAD at once, whatever the connection went through
+  // (a CLIENT UNBLOCK would need the reader's current id, and an ACL allowing it).
+  const stop = () => connections.release(reader, true);
+  signal.addEventListener('abort', stop, { once: true });
   try {
-    readerId = (await reader.client('ID')) as number;
     let lastId = from === '$' ? await lastEntryId(connections.command, stream.key) : from;
-    while (!signal?.aborted) {
+    while (!signal.aborted) {
       const reply = (await reader.xread(
         'COUNT',
         READ_COUNT,
         'BLOCK',
-        options.blockMs ?? 1000,
+        blockMs,
         'STREAMS',
         stream.key,
         lastId,
@@ -89,14 +91,14 @@ export async function* tailStream(
           fields: fieldsToRecord(fields),
           decoded: decodeEntry(fields, maxEntryBytes),
         };
-        if (signal?.aborted) return;
+        if (signal.aborted) return;
       }
     }
   } catch (error) {
-    if (signal?.aborted) return;
+    if (signal.aborted) return;
     throw readError(error, `tail of stream "${stream.name}"`, connections.label);
   } finally {
-    signal?.removeEventListener('abort', stop);
+    signal.removeEventListener('abort', stop);
     connections.release(reader);
   }
 }

@@ -3,7 +3,12 @@
  * capabilities the CLI's operations commands are built on.
  */
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, RedisEventBus, type TailEntry } from '../../runtime/index.js';
+import {
+  ClosedError,
+  ConnectionError,
+  RedisEventBus,
+  type TailEntry,
+} from '../../runtime/index.js';
 import { orderPlacedData } from '../contract/catalog.js';
 import { closedPort } from '../support/closed-port.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
@@ -39,6 +44,17 @@ describe('waitUntilReady()', () => {
     const error = await bus.waitUntilReady({ timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/ECONNREFUSED.*waited 300 ms/);
+  });
+
+  it('rejects with ClosedError when the bus closes while it waits', async () => {
+    const bus = await unreachableBus({ failFast: false });
+    const waiting = bus.waitUntilReady({ timeoutMs: 60_000 }).catch((e: unknown) => e);
+    await waitFor(
+      () => bus.redis.status === 'reconnecting',
+      () => bus.redis.status,
+    );
+    await bus.close({ timeoutMs: 0 });
+    expect(await waiting).toBeInstanceOf(ClosedError);
   });
 
   it('takes ioredis options with a URL: the URL says where, the options how', async () => {
@@ -149,11 +165,66 @@ describe('tail()', () => {
     expect(seen).toEqual([later.entryId]);
   });
 
+  it('ends when the bus closes, and a tail started after close ends at once', async () => {
+    const bus = newBus(server(), testCatalog());
+    const seen: string[] = [];
+    const early = bus.tail('orders', { blockMs: 60_000 });
+    const following = (async () => {
+      for await (const entry of bus.tail('orders', { blockMs: 60_000 })) seen.push(entry.entryId);
+    })();
+    await waitFor(
+      async () => /cmd=xread/.test(String(await server().client().client('LIST'))),
+      () => 'the tail reader to block in XREAD',
+    );
+    await bus.close({ timeoutMs: 0 });
+    await following;
+    expect(seen).toEqual([]);
+    expect(await early.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('ends on abort after its connection was killed and re-established', async () => {
+    const bus = newBus(server(), testCatalog());
+    const admin = server().client();
+    const controller = new AbortController();
+    const following = (async () => {
+      for await (const _ of bus.tail('orders', { blockMs: 60_000, signal: controller.signal })) {
+        // nothing is published
+      }
+    })();
+    const readerIds = async () =>
+      String(await admin.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes('name=schemabus:tail:orders'))
+        .map((line) => /\bid=(\d+)/.exec(line)![1]!);
+    await waitFor(
+      async () => (await readerIds()).length === 1,
+      () => 'the tail reader',
+    );
+    const [first] = await readerIds();
+    await admin.client('KILL', 'ID', first!);
+    await waitFor(
+      async () => {
+        const ids = await readerIds();
+        return ids.length === 1 && ids[0] !== first;
+      },
+      () => 'the tail reader to reconnect',
+    );
+    controller.abort();
+    await following;
+    await waitFor(
+      async () => (await readerIds()).length === 0,
+      () => 'the reader to be gone',
+    );
+  });
+
   it('refuses an unknown stream and a malformed `from`', async () => {
     const bus = newBus(server(), testCatalog());
     expect(() => bus.tail('order')).toThrow(/unknown stream "order".*did you mean "orders"/);
     await expect(bus.tail('orders', { from: 'now' }).next()).rejects.toThrow(
       /from must be \$, 0 or an entry id/,
+    );
+    await expect(bus.tail('orders', { blockMs: 0 }).next()).rejects.toThrow(
+      /blockMs must be a positive integer/,
     );
   });
 });

@@ -1,6 +1,7 @@
 /** InMemoryEventBus on a ManualClock: exact backoff, claim times and maxAge retention without waiting. */
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/catalog.js';
+import type { Clock } from '../../runtime/index.js';
 import { InMemoryEventBus, ManualClock } from '../../runtime/index.js';
 import { createTestCatalog } from '../contract/catalog.js';
 import { jobs } from '../contract/helpers.js';
@@ -14,7 +15,70 @@ function setup(catalog: Catalog = createTestCatalog('fake')) {
   return { clock, bus };
 }
 
+/**
+ * A clock whose timers fire 1 ms before they are due, and whose time moves
+ * on by 1 ms right after the first read inside a firing timer: the
+ * millisecond boundary a real clock can cross between two reads (Node's
+ * timers may fire a moment before `Date.now()` reaches their time).
+ */
+class EarlyTimerClock implements Clock {
+  #now = 1_000_000;
+  #timers: { fn: () => void; at: number }[] = [];
+  #tickOnRead = false;
+
+  now(): number {
+    const now = this.#now;
+    if (this.#tickOnRead) {
+      this.#tickOnRead = false;
+      this.#now += 1;
+    }
+    return now;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { fn, at: this.#now + ms };
+    this.#timers.push(timer);
+    return timer;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+
+  /** Fires the earliest timer a millisecond early; false when none is set. */
+  fireNextEarly(): boolean {
+    const next = this.#timers.sort((a, b) => a.at - b.at).shift();
+    if (next === undefined) return false;
+    this.#now = Math.max(this.#now, next.at - 1);
+    this.#tickOnRead = true;
+    next.fn();
+    return true;
+  }
+}
+
 describe('InMemoryEventBus on a manual clock', () => {
+  it('hands a retry over when its timer fires a moment early and the clock crosses its time meanwhile', async () => {
+    const clock = new EarlyTimerClock();
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('early'), clock });
+    const attempts: number[] = [];
+    bus.subscribe('workers', {
+      'job.requested': async (_e, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt === 1) throw new Error('transient');
+      },
+    });
+    await bus.publishBatch(jobs(1));
+    await flush();
+    expect(attempts).toEqual([1]);
+    // Before the fix the early timer found nothing due and set no new one: the retry never came.
+    for (let fired = 0; attempts.length < 2 && fired < 10; fired++) {
+      if (!clock.fireNextEarly()) break;
+      await flush();
+    }
+    expect(attempts).toEqual([1, 2]);
+    await bus.close();
+  });
+
   it('retries after exactly initialMs * factor^(n-1), then dead-letters', async () => {
     const { clock, bus } = setup();
     const start = clock.now();

@@ -159,4 +159,29 @@ describe('schemabus dlq', () => {
     expect(await runCli(['dlq', 'drop', STREAM, '--redis', url], io, context)).toBe(2);
     await bus.dlq(STREAM).purge();
   });
+
+  it('shows an undecodable dead letter field by field, its data as stored', async () => {
+    const { context, newBus } = fixture();
+    const bus = newBus();
+    await bus.bootstrap();
+    bus.subscribe('email-service', { 'notification.requested': async () => {} });
+    const entryId = await bus.appendRaw(STREAM, {
+      specversion: '1.0',
+      id: 'raw-1',
+      type: 'notification.requested',
+      data: '{"template": broken',
+      origin: 'redis-cli',
+    });
+    const letter = await waitFor(
+      async () =>
+        (await bus.dlq(STREAM).list({ group: 'email-service' })).find((l) => l.entryId === entryId),
+      () => 'the undecodable entry in the DLQ',
+    );
+    const shown = await runDlq({ ...base(), action: 'show', id: [letter.id] }, context);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain('  reason         undecodable after 1 attempt(s)');
+    expect(shown.stdout).toContain('    {"template": broken (not JSON)');
+    expect(shown.stdout).toContain('  field origin: redis-cli');
+    await bus.dlq(STREAM).purge();
+  });
 });
