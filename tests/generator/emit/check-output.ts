@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Project, ts } from 'ts-morph';
+import { expect, it } from 'vitest';
 import { REPO_ROOT } from './example-model.js';
 
 /** Writes `files` under `.vitest-tmp/<name>-<pid>/` and returns that directory. */
@@ -55,4 +56,15 @@ export function biomeFindings(dir: string): string {
     },
   );
   return run.status === 0 ? '' : `${run.stdout}${run.stderr}`;
+}
+
+/** Registers the checks CI runs on generated/ for the output in `dir()`: it type-checks, and biome finds nothing. */
+export function itPassesGeneratedCodeChecks(dir: () => string): void {
+  it('type-checks under the repository tsconfig', () => {
+    expect(typeErrors(dir())).toEqual([]);
+  }, 120_000);
+
+  it('passes biome check (lint, import order)', () => {
+    expect(biomeFindings(dir())).toBe('');
+  }, 60_000);
 }

@@ -8,7 +8,7 @@
 import { ts } from 'ts-morph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFiles } from '../../../generator/emit/index.js';
-import { biomeFindings, removeScratch, typeErrors, writeScratch } from './check-output.js';
+import { itPassesGeneratedCodeChecks, removeScratch, writeScratch } from './check-output.js';
 import { textCatalog } from './edge-catalog.js';
 import { loadModel } from './example-model.js';
 
@@ -112,11 +112,5 @@ describe('the generated code of the text catalogue', () => {
 
   afterAll(() => removeScratch(dir));
 
-  it('type-checks under the repository tsconfig', () => {
-    expect(typeErrors(dir)).toEqual([]);
-  }, 120_000);
-
-  it('passes biome check (lint, import order)', () => {
-    expect(biomeFindings(dir)).toBe('');
-  }, 60_000);
+  itPassesGeneratedCodeChecks(() => dir);
 });
