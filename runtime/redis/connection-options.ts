@@ -51,7 +51,7 @@ export function safeConnectionName(name: string): string {
 }
 
 /** `redis://host:port/db` of a client, without credentials. */
-export function describeClient(client: Redis): string {
+function describeClient(client: Redis): string {
   const o = client.options;
   if (o.path) return `redis+unix://${o.path}`;
   return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;

@@ -13,11 +13,7 @@ import { type BusContext, streamOf } from './bus-context.js';
 import { dedupKey } from './keys.js';
 
 /** The commands a publish is sent with, on the client or queued on a pipeline (ioredis adds defined scripts to pipelines too). */
-export type PublishCommand =
-  | 'schemabusPublishOnce'
-  | 'schemabusPublishRealtime'
-  | 'xadd'
-  | 'publish';
+type PublishCommand = 'schemabusPublishOnce' | 'schemabusPublishRealtime' | 'xadd' | 'publish';
 export type PublishCommands = { [K in PublishCommand]: (...args: (string | number)[]) => unknown };
 
 /** One event ready to send. */

@@ -14,7 +14,7 @@ export function safeErrorText(error: unknown): string {
 }
 
 /** A server error reply (ioredis `ReplyError`): the command reached Redis and was refused. */
-export function isReplyError(error: unknown): boolean {
+function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError';
 }
 
@@ -24,7 +24,7 @@ export function isNoGroupError(error: unknown): boolean {
 }
 
 /** A copy of `error` fit for `cause`: name and message only (no `command`, no arguments). */
-export function sanitized(error: unknown): Error {
+function sanitized(error: unknown): Error {
   const copy = new Error(safeErrorText(error));
   if (error instanceof Error) copy.name = error.name;
   return copy;

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { EventBus } from '../../runtime/bus.js';
 import type { Catalog } from '../../runtime/catalog.js';
+import type { CreatedBus } from '../../runtime/create-bus.js';
 import { deadLetterCases } from './cases/dead-letters.js';
 import { deliveryCases } from './cases/delivery.js';
 import { introspectionCases } from './cases/introspection.js';
@@ -29,10 +29,8 @@ export interface ContractFeatures {
   readonly approximateRetention: boolean;
 }
 
-/** A bus under test: the contract plus `appendRaw`, which both buses offer for tools and tests. */
-export interface ContractBus extends EventBus {
-  appendRaw(stream: string, fields: { readonly [field: string]: string }): Promise<string>;
-}
+/** A bus under test: the contract plus `appendRaw`, which both buses offer (what `createBus` returns). */
+export type ContractBus = CreatedBus;
 
 /** What a factory gives each test. */
 export interface ContractHarness {
