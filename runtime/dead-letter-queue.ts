@@ -1,5 +1,5 @@
 /** The dead-letter queue of a stream, as the EventBus contract offers it (`bus.dlq(stream)`). */
-import type { Published } from './bus.js';
+import type { Envelope, Published } from './bus.js';
 
 /** Why an entry went to the dead-letter queue. */
 export type DeadLetterReason = 'exhausted' | 'non-retryable' | 'invalid' | 'undecodable';
@@ -19,8 +19,10 @@ export interface DeadLetter {
   readonly lastFailureAt: string;
   /** The event type, when the entry had one. */
   readonly type?: string;
-  /** The original entry's fields, as stored. */
+  /** The original entry's fields, as stored (see ARCHITECTURE.md, stored format). */
   readonly fields: { readonly [field: string]: string };
+  /** The original event, decoded; absent when its entry cannot be decoded (reason `undecodable`). */
+  readonly event?: Envelope;
 }
 
 /** Which dead letters an operation applies to: every given criterion must match. */

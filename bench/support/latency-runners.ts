@@ -83,21 +83,17 @@ export function rawStreams(
     await producer.xgroup('CREATE', STREAM_KEY, RAW_GROUP, '$', 'MKSTREAM');
     let running = true;
     const loop = readLoop(reader, recorder, from, () => running);
+    // The same two fields schemabus stores (type, and the v1 document).
     const entry = (sentAt: number) => [
-      'specversion',
-      '1.0',
-      'id',
-      String(sentAt),
-      'source',
-      'campaign-service',
       'type',
       'campaign.created',
-      'time',
-      new Date().toISOString(),
-      'datacontenttype',
-      'application/json',
-      'data',
-      JSON.stringify(timedCampaignCreated(sentAt)),
+      'v1',
+      JSON.stringify({
+        id: String(sentAt),
+        source: 'campaign-service',
+        time: new Date().toISOString(),
+        data: timedCampaignCreated(sentAt),
+      }),
     ];
     return {
       send: (sentAt) => void producer.xadd(STREAM_KEY, '*', ...entry(sentAt)).catch(failOnError),
@@ -139,7 +135,7 @@ async function readLoop(
     const reply = results[results.length - 1]?.[1] as StreamReply;
     acks = [];
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-      const data = JSON.parse(fields[DATA_FIELD_INDEX]!) as { name: string };
+      const { data } = JSON.parse(fields[DATA_FIELD_INDEX]!) as { data: { name: string } };
       const sentAt = sentAtOf(data.name);
       if (sentAt >= from()) recorder.recordSince(sentAt);
       acks.push(id);

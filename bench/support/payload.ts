@@ -99,5 +99,5 @@ export function campaignCreatedFields(data: CampaignCreated = campaignCreated())
   return encodeEnvelope(envelope);
 }
 
-/** Index of the `data` value in {@link campaignCreatedFields}. */
-export const DATA_FIELD_INDEX = 13;
+/** Index of the JSON document (`v1`, whose `data` is the payload) in {@link campaignCreatedFields}. */
+export const DATA_FIELD_INDEX = 3;

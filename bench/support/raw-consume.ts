@@ -34,7 +34,9 @@ export async function rawConsume(
     acks = [];
     for (const [id, fields] of entries) {
       if (parse) {
-        const data = JSON.parse(fields[DATA_FIELD_INDEX]!) as { budget: { amount: number } };
+        const { data } = JSON.parse(fields[DATA_FIELD_INDEX]!) as {
+          data: { budget: { amount: number } };
+        };
         sink += data.budget.amount;
       }
       acks.push(id);

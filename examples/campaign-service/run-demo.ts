@@ -237,7 +237,7 @@ async function findDeadLetter(bus: EventBus, eventId: string): Promise<DeadLette
       count: 100,
       ...(after !== undefined && { after }),
     });
-    const found = page.find((letter) => letter.fields.id === eventId);
+    const found = page.find((letter) => letter.event?.id === eventId);
     if (found !== undefined || page.length < 100) return found;
     after = page[page.length - 1]?.id;
   }

@@ -11,7 +11,13 @@ import { didYouMean } from '../../schema/closest-name.js';
 import type { Envelope, RealtimeParams } from '../bus.js';
 import type { CatalogChannel } from '../catalog.js';
 import { CatalogMismatchError } from '../errors.js';
-import { type DecodeResult, entryWithinBytes, MAX_ENTRY_BYTES } from './entry-codec.js';
+import {
+  type DecodeResult,
+  encodeDocument,
+  entryWithinBytes,
+  envelopeOf,
+  MAX_ENTRY_BYTES,
+} from './entry-codec.js';
 import { jsonErrorReason, parseJsonSafely } from './safe-json.js';
 
 const PARAM = /\{([A-Za-z_$][\w$]*)\}/g;
@@ -101,18 +107,21 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * The realtime message of an envelope: the envelope as one JSON object.
- * `dataJson` is `data` already serialised (the stream entry's `data` field),
- * so publishing a stored event stringifies its payload once.
+ * The realtime message of an envelope: `{"v":1,"type":...}` followed by the
+ * keys of the entry document (entry-codec.ts), one JSON object. `document`
+ * is that document when the stream entry has it already, so a stored and
+ * realtime event is stringified once.
  */
-export function encodeRealtimeMessage(envelope: Envelope, dataJson?: string): string {
-  const { data, ...attributes } = envelope;
-  const head = JSON.stringify(attributes);
-  const json = dataJson ?? JSON.stringify(data) ?? 'null';
-  return head === '{}' ? `{"data":${json}}` : `${head.slice(0, -1)},"data":${json}}`;
+export function encodeRealtimeMessage(envelope: Envelope, document?: string): string {
+  const doc = document ?? encodeDocument(envelope);
+  return `{"v":1,"type":${JSON.stringify(envelope.type)},${doc.slice(1)}`;
 }
 
-/** Decodes a realtime message; never throws. Same checks as `decodeEntry`, size first. */
+/**
+ * Decodes a realtime message; never throws. Same checks as `decodeEntry`,
+ * size first. Reads the messages of the first format too (a CloudEvents
+ * JSON object with `specversion`).
+ */
 export function decodeRealtimeMessage(
   text: string,
   maxBytes: number = MAX_ENTRY_BYTES,
@@ -130,23 +139,16 @@ export function decodeRealtimeMessage(
     return { ok: false, reason: 'message is not a JSON object' };
   }
   const m = parsed as Record<string, unknown>;
-  if (m.specversion !== '1.0') return { ok: false, reason: 'missing or unsupported specversion' };
-  if (typeof m.id !== 'string' || m.id === '') return { ok: false, reason: 'missing field "id"' };
+  if (m.v === undefined && m.specversion !== undefined) {
+    if (m.specversion !== '1.0') return { ok: false, reason: 'unsupported specversion' };
+  } else if (m.v !== 1) {
+    return {
+      ok: false,
+      reason: `message format ${JSON.stringify(m.v)?.slice(0, 20)} is not known to this version of schemabus; upgrade the subscriber`,
+    };
+  }
   if (typeof m.type !== 'string' || m.type === '') {
-    return { ok: false, reason: 'missing field "type"' };
+    return { ok: false, reason: 'message has no "type"' };
   }
-  if (!('data' in m)) return { ok: false, reason: 'missing field "data"' };
-  const envelope: Record<string, unknown> = {
-    specversion: '1.0',
-    id: m.id,
-    source: typeof m.source === 'string' ? m.source : '',
-    type: m.type,
-    time: typeof m.time === 'string' ? m.time : '',
-    datacontenttype: 'application/json',
-    data: m.data,
-  };
-  for (const key of ['subject', 'correlationid', 'causationid', 'traceparent'] as const) {
-    if (typeof m[key] === 'string') envelope[key] = m[key];
-  }
-  return { ok: true, envelope: envelope as unknown as Envelope };
+  return envelopeOf(m.type, m, undefined, 'message');
 }

@@ -5,6 +5,7 @@
  * `dlq:*` from overriding the metadata.
  */
 import type { DeadLetter, DeadLetterFilter, DeadLetterReason } from '../bus.js';
+import { decodeEntry } from './entry-codec.js';
 import { fieldsToRecord } from './entry-fields.js';
 import { MAX_ERROR_LENGTH } from './logger.js';
 
@@ -71,7 +72,8 @@ export function decodeDeadLetter(
     if (!fields[i]!.startsWith('dlq:')) break;
     meta.set(fields[i]!, fields[i + 1]!);
   }
-  const original = fieldsToRecord(fields.slice(i));
+  const stored = fields.slice(i);
+  const original = fieldsToRecord(stored);
   const reason = meta.get('dlq:reason') ?? 'undecodable';
   const letter: { -readonly [K in keyof DeadLetter]: DeadLetter[K] } = {
     id,
@@ -86,6 +88,8 @@ export function decodeDeadLetter(
     fields: { ...original },
   };
   if (original.type !== undefined) letter.type = original.type;
+  const decoded = decodeEntry(stored);
+  if (decoded.ok) letter.event = decoded.envelope;
   return letter;
 }
 

@@ -12,7 +12,6 @@ import {
   decodeDeadLetter,
   encodeDeadLetter,
   matchesDeadLetterFilter,
-  replayFields,
 } from '../internal/dead-letter-fields.js';
 import type { Clock } from './clock.js';
 import { compareEntryIds, EntryIdGenerator } from './stream-log.js';
@@ -60,12 +59,12 @@ export class DeadLetterStore {
   }
 }
 
-/** The `DeadLetterQueue` API over a {@link DeadLetterStore}; replays through `append`. */
+/** The `DeadLetterQueue` API over a {@link DeadLetterStore}; replays through `replayLetter`. */
 export class MemoryDeadLetterQueue implements DeadLetterQueue {
   constructor(
     readonly store: DeadLetterStore,
-    /** Appends fields to the main stream as a replay and says what was stored. */
-    private readonly append: (fields: string[]) => Published,
+    /** Appends a letter's replay fields to the main stream and says what was stored. */
+    private readonly replayLetter: (letter: DeadLetter) => Published,
   ) {}
 
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetter[]> {
@@ -109,7 +108,7 @@ export class MemoryDeadLetterQueue implements DeadLetterQueue {
   }
 
   #replay(letter: DeadLetter): Published {
-    const published = this.append(replayFields(letter));
+    const published = this.replayLetter(letter);
     this.store.delete(letter.id);
     return published;
   }

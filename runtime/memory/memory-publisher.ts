@@ -56,15 +56,16 @@ export interface Prepared {
  * makes, given a bound of its data JSON's bytes.
  */
 function envelopeMaxBytes(envelope: Envelope, dataBytes: number): number {
-  // Names and fixed values: specversion 1.0 id source type time datacontenttype application/json data.
-  let chars =
-    65 + envelope.id.length + envelope.source.length + envelope.type.length + envelope.time.length;
-  if (envelope.subject !== undefined) chars += 7 + envelope.subject.length;
-  if (envelope.correlationid !== undefined) chars += 13 + envelope.correlationid.length;
-  if (envelope.causationid !== undefined) chars += 11 + envelope.causationid.length;
-  if (envelope.traceparent !== undefined) chars += 11 + envelope.traceparent.length;
-  if (envelope.replayfor !== undefined) chars += 9 + envelope.replayfor.length;
-  return chars * 3 + dataBytes;
+  // Names, quotes and separators: `type`, `v1`, {"id":"","source":"","time":"","data":}.
+  let bytes = 50 + 3 * envelope.type.length;
+  // A character of a JSON string is at most 6 bytes (`\u001f`).
+  let strings = envelope.id.length + envelope.source.length + envelope.time.length;
+  if (envelope.subject !== undefined) strings += 13 + envelope.subject.length;
+  if (envelope.correlationid !== undefined) strings += 19 + envelope.correlationid.length;
+  if (envelope.causationid !== undefined) strings += 17 + envelope.causationid.length;
+  if (envelope.traceparent !== undefined) strings += 17 + envelope.traceparent.length;
+  if (envelope.replayfor !== undefined) bytes += 9 + 3 * envelope.replayfor.length;
+  return bytes + 6 * strings + dataBytes;
 }
 
 /** Publishes events of one in-memory bus. */
@@ -128,7 +129,7 @@ export class MemoryPublisher {
         },
       ]);
     }
-    // The realtime message needs the data JSON.
+    // The realtime message reuses the entry's document.
     if (channel !== undefined) fields ??= encodeEnvelope(envelope);
     return { envelope, fields, stored, now, stream, channel };
   }
@@ -140,8 +141,8 @@ export class MemoryPublisher {
     let concrete: string | undefined;
     if (channel !== undefined) {
       concrete = channelName(channel, envelope.data);
-      // fields[13] is the data JSON (see encodeEnvelope): the payload is stringified once.
-      this.deps.realtime.publish(concrete, encodeRealtimeMessage(envelope, fields![13]));
+      // fields[3] is the entry's document (see encodeEnvelope): the payload is stringified once.
+      this.deps.realtime.publish(concrete, encodeRealtimeMessage(envelope, fields![3]));
       this.deps.stats.realtimeSent++;
       this.deps.metrics.realtime(channel.name, 'sent');
     }

@@ -1,5 +1,6 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
 import type {
+  DeadLetter,
   DeadLetterReason,
   Envelope,
   GroupBootstrap,
@@ -9,7 +10,7 @@ import type {
   StreamInspection,
 } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import { fieldValue } from '../internal/entry-fields.js';
+import { replayFields } from '../internal/dead-letter-fields.js';
 import type { BusMetrics } from '../internal/metrics.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Clock } from './clock.js';
@@ -42,7 +43,7 @@ export class StreamState {
   ) {
     this.name = def.name;
     this.dlq = new DeadLetterStore(def.name, deps.clock);
-    this.dlqApi = new MemoryDeadLetterQueue(this.dlq, (fields) => this.#replay(fields));
+    this.dlqApi = new MemoryDeadLetterQueue(this.dlq, (letter) => this.#replay(letter));
   }
 
   /** The state of `group` on this stream, created (from its `startFrom`) on first use. */
@@ -163,11 +164,11 @@ export class StreamState {
     for (const group of this.#groupList) group.stop();
   }
 
-  #replay(fields: string[]): Published {
-    const entry = this.append(fields);
+  #replay(letter: DeadLetter): Published {
+    const entry = this.append(replayFields(letter));
     return {
-      id: fieldValue(fields, 'id') ?? '',
-      type: fieldValue(fields, 'type') ?? '',
+      id: letter.event?.id ?? '',
+      type: letter.type ?? '',
       entryId: entry.id,
       stream: this.name,
     };

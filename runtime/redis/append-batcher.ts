@@ -13,6 +13,7 @@
  * connection or an error while the script ran: outcome unknown).
  */
 import { Command, type Redis, ReplyError } from 'ioredis';
+import { FORMAT_FIELD } from '../internal/entry-codec.js';
 import { RawScript, respArg } from './raw-script-call.js';
 import { APPEND_BATCH_LUA } from './scripts/lua.js';
 
@@ -69,11 +70,10 @@ export class AppendBatcher {
     // The entry's arguments first: if that throws, no batch has changed.
     let args = '';
     let argc: number;
-    if (isStandardEntry(fields)) {
-      // Values only: the script adds the names.
-      args = '$2\r\n-7\r\n';
-      for (let i = 1; i < 14; i += 2) args += respArg(fields[i]!);
-      argc = 8;
+    if (fields.length === 4 && fields[0] === 'type' && fields[2] === FORMAT_FIELD) {
+      // What publish writes (entry-codec.ts): values only, the script adds the names.
+      args = `$2\r\n-2\r\n${respArg(fields[1]!)}${respArg(fields[3]!)}`;
+      argc = 3;
     } else {
       args = respArg(String(fields.length));
       for (const f of fields) args += respArg(f);
@@ -158,16 +158,6 @@ export class AppendBatcher {
       },
     );
   }
-}
-
-/** The names of an envelope's standard fields, in encodeEnvelope's order. */
-const STANDARD_NAMES = ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data'];
-
-/** Exactly the seven standard fields, in order (an envelope without optional attributes). */
-function isStandardEntry(fields: readonly string[]): boolean {
-  if (fields.length !== 14) return false;
-  for (let i = 0; i < 7; i++) if (fields[2 * i] !== STANDARD_NAMES[i]) return false;
-  return true;
 }
 
 /**

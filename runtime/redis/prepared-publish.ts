@@ -52,8 +52,8 @@ export function prepareEvent(
   const fields = stream ? encodeEnvelope(envelope) : undefined;
   const channelDef = event.channel === undefined ? undefined : catalog.channels[event.channel];
   const channel = channelDef ? channelName(channelDef, data) : undefined;
-  // fields[13] is the `data` JSON: the realtime message reuses it.
-  const message = channel ? encodeRealtimeMessage(envelope, fields?.[13]) : undefined;
+  // fields[3] is the entry's document: the realtime message reuses it.
+  const message = channel ? encodeRealtimeMessage(envelope, fields?.[3]) : undefined;
   const size = fields ?? (message !== undefined ? [message] : []);
   if (!entryWithinBytes(size, ctx.maxEntryBytes)) {
     stats.rejected++;

@@ -108,7 +108,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     if (entryId === null) return undefined;
     this.retention.notePublish(this.stream);
     return {
-      id: letter.fields.id ?? '',
+      id: letter.event?.id ?? '',
       type: letter.type ?? '',
       entryId,
       stream: this.stream.name,

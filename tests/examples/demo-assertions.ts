@@ -36,7 +36,7 @@ export function expectCompleteDemo(result: DemoResult, text: string): void {
   });
   expect(letter.error).toContain('template "budget-exhausted" is not deployed');
   const request = result.published.filter((p) => p.type === 'notification.requested').at(-1);
-  expect(letter.fields.id).toBe(request?.eventId);
+  expect(letter.event?.id).toBe(request?.eventId);
 
   // The replay: handled by email-service (fresh attempts), not by websocket-service again.
   expect(result.replay.group).toBe('email-service');

@@ -16,6 +16,7 @@ import type { RedisEventBus } from '../../runtime/index.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { withGroups } from '../support/catalog-overrides.js';
+import { eventIdOf } from '../support/entries.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
@@ -135,7 +136,7 @@ describe('network faults', () => {
       const key = catalog.streams.jobs!.key;
       const published = await publishWithLostReply(bus, p, admin, key);
       const ids = ((await admin.xrange(key, '-', '+')) as [string, string[]][])
-        .map(([, f]) => f[f.indexOf('id') + 1])
+        .map(([, f]) => eventIdOf(f))
         .filter((id) => id === published.id);
       expect(ids).toHaveLength(idempotentPublish ? 1 : 2);
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
 import type { Job } from '../contract/helpers.js';
+import { eventIdOf } from '../support/entries.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
 
@@ -56,7 +57,7 @@ describe('redis-server killed with SIGKILL and restarted (appendonly yes, append
 
     const admin = server().client();
     const entries = (await admin.xrange(key, '-', '+')) as [string, string[]][];
-    const stored = new Set(entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!));
+    const stored = new Set(entries.map(([, fields]) => eventIdOf(fields)));
     const missing = resolved.filter((id) => !stored.has(id) && !handled.has(id));
     expect(missing).toEqual([]);
     await waitFor(

@@ -60,7 +60,7 @@ describe('batched appends', () => {
       1,
       key,
       3,
-      -7,
+      -2,
       ...values,
       3,
       'a',

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { withGroups, withRetention } from '../support/catalog-overrides.js';
+import { envelopeOfEntry } from '../support/entries.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { collect, waitFor } from '../support/wait.js';
 
@@ -16,8 +17,7 @@ const server = useRedisServer();
 type Entry = [id: string, fields: string[]];
 
 function metricValue([, fields]: Entry): number {
-  const data = fields[fields.indexOf('data') + 1]!;
-  return (JSON.parse(data) as { value: number }).value;
+  return (envelopeOfEntry(fields).data as { value: number }).value;
 }
 
 async function publishValues(bus: ReturnType<typeof newBus>, from: number, to: number) {

@@ -7,6 +7,7 @@ import {
   encodeRealtimeMessage,
   globToRegExp,
 } from '../../runtime/internal/channels.js';
+import { encodeEnvelope } from '../../runtime/internal/entry-codec.js';
 import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { createTestCatalog } from '../contract/catalog.js';
 
@@ -51,20 +52,34 @@ describe('channels', () => {
     expect(globToRegExp('a.b').test('axb')).toBe(false);
   });
 
-  it('round-trips a realtime message, reusing the data JSON', () => {
+  it('round-trips a realtime message: the type and the entry document in one object', () => {
     const envelope = createEnvelope(
       catalog,
       'order.cancelled',
       { orderId: 'o', reason: 'r' },
-      {
-        subject: 's',
-      },
+      { subject: 's' },
     );
-    const text = encodeRealtimeMessage(envelope, '{"orderId":"o","reason":"r"}');
-    expect(JSON.parse(text)).toEqual(envelope);
+    const document = encodeEnvelope(envelope)[3]!;
+    const text = encodeRealtimeMessage(envelope, document);
+    expect(text).toBe(encodeRealtimeMessage(envelope));
+    const { specversion: _, datacontenttype: __, ...stored } = envelope;
+    expect(JSON.parse(text)).toEqual({ v: 1, ...stored });
     expect(decodeRealtimeMessage(text)).toEqual({ ok: true, envelope });
     expect(decodeRealtimeMessage('nope').ok).toBe(false);
-    expect(decodeRealtimeMessage('{"specversion":"1.0","id":"x"}').ok).toBe(false);
+    expect(decodeRealtimeMessage('{"v":1,"type":"t","id":"x"}').ok).toBe(false);
+    expect(decodeRealtimeMessage('{"v":2,"type":"t","id":"x","data":1}')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/format 2 is not known/),
+    });
     expect(decodeRealtimeMessage(text, 10).ok).toBe(false);
+  });
+
+  it('decodes a realtime message of the first format (the CloudEvents JSON object)', () => {
+    const envelope = createEnvelope(catalog, 'order.cancelled', { orderId: 'o', reason: 'r' });
+    expect(decodeRealtimeMessage(JSON.stringify(envelope))).toEqual({ ok: true, envelope });
+    expect(decodeRealtimeMessage('{"specversion":"1.0","id":"x"}').ok).toBe(false);
+    expect(decodeRealtimeMessage(JSON.stringify({ ...envelope, specversion: '0.3' })).ok).toBe(
+      false,
+    );
   });
 });

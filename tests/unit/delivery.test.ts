@@ -56,7 +56,7 @@ describe('decideDelivery', () => {
 
   it('skips duplicates when dedupe is on', () => {
     const f = fields('order.placed', orderPlacedData());
-    const id = f[f.indexOf('id') + 1]!;
+    const { id } = JSON.parse(f[3]!) as { id: string };
     expect(decideDelivery({ ...ctx, seen: new Set([id]) }, f, 1)).toMatchObject({
       action: 'skip',
       cause: 'duplicate',

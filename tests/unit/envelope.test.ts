@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogMismatchError } from '../../runtime/errors.js';
-import {
-  decodeEntry,
-  ENVELOPE_FIELDS,
-  encodeEnvelope,
-} from '../../runtime/internal/entry-codec.js';
+import { decodeEntry, encodeEnvelope } from '../../runtime/internal/entry-codec.js';
 import { fieldsToRecord } from '../../runtime/internal/entry-fields.js';
 import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { parseJsonSafely } from '../../runtime/internal/safe-json.js';
@@ -24,7 +20,17 @@ describe('envelope', () => {
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
     const fields = encodeEnvelope({ ...envelope, replayfor: 'billing' });
-    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(ENVELOPE_FIELDS);
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(['type', 'v1', 'replayfor']);
+    expect(Object.keys(JSON.parse(fields[3]!))).toEqual([
+      'id',
+      'source',
+      'time',
+      'subject',
+      'correlationid',
+      'causationid',
+      'traceparent',
+      'data',
+    ]);
     const decoded = decodeEntry(fields);
     expect(decoded).toEqual({ ok: true, envelope: { ...envelope, replayfor: 'billing' } });
     expect(decodeEntry(fieldsToRecord(fields))).toEqual(decoded);
@@ -46,72 +52,131 @@ describe('envelope', () => {
     expect(() => createEnvelope(catalog, 'order.placd', {})).toThrow(/did you mean "order.placed"/);
   });
 
-  it('stores data as one JSON field', () => {
-    const fields = encodeEnvelope(createEnvelope(catalog, 'order.placed', { a: 1 }));
-    expect(fields[fields.indexOf('data') + 1]).toBe('{"a":1}');
+  it('stores the type, then the rest as one JSON document without the constant attributes', () => {
+    const envelope = createEnvelope(catalog, 'order.placed', { a: 1 }, { id: 'e1' });
+    expect(encodeEnvelope(envelope)).toEqual([
+      'type',
+      'order.placed',
+      'v1',
+      `{"id":"e1","source":"contract-tests","time":"${envelope.time}","data":{"a":1}}`,
+    ]);
+  });
+
+  it('stores undefined data as null', () => {
+    const fields = encodeEnvelope(createEnvelope(catalog, 'order.placed', undefined));
+    expect(decodeEntry(fields)).toMatchObject({ ok: true, envelope: { data: null } });
   });
 });
 
-describe('decodeEntry rejections', () => {
-  const good = () => encodeEnvelope(createEnvelope(catalog, 'order.placed', { a: 1 }));
-  const without = (name: string) => {
-    const fields = good();
-    const i = fields.indexOf(name);
-    fields.splice(i, 2);
-    return fields;
-  };
+/** A format-1 entry of type `t` whose document is `doc`. */
+const entry = (doc: string, type = 't') => ['type', type, 'v1', doc];
 
+describe('decodeEntry rejections', () => {
   it.each([
-    ['specversion', /specversion/],
-    ['id', /"id"/],
-    ['type', /"type"/],
-    ['data', /"data"/],
-  ])('missing %s', (name, reason) => {
-    const result = decodeEntry(without(name));
+    [['v1', '{"id":"x","data":1}'], /"type"/],
+    [entry('{"data":1}'), /no "id"/],
+    [entry('{"id":"","data":1}'), /no "id"/],
+    [entry('{"id":"x"}'), /no "data"/],
+    [entry('{"id":"x","source":3,"data":1}'), /"source" is not a string/],
+    [entry('{"id":"x","subject":[],"data":1}'), /"subject" is not a string/],
+    [entry('[1]'), /not a JSON object/],
+    [entry('{"id":"x","data":'), /field "v1" is not JSON \(unexpected end/],
+    [['type', 't', 'data', '{}'], /not a schemabus entry/],
+    [['type', 't', 'v2', '{}'], /format v2 is not known/],
+  ])('%j', (fields, reason) => {
+    const result = decodeEntry(fields);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 
-  it('bad JSON data', () => {
-    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: '{nope' });
-    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
-  });
-
-  it('wrong specversion and content type', () => {
-    expect(decodeEntry({ specversion: '0.3', id: 'x', type: 't', data: '1' }).ok).toBe(false);
-    expect(
-      decodeEntry({
-        specversion: '1.0',
-        id: 'x',
-        type: 't',
-        data: '1',
-        datacontenttype: 'text/xml',
-      }).ok,
-    ).toBe(false);
-  });
-
   it('checks the size before parsing', () => {
-    const big = JSON.stringify({ s: 'x'.repeat(2000) });
-    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: big }, 1000);
+    const big = JSON.stringify({ id: 'x', data: 'x'.repeat(2000) });
+    const result = decodeEntry(entry(big), 1000);
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/larger than 1000/) });
     // multi-byte characters count as bytes, not UTF-16 units
-    const euro = JSON.stringify('€'.repeat(300)); // 900 bytes
-    expect(decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: euro }, 800).ok).toBe(false);
-    expect(decodeEntry({ specversion: '1.0', id: 'x', type: 't', data: euro }, 1000).ok).toBe(true);
+    const euro = JSON.stringify({ id: 'x', data: '€'.repeat(300) }); // > 900 bytes
+    expect(decodeEntry(entry(euro), 900).ok).toBe(false);
+    expect(decodeEntry(entry(euro), 1000).ok).toBe(true);
   });
 
   it('never throws, whatever it is given', () => {
-    const weird: unknown[] = [[], ['data'], [null, null], {}, { data: 'x' }];
+    const weird: unknown[] = [[], ['data'], [null, null], {}, { data: 'x' }, ['type', 't', 'v1']];
     for (const fields of weird) {
       expect(() => decodeEntry(fields as string[])).not.toThrow();
       expect(decodeEntry(fields as string[]).ok).toBe(false);
     }
   });
 
+  it('reads its fields in any order, ignores unknown ones and keeps the first of repeated ones', () => {
+    const result = decodeEntry([
+      'x',
+      'y',
+      'v1',
+      '{"id":"a","data":2,"extra":true}',
+      'type',
+      't',
+      'type',
+      'u',
+      'replayfor',
+      'billing',
+    ]);
+    expect(result).toEqual({
+      ok: true,
+      envelope: {
+        specversion: '1.0',
+        id: 'a',
+        source: '',
+        type: 't',
+        time: '',
+        datacontenttype: 'application/json',
+        data: 2,
+        replayfor: 'billing',
+      },
+    });
+  });
+});
+
+describe('decodeEntry of the first, seven-field format', () => {
+  const legacy = {
+    specversion: '1.0',
+    id: 'evt-1',
+    source: 'checkout',
+    type: 'order.placed',
+    time: '2024-05-01T10:00:00.000Z',
+    datacontenttype: 'application/json',
+    data: '{"a":1}',
+  };
+
+  it('decodes every attribute', () => {
+    expect(decodeEntry({ ...legacy, subject: 'o/1', replayfor: 'billing' })).toEqual({
+      ok: true,
+      envelope: { ...legacy, data: { a: 1 }, subject: 'o/1', replayfor: 'billing' },
+    });
+  });
+
+  it.each([
+    ['id', /"id"/],
+    ['type', /"type"/],
+    ['data', /"data"/],
+  ])('missing %s', (name, reason) => {
+    const { [name as keyof typeof legacy]: _, ...rest } = legacy;
+    const result = decodeEntry(rest);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('bad JSON data, wrong specversion and content type', () => {
+    expect(decodeEntry({ ...legacy, data: '{nope' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/data is not JSON/),
+    });
+    expect(decodeEntry({ ...legacy, specversion: '0.3' }).ok).toBe(false);
+    expect(decodeEntry({ ...legacy, datacontenttype: 'text/xml' }).ok).toBe(false);
+  });
+
   it('drops prototype-polluting keys', () => {
     const data =
       '{"a":1,"__proto__":{"polluted":true},"nested":{"constructor":{"prototype":{"x":1}},"ok":2}}';
-    const result = decodeEntry({ specversion: '1.0', id: 'x', type: 't', data });
+    const result = decodeEntry(entry(`{"id":"x","data":${data}}`));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const value = result.envelope.data as Record<string, unknown>;
@@ -146,23 +211,5 @@ describe('decodeEntry rejections', () => {
     }
     // An escape that spells nothing dangerous is kept.
     expect(parseJsonSafely(String.raw`{"\u0061":"\u00e9"}`)).toEqual({ a: 'é' });
-  });
-
-  it('ignores unknown fields and keeps the first of repeated ones', () => {
-    const result = decodeEntry([
-      'specversion',
-      '1.0',
-      'id',
-      'a',
-      'id',
-      'b',
-      'type',
-      't',
-      'data',
-      '2',
-      'x',
-      'y',
-    ]);
-    expect(result).toMatchObject({ ok: true, envelope: { id: 'a', data: 2 } });
   });
 });

@@ -43,7 +43,7 @@ async function fillDlq() {
   for (const r of requests) published.push(await bus.publish('notification.requested', r));
   const broken = [published[0]!, published[2]!];
   const inDlq = async () => {
-    const ids = new Set((await bus.dlq(STREAM).list()).map((l) => l.fields.id));
+    const ids = new Set((await bus.dlq(STREAM).list()).map((l) => l.event?.id));
     return broken.every((p) => ids.has(p.id));
   };
   await waitFor(
@@ -75,7 +75,7 @@ describe('schemabus dlq', () => {
       (await runDlq({ ...base(), action: 'list', json: true }, context)).stdout,
     );
     expect(json).toMatchObject({ stream: STREAM, total: 2, more: false, missingIds: [] });
-    expect(json.deadLetters.map((l: { fields: { id: string } }) => l.fields.id)).toEqual(
+    expect(json.deadLetters.map((l: { event: { id: string } }) => l.event.id)).toEqual(
       broken.map((p) => p.id),
     );
     const [first, second] = json.deadLetters as { id: string; entryId: string }[];
@@ -160,16 +160,14 @@ describe('schemabus dlq', () => {
     await bus.dlq(STREAM).purge();
   });
 
-  it('shows an undecodable dead letter field by field, its data as stored', async () => {
+  it('shows an undecodable dead letter field by field, as stored', async () => {
     const { context, newBus } = fixture();
     const bus = newBus();
     await bus.bootstrap();
     bus.subscribe('email-service', { 'notification.requested': async () => {} });
     const entryId = await bus.appendRaw(STREAM, {
-      specversion: '1.0',
-      id: 'raw-1',
       type: 'notification.requested',
-      data: '{"template": broken',
+      v1: '{"id":"raw-1","data":{"template": broken',
       origin: 'redis-cli',
     });
     const letter = await waitFor(
@@ -180,8 +178,9 @@ describe('schemabus dlq', () => {
     const shown = await runDlq({ ...base(), action: 'show', id: [letter.id] }, context);
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toContain('  reason         undecodable after 1 attempt(s)');
-    expect(shown.stdout).toContain('    {"template": broken (not JSON)');
-    expect(shown.stdout).toContain('  field origin: redis-cli');
+    expect(shown.stdout).toContain('  event          notification.requested (undecodable)');
+    expect(shown.stdout).toContain('    v1: {"id":"raw-1","data":{"template": broken');
+    expect(shown.stdout).toContain('    origin: redis-cli');
     await bus.dlq(STREAM).purge();
   });
 });
