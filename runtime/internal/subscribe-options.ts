@@ -15,7 +15,10 @@ export const DEDUPE_WINDOW = 10_000;
 export interface ResolvedSubscribeOptions {
   readonly consumer: string;
   readonly concurrency: number;
+  /** The user's batchSize, or the default: the most entries held (waiting or running). */
   readonly batchSize: number;
+  /** Whether the user set batchSize (else the Redis consumer sizes its reads, see read-sizer.ts). */
+  readonly batchSizeSet: boolean;
   readonly blockMs: number;
   readonly orderingKey: ((event: Envelope) => string | undefined) | undefined;
   readonly dedupe: boolean;
@@ -40,6 +43,7 @@ export function resolveSubscribeOptions(options: SubscribeOptions = {}): Resolve
     consumer: options.consumer ?? defaultConsumerName(),
     concurrency,
     batchSize,
+    batchSizeSet: options.batchSize !== undefined,
     blockMs,
     orderingKey: options.orderingKey,
     dedupe: options.dedupe ?? false,

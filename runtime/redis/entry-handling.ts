@@ -22,6 +22,7 @@ import type { BusContext } from './bus-context.js';
 import { delay } from './delay.js';
 import type { EntryFailures } from './entry-failures.js';
 import { FailedEntries } from './failed-entries.js';
+import type { ReadSizer } from './read-sizer.js';
 
 /** An entry this consumer holds: waiting for a slot or running. */
 interface Held {
@@ -31,6 +32,9 @@ interface Held {
   readonly deliveries: number;
   /** Taken over by another consumer, or abandoned on close: never acked here. */
   released: boolean;
+  /** When the handler started, for the read sizer (-1: not timed) and for metrics (-1: none). */
+  timed: number;
+  started: number;
 }
 
 /** The parts of its consumer the handling uses. */
@@ -42,6 +46,8 @@ export interface HandlingDeps {
   readonly options: ResolvedSubscribeOptions;
   readonly acks: AckBatcher;
   readonly failures: EntryFailures;
+  /** Times handlers for the read size. */
+  readonly sizer: ReadSizer;
   /** Whether the consumer is closing (entries fetched from now on stay pending). */
   stopped(): boolean;
   /** A retry of an entry that failed here is due at `at`. */
@@ -135,6 +141,8 @@ export class EntryHandling {
       handler: decision.handler as Held['handler'],
       deliveries,
       released: false,
+      timed: -1,
+      started: -1,
     };
     this.held.set(id, held);
     let key: string | undefined;
@@ -236,25 +244,22 @@ export class EntryHandling {
       maxAttempts: group.retry.maxAttempts,
       signal: this.abort.signal,
     };
-    const started = ctx.metrics !== noopMetrics ? performance.now() : -1;
+    held.timed = this.deps.sizer.starting();
+    if (ctx.metrics !== noopMetrics) held.started = performance.now();
     invokeHandler(held.handler, held.envelope, context).then(
-      () => this.handled(held, done, started, true, undefined),
-      (error: unknown) => this.handled(held, done, started, false, error),
+      () => this.handled(held, done, true, undefined),
+      (error: unknown) => this.handled(held, done, false, error),
     );
   }
 
-  private handled(
-    held: Held,
-    done: () => void,
-    started: number,
-    ok: boolean,
-    error: unknown,
-  ): void {
-    const { ctx, group, stream, acks } = this.deps;
+  private handled(held: Held, done: () => void, ok: boolean, error: unknown): void {
+    const { ctx, group, stream, acks, sizer } = this.deps;
     const type = held.envelope.type;
     try {
-      if (started >= 0) {
-        ctx.metrics.handlerDuration(group.name, type, (performance.now() - started) / 1000, ok);
+      if (held.timed >= 0) sizer.finished(held.timed);
+      if (held.started >= 0) {
+        const seconds = (performance.now() - held.started) / 1000;
+        ctx.metrics.handlerDuration(group.name, type, seconds, ok);
       }
       if (!held.released) {
         this.held.delete(held.id);

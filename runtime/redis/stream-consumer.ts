@@ -12,8 +12,10 @@
  *   start, OOM, ACL, a command that ran out of retries), the read loop tries
  *   again behind its backoff until it succeeds.
  * - Reading: `XREADGROUP ... COUNT n BLOCK blockMs STREAMS key >` while fewer
- *   than half of `batchSize` fetched entries wait for a handler slot
- *   (backpressure); at start, and after every reconnect of the reader or the
+ *   than half of the read size wait for a handler slot (backpressure), so
+ *   the next read is under way while the last one is handled; the size is
+ *   `batchSize`, or when that is not set, about 50 ms of handler work
+ *   (read-sizer.ts); at start, and after every reconnect of the reader or the
  *   command connection, the consumer re-reads its own pending list
  *   (reread.ts: entries served by a read whose reply was lost, claimed by a
  *   scan that ran twice, or held by a previous process with the same
@@ -35,6 +37,7 @@ import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
 import { PendingRereader } from './pending-rereader.js';
+import { ReadSizer } from './read-sizer.js';
 import { isNoGroupError, readError } from './redis-errors.js';
 import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
 
@@ -60,6 +63,7 @@ export class StreamConsumer {
   private readonly reader: StreamReader;
   private readonly rereader: PendingRereader;
   private readonly failures: EntryFailures;
+  private readonly sizer: ReadSizer;
   private readonly stopController = new AbortController();
   private groupReady: Promise<void>;
   /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
@@ -79,6 +83,11 @@ export class StreamConsumer {
     tuning: ConsumerTuning = {},
   ) {
     this.keys = streamKeys(stream);
+    this.sizer = new ReadSizer(
+      options.concurrency,
+      options.batchSizeSet ? options.batchSize : undefined,
+      options.batchSize,
+    );
     const label = ctx.connections.label;
     this.acks = new AckBatcher(
       ctx.connections.command,
@@ -125,6 +134,7 @@ export class StreamConsumer {
       options,
       acks: this.acks,
       failures: this.failures,
+      sizer: this.sizer,
       stopped: () => this.stopped,
       retryDue: (at) => this.claimer.wakeAt(at),
     });
@@ -183,6 +193,8 @@ export class StreamConsumer {
   private async readLoop(): Promise<void> {
     let backoffMs = 50;
     let first = true;
+    /** Entries of the last read when it was full (a backlog): accepted once the next read is on its way. */
+    let fetched: RawEntry[] = [];
     while (!this.stopped) {
       try {
         await this.groupReady;
@@ -193,14 +205,29 @@ export class StreamConsumer {
           await this.rereader.request('next');
           continue;
         }
-        const lowWater = Math.floor(this.options.batchSize / 2) + 1;
-        await untilAborted(this.handling.whenWaitingBelow(lowWater), this.stopController.signal);
-        if (this.stopped) break;
-        const count = this.options.batchSize - this.handling.waiting;
-        const entries = await this.reader.readNew(count, this.acks, (late) =>
-          this.acceptAll(late, 1),
-        );
-        if (entries !== HUNG) this.acceptAll(entries, 1);
+        // With a backlog, double-buffered: the next read is sent before the last one's
+        // entries are decoded and handled, so Redis serves it meanwhile. Otherwise a read
+        // goes out once fewer than half of the read size wait for a handler, carrying the
+        // acks of what was handled (caught up, acks are not left to the ack timer).
+        const size = this.sizer.size;
+        if (fetched.length === 0) {
+          await untilAborted(
+            this.handling.whenWaitingBelow(Math.floor(size / 2) + 1),
+            this.stopController.signal,
+          );
+          if (this.stopped) break;
+        }
+        const count = size - this.handling.waiting - fetched.length;
+        if (count <= 0) {
+          this.acceptAll(fetched.splice(0), 1);
+          continue;
+        }
+        const read = this.reader.readNew(count, this.acks, (late) => this.acceptAll(late, 1));
+        this.acceptAll(fetched.splice(0), 1);
+        const entries = await read;
+        if (entries === HUNG) continue;
+        if (entries.length >= count) fetched = entries;
+        else this.acceptAll(entries, 1);
         backoffMs = 50;
       } catch (error) {
         if (this.stopped) break;
