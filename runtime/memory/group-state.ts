@@ -38,9 +38,10 @@ export interface GroupConsumer {
 export class GroupState {
   /** Position of the next entry never delivered to the group. */
   nextPos: number;
-  lastDeliveredId: string;
-  /** Pending entries by entry id, in first-delivery (= stream) order. */
-  readonly pending = new Map<string, PendingEntry>();
+  /** The last entry delivered (its id is made on use: see LogEntry). */
+  #lastDelivered: LogEntry | undefined;
+  /** Pending entries by entry position, in first-delivery (= stream) order. */
+  readonly pending = new Map<number, PendingEntry>();
   /** Pending entries another consumer may take once `claimableAt` has passed. */
   #claimable: PendingEntry[] = [];
   #consumers: GroupConsumer[] = [];
@@ -62,7 +63,12 @@ export class GroupState {
   ) {
     const earliest = group.startFrom === 'earliest';
     this.nextPos = earliest ? log.startPos : log.endPos;
-    this.lastDeliveredId = earliest ? '0-0' : (log.last?.id ?? '0-0');
+    this.#lastDelivered = earliest ? undefined : log.last;
+  }
+
+  /** Id of the last entry delivered to the group, `0-0` before the first. */
+  get lastDeliveredId(): string {
+    return this.#lastDelivered?.id ?? '0-0';
   }
 
   /** Adds a live consumer; entries its name left pending become claimable by it at once (it re-reads its own pending list). */
@@ -94,7 +100,7 @@ export class GroupState {
 
   /** Removes `pending` from the pending list (ack). */
   ack(pending: PendingEntry): void {
-    this.pending.delete(pending.entry.id);
+    this.pending.delete(pending.entry.pos);
   }
 
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
@@ -132,7 +138,7 @@ export class GroupState {
       if (this.nextPos >= this.log.endPos) break;
       const entry = this.log.at(this.nextPos++);
       if (entry === undefined) continue;
-      this.lastDeliveredId = entry.id;
+      this.#lastDelivered = entry;
       const pending: PendingEntry = {
         entry,
         owner: consumer.name,
@@ -142,7 +148,7 @@ export class GroupState {
         firstFailureAt: undefined,
         lastFailureAt: undefined,
       };
-      this.pending.set(entry.id, pending);
+      this.pending.set(entry.pos, pending);
       consumer.seenAt = now;
       consumer.accept(pending);
     }
@@ -202,7 +208,7 @@ export class GroupState {
     let best = -1;
     for (let i = 0; i < this.#claimable.length; i++) {
       const p = this.#claimable[i]!;
-      if (!this.pending.has(p.entry.id) || p.claimableAt === Number.POSITIVE_INFINITY) {
+      if (!this.pending.has(p.entry.pos) || p.claimableAt === Number.POSITIVE_INFINITY) {
         // Acked or taken meanwhile: forget it.
         this.#claimable.splice(i--, 1);
         continue;
