@@ -102,7 +102,12 @@ export interface SubscribeOptions {
   readonly consumer?: string;
   /** Handlers in flight at once per stream. @default 1 */
   readonly concurrency?: number;
-  /** Entries fetched per read; at most this many wait for a free handler slot. @default 10 * concurrency, at most 100 */
+  /**
+   * Entries fetched per read; at most this many wait for a free handler slot.
+   * When not set, the Redis bus sizes each read to about 50 ms of handler
+   * work (measured on sampled deliveries), between `max(2, concurrency)` and
+   * 200 entries held; the in-memory bus holds `10 * concurrency`, at most 100.
+   */
   readonly batchSize?: number;
   /** How long one blocking read waits for new entries. @default 2000 */
   readonly blockMs?: number;

@@ -1,5 +1,6 @@
 /**
  * `schemabus validate FILE...`: checks event JSON files (an envelope, a
+ * stored-format message `{"v":1,"type",...}`, a
  * `{ type, data }`, or an array of those) against the catalogue, strictly
  * as `publish` does, and reports every failing path of every file.
  */
@@ -180,6 +181,8 @@ export const validateCommand = defineCommand({
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
       .example('$0 validate fixtures/*.json', 'exit 1 listing every failing path')
-      .epilogue('A file holds an envelope, a { "type", "data" } object, or an array of them.'),
+      .epilogue(
+        'A file holds a CloudEvents envelope, a stored-format message {"v":1,"type",...}, a { "type", "data" } object, or an array of them.',
+      ),
   run: (args, context) => runValidate({ ...args, files: args.files.map(String) }, context),
 });

@@ -1,5 +1,7 @@
 /**
- * Checks event JSON (an envelope, or `{ type, data }`) against the
+ * Checks event JSON (a CloudEvents envelope, a stored-format-1 message
+ * `{"v":1,"type",...}` as a realtime channel carries it, or `{ type, data }`)
+ * against the
  * catalogue's exported JSON Schemas with ajv (draft 2020-12, ajv-formats),
  * strictly as `publish` does: unknown fields are rejected. Every failing
  * path is reported.
@@ -33,10 +35,26 @@ export function createEventValidator(model: CatalogModel): EventValidator {
 
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return [{ path: '', message: 'must be an envelope or a { "type", "data" } object' }];
+      return [
+        {
+          path: '',
+          message: 'must be an envelope, a {"v":1,"type",...} message or a { "type", "data" } object',
+        },
+      ];
     }
-    const record = value as Record<string, unknown>;
+    let record = value as Record<string, unknown>;
     const issues: EventIssue[] = [];
+    if ('v' in record && !('specversion' in record)) {
+      if (record.v !== 1) {
+        return [
+          {
+            path: '/v',
+            message: `must be 1 (stored format 1 is the only one this version knows), got ${JSON.stringify(record.v)}`,
+          },
+        ];
+      }
+      record = asEnvelope(record);
+    }
     if ('specversion' in record) {
       if (!envelope(record)) issues.push(...toIssues(envelope.errors, '', ['/type']));
     } else {
@@ -68,6 +86,12 @@ export function createEventValidator(model: CatalogModel): EventValidator {
       issues.push(...toIssues(validate.errors, '/data'));
     return issues;
   };
+}
+
+/** A format-1 message as the envelope it stands for (the constants are implied by `v`). */
+function asEnvelope(message: Record<string, unknown>): Record<string, unknown> {
+  const { v: _version, ...rest } = message;
+  return { specversion: '1.0', datacontenttype: 'application/json', ...rest };
 }
 
 /** ajv errors as issues under `prefix`, skipping those at `skip` paths (reported better elsewhere). */

@@ -49,6 +49,18 @@ describe('validate', () => {
     expect(result.stdout).toContain('[2] timer.cancelled /data: is required');
   });
 
+  it('reads stored-format messages {"v":1,"type",...} as the envelopes they stand for', async () => {
+    const valid = await runValidate({ files: [`${DIR}/valid/message-v1.json`] }, context);
+    expect(valid).toMatchObject({ exitCode: 0, stderr: '' });
+    const result = await runValidate({ files: [`${DIR}/invalid/bad-messages.json`] }, context);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('[0] campaign.deleted /source: is required');
+    expect(result.stdout).toContain('[0] campaign.deleted /time: must match format "date-time"');
+    expect(result.stdout).toContain(
+      '[1] campaign.deleted /v: must be 1 (stored format 1 is the only one this version knows), got 2',
+    );
+  });
+
   it('reports a file that is not JSON as invalid', async () => {
     const result = await runValidate(
       { files: [`${DIR}/invalid/not-json.json`, `${DIR}/valid/plain.json`] },
