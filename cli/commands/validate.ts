@@ -1,7 +1,7 @@
 /**
  * `schemabus validate FILE...`: checks event JSON files (an envelope, a
- * stored-format message `{"v":1,"type",...}`, a
- * `{ type, data }`, or an array of those) against the catalogue, strictly
+ * stored-format message `{"v":1,"type",...}`, a `{ type, data }`, or an
+ * array of those) against the catalogue, strictly
  * as `publish` does, and reports every failing path of every file.
  */
 import { readFile } from 'node:fs/promises';

@@ -38,7 +38,8 @@ export function createEventValidator(model: CatalogModel): EventValidator {
       return [
         {
           path: '',
-          message: 'must be an envelope, a {"v":1,"type",...} message or a { "type", "data" } object',
+          message:
+            'must be an envelope, a {"v":1,"type",...} message or a { "type", "data" } object',
         },
       ];
     }
