@@ -42,15 +42,15 @@ export interface Envelope<T = unknown, K extends string = string> {
 /** Optional envelope attributes of one publish. */
 export interface PublishMeta {
   /** @default a new time-ordered id */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** @default now */
-  readonly time?: string | Date;
+  readonly time?: string | Date | undefined;
   /** @default the catalogue's `source` */
-  readonly source?: string;
-  readonly subject?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly traceparent?: string;
+  readonly source?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly correlationId?: string | undefined;
+  readonly causationId?: string | undefined;
+  readonly traceparent?: string | undefined;
 }
 
 /** What a publish stored. */
@@ -69,7 +69,7 @@ export interface Published {
 export interface BatchItem {
   readonly type: string;
   readonly data: unknown;
-  readonly meta?: PublishMeta;
+  readonly meta?: PublishMeta | undefined;
 }
 
 /** What a handler knows about the delivery it is handling. */
@@ -99,34 +99,34 @@ export type HandlerMap = { readonly [type: string]: Handler<never> };
 /** How one consumer of a subscription reads and runs handlers. */
 export interface SubscribeOptions {
   /** Consumer name, unique inside the group. @default `<hostname>-<pid>-<random>` */
-  readonly consumer?: string;
+  readonly consumer?: string | undefined;
   /** Handlers in flight at once per stream. @default 1 */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /**
    * Entries fetched per read; at most this many wait for a free handler slot.
    * When not set, the Redis bus sizes each read to about 50 ms of handler
    * work (measured on sampled deliveries), between `max(2, concurrency)` and
    * 200 entries held; the in-memory bus holds `10 * concurrency`, at most 100.
    */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** How long one blocking read waits for new entries. @default 2000 */
-  readonly blockMs?: number;
+  readonly blockMs?: number | undefined;
   /** Events with the same key are handled one after another, in stream order. */
   readonly orderingKey?: (event: Envelope) => string | undefined;
   /** Skip an event whose envelope id this consumer has already handled (bounded memory). @default false */
-  readonly dedupe?: boolean;
+  readonly dedupe?: boolean | undefined;
 }
 
 /** Options of `close()` (of a subscription or the bus). */
 export interface CloseOptions {
   /** How long in-flight handlers may take to finish before they are abandoned (left pending). @default 10000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** Options of `waitUntilReady`. */
 export interface WaitOptions {
   /** How long to wait. @default 10000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** A running subscription of one group (on every stream where the group exists). */

@@ -10,20 +10,20 @@ import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bu
 export interface CreateBusOptions {
   readonly catalog: Catalog;
   /** Redis URL (`redis://` or `rediss://`). @default process.env.REDIS_URL; none means the in-memory bus */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** @default a logger that drops everything */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** prom-client registry for metrics. @default none */
-  readonly registry?: Registry;
+  readonly registry?: Registry | undefined;
   /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
-  readonly maxEntryBytes?: number;
+  readonly maxEntryBytes?: number | undefined;
   /**
    * Further options of the Redis bus (a `redis` client or ioredis options given
    * here select the Redis bus even without a URL). @default {}
    */
-  readonly redisOptions?: Partial<Omit<RedisEventBusOptions, 'catalog'>>;
+  readonly redisOptions?: Partial<Omit<RedisEventBusOptions, 'catalog'>> | undefined;
   /** Further options of the in-memory bus. @default {} */
-  readonly memoryOptions?: Partial<Omit<InMemoryEventBusOptions, 'catalog'>>;
+  readonly memoryOptions?: Partial<Omit<InMemoryEventBusOptions, 'catalog'>> | undefined;
 }
 
 /** The bus {@link createBus} returns: the EventBus contract, plus `appendRaw`, which both buses offer. */

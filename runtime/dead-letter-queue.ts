@@ -27,19 +27,19 @@ export interface DeadLetter {
 
 /** Which dead letters an operation applies to: every given criterion must match. */
 export interface DeadLetterFilter {
-  readonly group?: string;
-  readonly type?: string;
-  readonly reason?: DeadLetterReason;
+  readonly group?: string | undefined;
+  readonly type?: string | undefined;
+  readonly reason?: DeadLetterReason | undefined;
   /** Only the DLQ entries with these ids. */
-  readonly ids?: readonly string[];
+  readonly ids?: readonly string[] | undefined;
 }
 
 /** Options of `DeadLetterQueue.list`: a filter and a page. */
 export interface DeadLetterListOptions extends DeadLetterFilter {
   /** @default 100 */
-  readonly count?: number;
+  readonly count?: number | undefined;
   /** Start after this DLQ entry id (paging). */
-  readonly after?: string;
+  readonly after?: string | undefined;
 }
 
 /** A stream's dead-letter queue. */

@@ -23,7 +23,7 @@ import { jsonText, plural } from '../support/table.js';
 /** Options of `bootstrap`. */
 export interface BootstrapOptions extends RedisTargetOptions {
   /** Print the report as JSON. */
-  readonly json?: boolean;
+  readonly json?: boolean | undefined;
 }
 
 /** Creates the catalogue's streams and groups on Redis and reports them. */

@@ -25,11 +25,11 @@ import {
 /** Options of `check`. */
 export interface CheckOptions {
   /** The catalogue. @default `events.schema.yaml` */
-  readonly schema?: string;
+  readonly schema?: string | undefined;
   /** Print the report as JSON on stdout. */
-  readonly json?: boolean;
+  readonly json?: boolean | undefined;
   /** An older version of the catalogue to compare against. */
-  readonly against?: string;
+  readonly against?: string | undefined;
 }
 
 /** Checks the catalogue (and, with `against`, its compatibility with an older version). */

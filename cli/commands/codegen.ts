@@ -28,11 +28,11 @@ export const DEFAULT_OUT = 'generated';
 /** Options of `codegen`. */
 export interface CodegenOptions {
   /** The catalogue. @default `events.schema.yaml` */
-  readonly schema?: string;
+  readonly schema?: string | undefined;
   /** The output directory. @default `generated` */
-  readonly out?: string;
+  readonly out?: string | undefined;
   /** Write nothing; exit 1 with a summary of what differs when the output is stale. */
-  readonly check?: boolean;
+  readonly check?: boolean | undefined;
 }
 
 /**

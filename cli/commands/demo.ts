@@ -28,7 +28,7 @@ interface DemoModule {
 /** Options of `demo`. */
 export interface DemoOptions {
   /** Run on Redis at this URL. @default process.env.REDIS_URL; none: the in-memory bus */
-  readonly redis?: string;
+  readonly redis?: string | undefined;
 }
 
 /** Where the account goes while the demo runs. */

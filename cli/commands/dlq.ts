@@ -45,16 +45,16 @@ export const DEFAULT_DLQ_COUNT = 100;
 export interface DlqOptions extends RedisTargetOptions {
   readonly action: DlqAction;
   readonly stream: string;
-  readonly group?: string;
-  readonly type?: string;
-  readonly reason?: string;
+  readonly group?: string | undefined;
+  readonly type?: string | undefined;
+  readonly reason?: string | undefined;
   /** DLQ entry ids. */
-  readonly id?: readonly string[];
+  readonly id?: readonly string[] | undefined;
   /** `list`/`show`: at most this many. @default DEFAULT_DLQ_COUNT */
-  readonly count?: number;
-  readonly json?: boolean;
+  readonly count?: number | undefined;
+  readonly json?: boolean | undefined;
   /** `purge`: really delete. */
-  readonly yes?: boolean;
+  readonly yes?: boolean | undefined;
 }
 
 /** Runs one `dlq` action on `options.stream`. */

@@ -25,7 +25,7 @@ import { formatDuration, formatTable, jsonText, plural } from '../support/table.
 /** Options of `inspect`. */
 export interface InspectOptions extends RedisTargetOptions {
   /** Print the inspection as JSON. */
-  readonly json?: boolean;
+  readonly json?: boolean | undefined;
 }
 
 /** One stream as `inspect` reports it: what Redis says plus the catalogue's groups missing there. */

@@ -25,11 +25,11 @@ import { plural } from '../support/table.js';
 export interface TailCommandOptions extends RedisTargetOptions {
   readonly stream: string;
   /** `$` (new entries only), `0` (the whole stream) or an entry id (entries after it). @default '$' */
-  readonly from?: string;
+  readonly from?: string | undefined;
   /** Stop after this many entries. @default no limit */
-  readonly count?: number;
+  readonly count?: number | undefined;
   /** One JSON object per line. */
-  readonly json?: boolean;
+  readonly json?: boolean | undefined;
 }
 
 /** Where `tail` writes while it runs, and what stops it. */

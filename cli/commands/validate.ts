@@ -36,9 +36,9 @@ export interface ValidateOptions {
   /** JSON files to check. */
   readonly files: readonly string[];
   /** The catalogue. @default `events.schema.yaml` */
-  readonly schema?: string;
+  readonly schema?: string | undefined;
   /** Print the report as JSON on stdout. */
-  readonly json?: boolean;
+  readonly json?: boolean | undefined;
 }
 
 /** The outcome for one event of a file. */

@@ -30,9 +30,9 @@ export const CONNECT_TIMEOUT_MS = 3000;
 /** Options shared by the Redis commands. */
 export interface RedisTargetOptions {
   /** Redis URL. @default process.env.REDIS_URL */
-  readonly redis?: string;
+  readonly redis?: string | undefined;
   /** The catalogue. @default `events.schema.yaml` */
-  readonly schema?: string;
+  readonly schema?: string | undefined;
 }
 
 /** The bus on an open connection and the catalogue, for one command run. */

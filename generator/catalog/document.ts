@@ -32,14 +32,14 @@ export interface DocSchema {
 export interface DocSettings {
   /** Path of the map holding them (`defaults`, `streams.s.groups.g`). */
   readonly path: DocPath;
-  readonly maxAttempts?: number;
-  readonly initialMs?: number;
-  readonly factor?: number;
-  readonly maxMs?: number;
-  readonly jitter?: number;
-  readonly claimIdleMs?: number;
-  readonly dlq?: boolean;
-  readonly startFrom?: 'latest' | 'earliest';
+  readonly maxAttempts?: number | undefined;
+  readonly initialMs?: number | undefined;
+  readonly factor?: number | undefined;
+  readonly maxMs?: number | undefined;
+  readonly jitter?: number | undefined;
+  readonly claimIdleMs?: number | undefined;
+  readonly dlq?: boolean | undefined;
+  readonly startFrom?: 'latest' | 'earliest' | undefined;
 }
 
 /** A consumer group of a stream. */
@@ -85,8 +85,8 @@ export type DocSection = 'channels' | 'events' | 'streams' | 'types';
 export interface DocCatalog {
   /** Sections present but not a mapping: references into them are not checked (already reported). */
   readonly brokenSections: ReadonlySet<DocSection>;
-  readonly namespace?: string;
-  readonly source?: string;
+  readonly namespace?: string | undefined;
+  readonly source?: string | undefined;
   readonly defaults: DocSettings;
   readonly types: readonly DocType[];
   readonly streams: readonly DocStream[];

@@ -42,9 +42,9 @@ export interface DeliveryContext {
   readonly handlers: HandlerMap;
   readonly validators: Validators;
   /** @default MAX_ENTRY_BYTES */
-  readonly maxEntryBytes?: number;
+  readonly maxEntryBytes?: number | undefined;
   /** Envelope ids already handled by this consumer (`dedupe`); undefined when off. */
-  readonly seen?: { has(id: string): boolean };
+  readonly seen?: { has(id: string): boolean } | undefined;
 }
 
 function fieldOf(fields: readonly string[] | EntryFields, name: string): string | undefined {

@@ -49,15 +49,15 @@ import { StreamState } from './stream-state.js';
 export interface InMemoryEventBusOptions {
   readonly catalog: Catalog;
   /** Time and timers (retries, claims, close timeouts). @default the system clock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** @default a logger that drops everything */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry;
+  readonly registry?: Registry | undefined;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */
-  readonly maxEntryBytes?: number;
+  readonly maxEntryBytes?: number | undefined;
 }
 
 /**

@@ -43,9 +43,9 @@ export interface ClaimerHost {
 /** Timing of the claimer. */
 export interface ClaimerOptions {
   /** How often to scan the group's pending entries. @default claimIdleMs / 4, within 20..5000 ms */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** PEL entries looked at per scan. @default 1000 */
-  readonly maxScan?: number;
+  readonly maxScan?: number | undefined;
 }
 
 /** Claim scans and heartbeats of one consumer on one stream. */

@@ -12,7 +12,7 @@ import { redactUrl } from '../internal/logger.js';
  * `rediss://` turns TLS on (`{ url, connectTimeout: 3000, retryStrategy: () =>
  * null }` fails fast).
  */
-export type RedisConnectionOptions = RedisOptions & { readonly url?: string };
+export type RedisConnectionOptions = RedisOptions & { readonly url?: string | undefined };
 
 /** Where the bus connects: a URL, ioredis options (with or without a URL), or a ready client (never quit by the bus). */
 export type RedisConnectionOption = string | RedisConnectionOptions | Redis;

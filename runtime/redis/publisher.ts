@@ -33,7 +33,7 @@ import type { RetentionKeeper } from './retention-keeper.js';
 /** Idempotent publish: one entry per event id and stream while the marker lives. */
 export interface IdempotentPublishOptions {
   /** How long an event id is remembered. @default 86400000 (24 h) */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
 }
 
 /** The publishing side of a RedisEventBus. */

@@ -63,28 +63,28 @@ export interface RedisEventBusOptions extends ConsumerTuning {
    * never quits it.
    * @default process.env.REDIS_URL, else redis://127.0.0.1:6379
    */
-  readonly redis?: RedisConnectionOption;
+  readonly redis?: RedisConnectionOption | undefined;
   /** @default a logger that drops everything */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry;
+  readonly registry?: Registry | undefined;
   /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
-  readonly maxEntryBytes?: number;
+  readonly maxEntryBytes?: number | undefined;
   /**
    * Store each event id at most once per stream (a Lua script with a marker
    * key per id), so retrying a publish whose outcome was unknown, or a
    * command ioredis re-sent after a reconnect, adds no duplicate. Costs one
    * key per event for `ttlMs`. @default false
    */
-  readonly idempotentPublish?: boolean | IdempotentPublishOptions;
+  readonly idempotentPublish?: boolean | IdempotentPublishOptions | undefined;
   /**
    * Publishes that may wait for the connection while Redis is unreachable;
    * beyond that a publish fails at once with a `ConnectionError` (0: fail
    * fast). ioredis's own offline queue is unbounded. @default 1000
    */
-  readonly maxOfflineQueue?: number;
+  readonly maxOfflineQueue?: number | undefined;
   /** How retention trimming runs. */
-  readonly retention?: RetentionOptions;
+  readonly retention?: RetentionOptions | undefined;
 }
 
 /** The Redis EventBus (see the contract in runtime/bus.ts). */

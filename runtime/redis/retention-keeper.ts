@@ -27,18 +27,18 @@ export const TRIM_CHUNK = 10_000;
 /** How retention trimming runs. */
 export interface RetentionOptions {
   /** Trim after this many publishes on a stream. @default maxLen / 10 clamped to 1..100 (100 for maxAge) */
-  readonly everyPublishes?: number;
+  readonly everyPublishes?: number | undefined;
   /** Trim when this long passed since the last trim of a stream (checked on publish). @default 1000 */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** The hard cap: this many times the limit (entries, or age) is trimmed even if unacked. @default 10 */
-  readonly hardCapFactor?: number;
+  readonly hardCapFactor?: number | undefined;
   /**
    * `approximate` (`MINID ~`: whole macro nodes only, cheap), `exact`, or
    * `auto`: exact for maxLen below 1000 (a macro node holds up to 100
    * entries, so `~` would keep a small stream far past its limit),
    * approximate otherwise. @default 'auto'
    */
-  readonly trim?: 'approximate' | 'exact' | 'auto';
+  readonly trim?: 'approximate' | 'exact' | 'auto' | undefined;
 }
 
 /** What one trim run found and did. */

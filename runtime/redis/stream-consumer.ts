@@ -44,11 +44,11 @@ import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
 /** Timing knobs of Redis consumers (bus options). */
 export interface ConsumerTuning {
   /** A read that has not returned this long after its BLOCK should have ended is presumed hung. @default 5000 */
-  readonly watchdogGraceMs?: number;
+  readonly watchdogGraceMs?: number | undefined;
   /** Longest wait before finished entries are acked when no read comes first. @default 20 */
-  readonly ackIntervalMs?: number;
+  readonly ackIntervalMs?: number | undefined;
   /** How often the claimer scans for retries and abandoned entries. @default claimIdleMs / 4, within 20..5000 */
-  readonly claimIntervalMs?: number;
+  readonly claimIntervalMs?: number | undefined;
 }
 
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */

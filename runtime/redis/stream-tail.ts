@@ -18,11 +18,11 @@ export interface TailOptions {
    * `$`: only entries added from now on; `0`: the whole stream; an entry id:
    * the entries after it. @default '$'
    */
-  readonly from?: string;
+  readonly from?: string | undefined;
   /** Aborted to stop following: the iterator then ends. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** How long one read blocks before it is sent again. @default 1000 */
-  readonly blockMs?: number;
+  readonly blockMs?: number | undefined;
 }
 
 /** One entry as `tail` reads it. */

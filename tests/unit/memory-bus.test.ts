@@ -10,7 +10,7 @@ import { jobs } from '../contract/helpers.js';
 import { waitFor } from '../support/wait.js';
 
 function recordingLogger() {
-  const records: Array<{ level: string; obj: object; msg?: string }> = [];
+  const records: Array<{ level: string; obj: object; msg?: string | undefined }> = [];
   const at =
     (level: string) =>
     (obj: object, msg?: string): void =>
