@@ -59,8 +59,10 @@ export async function runCodegen(
   const shownOut = displayPath(context.cwd, outDir);
   // Loaded here, not at the top: the emitters bring ts-morph (and the TypeScript
   // compiler), which no other command needs.
-  const { generateFiles } = await import('../../generator/emit/index.js');
-  const files = generateFiles(catalog.model);
+  const { generateFiles, moduleSource, regenerateCommand } = await import(
+    '../../generator/emit/index.js'
+  );
+  const files = generateFiles(catalog.model, shownOut);
   let changes: ReturnType<typeof diffFiles>;
   try {
     changes = diffFiles(files, await readOwnedFiles(outDir));
@@ -83,7 +85,7 @@ export async function runCodegen(
       [
         `${shownOut}/ is stale: ${changes.length} ${noun} from what ${catalog.path} generates.`,
         ...formatChanges(shownOut, changes),
-        'Run `npm run codegen` (or `schemabus codegen`) and commit the result.',
+        `Run \`${regenerateCommand(moduleSource(catalog.model, shownOut))}\` and commit the result.`,
       ],
       warnings,
     );

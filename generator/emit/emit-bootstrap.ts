@@ -8,7 +8,7 @@ import type { CatalogModel } from '../catalog/model.js';
 import { tsDoc } from './describe.js';
 import { CATALOG_FILE } from './emit-catalog.js';
 import { jsonCode, writeCode } from './expressions.js';
-import { createEmitProject, type Module, printModule } from './module.js';
+import { createEmitProject, type Module, moduleSource, printModule } from './module.js';
 import { compareCodePoints } from './names.js';
 
 /** The file `emitBootstrap` produces. */
@@ -76,7 +76,7 @@ export function bootstrapModule(model: CatalogModel): Module {
 
 /** `bootstrap.ts` of `model`, printed. */
 export function emitBootstrap(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, BOOTSTRAP_FILE, model.sourcePath, bootstrapModule(model));
+  return printModule(project, BOOTSTRAP_FILE, moduleSource(model), bootstrapModule(model));
 }
 
 /** The template literal of the fingerprint mismatch error: the fact, then what to do. */

@@ -7,7 +7,7 @@ import { type Project, StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
 import { tsDoc } from './describe.js';
 import { jsonCode, writeCode } from './expressions.js';
-import { createEmitProject, type Module, printModule } from './module.js';
+import { createEmitProject, type Module, moduleSource, printModule } from './module.js';
 
 /** The file `emitCatalog` produces. */
 export const CATALOG_FILE = 'catalog.ts';
@@ -41,5 +41,5 @@ export function catalogModule(model: CatalogModel): Module {
 
 /** `catalog.ts` of `model`, printed. */
 export function emitCatalog(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, CATALOG_FILE, model.sourcePath, catalogModule(model));
+  return printModule(project, CATALOG_FILE, moduleSource(model), catalogModule(model));
 }

@@ -12,7 +12,13 @@ import type { JsonSchema } from '../../runtime/catalog.js';
 import type { CatalogModel, ModelType } from '../catalog/model.js';
 import { eventDoc, sentence, tsDoc } from './describe.js';
 import { objectCode, propertyKey, writeCode } from './expressions.js';
-import { createEmitProject, type Declaration, type Module, printModule } from './module.js';
+import {
+  createEmitProject,
+  type Declaration,
+  type Module,
+  moduleSource,
+  printModule,
+} from './module.js';
 import { compareCodePoints } from './names.js';
 import { refName, toTypeBox } from './typebox.js';
 
@@ -83,7 +89,7 @@ export function eventsModule(model: CatalogModel): Module {
 
 /** `events.ts` of `model`, printed. */
 export function emitEvents(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, EVENTS_FILE, model.sourcePath, eventsModule(model));
+  return printModule(project, EVENTS_FILE, moduleSource(model), eventsModule(model));
 }
 
 /** The TypeBox constant (short doc) and its `Static` type (full doc) of one schema, together. */

@@ -16,6 +16,7 @@ import {
   type Declaration,
   type ImportSpec,
   type Module,
+  moduleSource,
   printModule,
 } from './module.js';
 
@@ -56,7 +57,7 @@ export function handlersModule(model: CatalogModel): Module {
 
 /** `handlers.ts` of `model`, printed. */
 export function emitHandlers(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, HANDLERS_FILE, model.sourcePath, handlersModule(model));
+  return printModule(project, HANDLERS_FILE, moduleSource(model), handlersModule(model));
 }
 
 /** `Envelope<CampaignCreated, 'campaign.created'>` */

@@ -9,7 +9,7 @@ import { EVENTS_FILE } from './emit-events.js';
 import { HANDLERS_FILE } from './emit-handlers.js';
 import { PUBLISHERS_FILE } from './emit-publishers.js';
 import { REALTIME_FILE } from './emit-realtime.js';
-import { createEmitProject, type Module, printModule } from './module.js';
+import { createEmitProject, type Module, moduleSource, printModule } from './module.js';
 import { compareNatural } from './names.js';
 
 /** The file `emitIndex` produces. */
@@ -41,5 +41,5 @@ export function indexModule(): Module {
 
 /** `index.ts` of `model`, printed. */
 export function emitIndex(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, INDEX_FILE, model.sourcePath, indexModule());
+  return printModule(project, INDEX_FILE, moduleSource(model), indexModule());
 }

@@ -19,6 +19,7 @@ import {
   type Declaration,
   type ImportSpec,
   type Module,
+  moduleSource,
   printModule,
 } from './module.js';
 
@@ -158,7 +159,7 @@ export function emitPublishers(
   model: CatalogModel,
   project: Project = createEmitProject(),
 ): string {
-  return printModule(project, PUBLISHERS_FILE, model.sourcePath, publishersModule(model));
+  return printModule(project, PUBLISHERS_FILE, moduleSource(model), publishersModule(model));
 }
 
 /** `return { method() { ... }, ... };`, one method after the other. */

@@ -13,6 +13,7 @@ import {
   type Declaration,
   type ImportSpec,
   type Module,
+  moduleSource,
   printModule,
 } from './module.js';
 import { channelMessageName, compareCodePoints } from './names.js';
@@ -50,7 +51,7 @@ export function realtimeModule(model: CatalogModel): Module {
 
 /** `realtime.ts` of `model`, printed. */
 export function emitRealtime(model: CatalogModel, project: Project = createEmitProject()): string {
-  return printModule(project, REALTIME_FILE, model.sourcePath, realtimeModule(model));
+  return printModule(project, REALTIME_FILE, moduleSource(model), realtimeModule(model));
 }
 
 /** A channel's params type, its message union and its `onXxx` function. */

@@ -16,7 +16,13 @@ import { INDEX_FILE, indexModule } from './emit-index.js';
 import { PUBLISHERS_FILE, publishersModule } from './emit-publishers.js';
 import { REALTIME_FILE, realtimeModule } from './emit-realtime.js';
 import { emitSchemas } from './emit-schemas.js';
-import { createEmitProject, type Module, printModule } from './module.js';
+import {
+  createEmitProject,
+  DEFAULT_OUT_DIR,
+  type Module,
+  moduleSource,
+  printModule,
+} from './module.js';
 import { compareCodePoints } from './names.js';
 
 export { emitBootstrap } from './emit-bootstrap.js';
@@ -28,7 +34,7 @@ export { emitPublishers } from './emit-publishers.js';
 export { emitRealtime } from './emit-realtime.js';
 export { emitSchemas, envelopeJsonSchema, eventJsonSchema, SCHEMAS_DIR } from './emit-schemas.js';
 export { isGeneratedPath } from './generated-paths.js';
-export { headerLines } from './module.js';
+export { headerLines, moduleSource, regenerateCommand } from './module.js';
 
 /** One module builder per generated TypeScript module, by file name. */
 const MODULE_BUILDERS: ReadonlyArray<readonly [string, (model: CatalogModel) => Module]> = [
@@ -43,14 +49,19 @@ const MODULE_BUILDERS: ReadonlyArray<readonly [string, (model: CatalogModel) => 
 
 /**
  * Every generated file of `model`, by path relative to the output directory
- * (posix separators), in sorted order. Same model, same bytes. The modules
- * are printed in one ts-morph project.
+ * (posix separators), in sorted order. Same model and `outDir`, same bytes.
+ * The modules are printed in one ts-morph project; `outDir` (as the user
+ * named it) goes into the headers' regenerate command only.
  */
-export function generateFiles(model: CatalogModel): Map<string, string> {
+export function generateFiles(
+  model: CatalogModel,
+  outDir: string = DEFAULT_OUT_DIR,
+): Map<string, string> {
   const project = createEmitProject();
+  const source = moduleSource(model, outDir);
   const files = new Map<string, string>();
   for (const [path, build] of MODULE_BUILDERS) {
-    files.set(path, printModule(project, path, model.sourcePath, build(model)));
+    files.set(path, printModule(project, path, source, build(model)));
   }
   for (const [path, text] of emitSchemas(model)) files.set(path, text);
   return new Map([...files].sort(([a], [b]) => compareCodePoints(a, b)));

@@ -41,7 +41,9 @@ describe('codegen --check', () => {
     );
     expect(result.stdout).toContain('expected: export function createPublisher(');
     expect(result.stdout).toContain('found:    export function createPublisherX(');
-    expect(result.stdout).toContain('Run `npm run codegen`');
+    expect(result.stdout).toContain(
+      'Run `npx schemabus codegen --schema events.schema.yaml --out generated` and commit the result.',
+    );
     expect(readFileSync(path, 'utf8')).toBe(edited);
   });
 
