@@ -10,11 +10,13 @@ import { checkCommand } from './commands/check.js';
 import { codegenCommand } from './commands/codegen.js';
 import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
+import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 
 export const COMMANDS: readonly CliCommand[] = [
+  initCommand,
   codegenCommand,
   checkCommand,
   validateCommand,
