@@ -6,17 +6,15 @@
  * strictly as `publish` does: unknown fields are rejected. Every failing
  * path is reported.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../../schema/ajv.js';
+import { ajvIssues, pointerChild, type SchemaIssue } from '../../schema/ajv-issues.js';
 import { closestName } from '../../schema/closest-name.js';
 import type { CatalogModel } from '../catalog/index.js';
 import { envelopeJsonSchema, eventJsonSchema } from '../emit/emit-schemas.js';
 
 /** One failing location of an event, as a JSON Pointer into the checked value. */
-export interface EventIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type EventIssue = SchemaIssue;
 
 /** Checks one event value: `[]` when valid. */
 export type EventValidator = (value: unknown) => EventIssue[];
@@ -57,18 +55,19 @@ export function createEventValidator(model: CatalogModel): EventValidator {
       record = asEnvelope(record);
     }
     if ('specversion' in record) {
-      if (!envelope(record)) issues.push(...toIssues(envelope.errors, '', ['/type']));
+      if (!envelope(record))
+        issues.push(...ajvIssues(envelope.errors, record, { skip: ['/type'] }));
     } else {
       for (const key of Object.keys(record)) {
         if (!PLAIN_KEYS.includes(key)) {
           issues.push({
-            path: pointer('', key),
+            path: pointerChild('', key),
             message: 'is not allowed (an event is { "type", "data" } or a full envelope)',
           });
         }
       }
       for (const key of PLAIN_KEYS) {
-        if (!(key in record)) issues.push({ path: pointer('', key), message: 'is required' });
+        if (!(key in record)) issues.push({ path: pointerChild('', key), message: 'is required' });
       }
     }
     const type = record.type;
@@ -84,7 +83,7 @@ export function createEventValidator(model: CatalogModel): EventValidator {
       return issues;
     }
     if ('data' in record && !validate(record.data))
-      issues.push(...toIssues(validate.errors, '/data'));
+      issues.push(...ajvIssues(validate.errors, record.data, { prefix: '/data' }));
     return issues;
   };
 }
@@ -93,55 +92,4 @@ export function createEventValidator(model: CatalogModel): EventValidator {
 function asEnvelope(message: Record<string, unknown>): Record<string, unknown> {
   const { v: _version, ...rest } = message;
   return { specversion: '1.0', datacontenttype: 'application/json', ...rest };
-}
-
-/** ajv errors as issues under `prefix`, skipping those at `skip` paths (reported better elsewhere). */
-function toIssues(
-  errors: ErrorObject[] | null | undefined,
-  prefix: string,
-  skip: readonly string[] = [],
-): EventIssue[] {
-  const seen = new Set<string>();
-  const issues: EventIssue[] = [];
-  for (const error of errors ?? []) {
-    if (skip.includes(error.instancePath)) continue;
-    const issue = toIssue(error, prefix);
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues;
-}
-
-function toIssue(error: ErrorObject, prefix: string): EventIssue {
-  const params = error.params as Record<string, unknown>;
-  const at = `${prefix}${error.instancePath}`;
-  switch (error.keyword) {
-    case 'required':
-      return { path: pointer(at, String(params.missingProperty)), message: 'is required' };
-    case 'additionalProperties':
-      return {
-        path: pointer(at, String(params.additionalProperty)),
-        message: 'is not in the schema (unknown fields are rejected)',
-      };
-    case 'unevaluatedProperties':
-      return {
-        path: pointer(at, String(params.unevaluatedProperty)),
-        message: 'is not in the schema (unknown fields are rejected)',
-      };
-    case 'const':
-      return { path: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case 'enum':
-      return {
-        path: at,
-        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
-      };
-    default:
-      return { path: at, message: error.message ?? `fails \`${error.keyword}\`` };
-  }
-}
-
-function pointer(base: string, key: string): string {
-  return `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }

@@ -7,8 +7,9 @@
  * Every failing path is reported (`allErrors`).
  */
 
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { createAjv, type SchemaValidator } from '../../schema/ajv.js';
+import { ajvIssues } from '../../schema/ajv-issues.js';
 import { strictSchema, tolerantSchema } from '../../schema/schema-forms.js';
 import type { Catalog, JsonSchema } from '../catalog.js';
 import type { ValidationIssue } from '../errors.js';
@@ -25,48 +26,10 @@ export interface Validators {
   forConsume(type: string): PayloadCheck;
 }
 
-function issueOf(error: ErrorObject): ValidationIssue {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return {
-        path: `${error.instancePath}/${escapePointer(String(params.missingProperty))}`,
-        message: 'is required',
-      };
-    case 'additionalProperties':
-      return {
-        path: `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`,
-        message: 'is not in the schema (unknown fields are rejected on publish)',
-      };
-    case 'unevaluatedProperties':
-      return {
-        path: `${error.instancePath}/${escapePointer(String(params.unevaluatedProperty))}`,
-        message: 'is not in the schema (unknown fields are rejected on publish)',
-      };
-    default:
-      return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
-  }
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function toCheck(validate: ValidateFunction): PayloadCheck {
   return (data) => {
     if (validate(data)) return null;
-    const seen = new Set<string>();
-    const issues: ValidationIssue[] = [];
-    for (const error of validate.errors ?? []) {
-      // `if`/`then` failures repeat what the branch keywords already said.
-      if (error.keyword === 'if') continue;
-      const issue = issueOf(error);
-      const key = `${issue.path}\u0000${issue.message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        issues.push(issue);
-      }
-    }
+    const issues = ajvIssues(validate.errors, data);
     return issues.length > 0 ? issues : [{ path: '', message: 'is invalid' }];
   };
 }

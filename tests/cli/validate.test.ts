@@ -27,8 +27,8 @@ describe('validate', () => {
     expect(result.stdout.split('\n')).toEqual([
       `FAIL  ${DIR}/invalid/bad-payload.json (1 event)`,
       '  campaign.created /data/name: is required',
-      '  campaign.created /data/discount: is not in the schema (unknown fields are rejected)',
-      '  campaign.created /data/campaignId: must match format "uuid"',
+      '  campaign.created /data/discount: is not in the schema (unknown fields are rejected on publish)',
+      '  campaign.created /data/campaignId: must match format "uuid" (a UUID such as "6f1c2d3e-0000-4000-8000-000000000001")',
       '  campaign.created /data/budget/amount: must be >= 0',
       '  campaign.created /data/budget/currency: must match pattern "^[A-Z]{3}$"',
       '1 file: 0 valid, 1 invalid.',

@@ -51,8 +51,32 @@ describe('publish validation (strict)', () => {
     expect(issues?.[0]?.message).toMatch(/unknown fields are rejected/);
   });
 
-  it('rejects a non-object', () => {
-    expect(check('x')).toEqual([{ path: '', message: 'must be object' }]);
+  it('rejects a non-object, naming what it got', () => {
+    expect(check('x')).toEqual([{ path: '', message: 'must be object, got a string "x"' }]);
+  });
+
+  it('says what would be valid: the allowed values, the format with an example, the fix for a Date', () => {
+    const alert = validators.forPublish('system.alert');
+    expect(alert({ level: 'loud', message: 'm' })).toEqual([
+      { path: '/level', message: 'must be one of "info", "warn", "critical"' },
+    ]);
+    expect(check(orderPlacedData({ placedAt: 'yesterday' }))).toEqual([
+      {
+        path: '/placedAt',
+        message:
+          'must match format "date-time" (an RFC 3339 date-time such as "2026-03-01T08:00:00Z", as date.toISOString() writes)',
+      },
+    ]);
+    expect(check(orderPlacedData({ placedAt: new Date(0) }))).toEqual([
+      {
+        path: '/placedAt',
+        message:
+          'must be string, got a Date (hint: date-time fields are ISO 8601 strings: pass date.toISOString())',
+      },
+    ]);
+    expect(check(orderPlacedData({ placedAt: 1_700_000_000_000 }))?.[0]?.message).toBe(
+      'must be string, got number 1700000000000 (hint: a string: String(value), or date.toISOString() for a timestamp)',
+    );
   });
 
   it('throws CatalogMismatchError for an unknown type', () => {
