@@ -27,8 +27,9 @@ import type {
   WaitOptions,
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
-import { CatalogMismatchError, ClosedError } from '../errors.js';
+import { CatalogMismatchError } from '../errors.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
+import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import { recordToFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
@@ -45,6 +46,7 @@ import { MemoryRealtime } from './memory-realtime.js';
 import { MemorySubscription } from './memory-subscription.js';
 import { StreamState } from './stream-state.js';
 
+const BUS = 'InMemoryEventBus';
 /** Options of {@link InMemoryEventBus}. */
 export interface InMemoryEventBusOptions {
   readonly catalog: Catalog;
@@ -126,18 +128,18 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
-    this.#assertOpen('publish', this.#closed);
+    if (this.#closed) throw closedError(BUS, 'publish');
     return this.#publisher.commit(this.#publisher.prepare(type, data, meta));
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
-    this.#assertOpen('publishBatch', this.#closed);
+    if (this.#closed) throw closedError(BUS, 'publishBatch');
     const prepared = items.map((item) => this.#publisher.prepare(item.type, item.data, item.meta));
     return prepared.map((p) => this.#publisher.commit(p));
   }
 
   subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {
-    this.#assertOpen('subscribe', this.#closing);
+    if (this.#closing) throw closedError(BUS, 'subscribe');
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
     const subscription = new MemorySubscription(group, resolved.consumer, this.#clock, (s) =>
@@ -165,7 +167,7 @@ export class InMemoryEventBus implements EventBus {
     params: RealtimeParams,
     handler: RealtimeHandler,
   ): Promise<Unsubscribe> {
-    this.#assertOpen('onRealtime', this.#closing);
+    if (this.#closing) throw closedError(BUS, 'onRealtime');
     const def = this.catalog.channels[channel];
     if (def === undefined) {
       throw new CatalogMismatchError(
@@ -185,15 +187,18 @@ export class InMemoryEventBus implements EventBus {
 
   /** Nothing to connect to: resolves at once (rejects with `ClosedError` once the bus is closed). */
   async waitUntilReady(_options?: WaitOptions): Promise<void> {
-    this.#assertOpen('waitUntilReady', this.#closed);
+    if (this.#closed) throw closedError(BUS, 'waitUntilReady');
   }
 
   async bootstrap(): Promise<BootstrapReport> {
+    if (this.#closed) throw closedError(BUS, 'bootstrap');
     return { streams: [...this.#streams.values()].map((stream) => stream.bootstrap()) };
   }
 
   dlq(stream: string): DeadLetterQueue {
-    return this.#stream(stream).dlqApi;
+    const state = this.#stream(stream);
+    state.guardedDlq ??= guardDeadLetterQueue(state.dlqApi, BUS, () => this.#closed);
+    return state.guardedDlq;
   }
 
   stats(): BusStats {
@@ -201,6 +206,7 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async inspect(): Promise<BusInspection> {
+    if (this.#closed) throw closedError(BUS, 'inspect');
     return { streams: [...this.#streams.values()].map((s) => s.inspect()) };
   }
 
@@ -210,7 +216,7 @@ export class InMemoryEventBus implements EventBus {
    * applies. Returns the entry id.
    */
   async appendRaw(stream: string, fields: { readonly [field: string]: string }): Promise<string> {
-    this.#assertOpen('appendRaw', this.#closed);
+    if (this.#closed) throw closedError(BUS, 'appendRaw');
     return this.#stream(stream).append(recordToFields(fields)).id;
   }
 
@@ -227,12 +233,6 @@ export class InMemoryEventBus implements EventBus {
     this.#realtime.clear();
     for (const stream of this.#streams.values()) stream.stop();
     this.#closed = true;
-  }
-
-  #assertOpen(operation: string, closed: boolean): void {
-    if (closed) {
-      throw new ClosedError(`${operation} on a closed InMemoryEventBus; create a new bus`);
-    }
   }
 
   #stream(name: string): StreamState {

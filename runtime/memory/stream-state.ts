@@ -1,6 +1,7 @@
 /** Everything the in-memory bus keeps for one stream: the log, its groups and its DLQ. */
 import type {
   DeadLetter,
+  DeadLetterQueue,
   DeadLetterReason,
   Envelope,
   GroupBootstrap,
@@ -36,6 +37,8 @@ export class StreamState {
   readonly #groupList: GroupState[] = [];
   readonly dlq: DeadLetterStore;
   readonly dlqApi: MemoryDeadLetterQueue;
+  /** `dlqApi` as the bus hands it out: refusing once the bus is closed. */
+  guardedDlq: DeadLetterQueue | undefined;
 
   constructor(
     readonly def: CatalogStream,

@@ -30,7 +30,7 @@ import type {
   WaitOptions,
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
-import { ClosedError } from '../errors.js';
+import { closedError, closedRejection, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import type { EntryFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
@@ -51,6 +51,7 @@ import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
 import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
 import { type TailEntry, type TailOptions, tailStream } from './stream-tail.js';
 
+const BUS = 'RedisEventBus';
 /** How long `waitUntilReady()` waits by default. */
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
@@ -143,23 +144,23 @@ export class RedisEventBus implements EventBus {
   }
 
   publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
-    this.assertOpen('publish', this.closed !== undefined && !this.closing);
+    if (this.refusesCommands) return closedRejection(BUS, 'publish');
     return this.publisher.publish(type, data, meta);
   }
 
   publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
-    this.assertOpen('publishBatch', this.closed !== undefined && !this.closing);
+    if (this.refusesCommands) return closedRejection(BUS, 'publishBatch');
     return this.publisher.publishBatch(items);
   }
 
   /** Stores `fields` on `stream` exactly as given, bypassing validation (tests, migrations, tools). */
   appendRaw(stream: string, fields: EntryFields): Promise<string> {
-    this.assertOpen('appendRaw', this.closed !== undefined && !this.closing);
+    if (this.refusesCommands) return closedRejection(BUS, 'appendRaw');
     return this.publisher.appendRaw(stream, fields);
   }
 
   subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {
-    this.assertOpen('subscribe', this.closed !== undefined);
+    if (this.closed !== undefined) throw closedError(BUS, 'subscribe');
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
     const consumers = groups.map(
@@ -200,7 +201,7 @@ export class RedisEventBus implements EventBus {
     params: RealtimeParams,
     handler: RealtimeHandler,
   ): Promise<Unsubscribe> {
-    this.assertOpen('onRealtime', this.closed !== undefined);
+    if (this.closed !== undefined) return closedRejection(BUS, 'onRealtime');
     return this.realtime.subscribe(channel, params, handler);
   }
 
@@ -211,11 +212,12 @@ export class RedisEventBus implements EventBus {
    * when the connection gave up (a `retryStrategy` that returned null).
    */
   async waitUntilReady(options?: WaitOptions): Promise<void> {
-    this.assertOpen('waitUntilReady', this.closed !== undefined);
+    if (this.closed !== undefined) throw closedError(BUS, 'waitUntilReady');
     await this.ctx.connections.waitUntilReady(options?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   }
 
   bootstrap(): Promise<BootstrapReport> {
+    if (this.refusesCommands) return closedRejection(BUS, 'bootstrap');
     return bootstrapStreams(this.ctx);
   }
 
@@ -226,14 +228,18 @@ export class RedisEventBus implements EventBus {
    * nothing any consumer sees changes (what `schemabus tail` runs).
    */
   tail(stream: string, options?: TailOptions): AsyncGenerator<TailEntry, void, undefined> {
-    this.assertOpen('tail', this.closed !== undefined);
+    if (this.closed !== undefined) return closedTail(closedError(BUS, 'tail'));
     return tailStream(this.ctx, streamOf(this.catalog, stream), options ?? {}, this.tails.signal);
   }
 
   dlq(stream: string): DeadLetterQueue {
     let queue = this.dlqs.get(stream);
     if (queue === undefined) {
-      queue = new RedisDeadLetterQueue(this.ctx, streamOf(this.catalog, stream), this.retention);
+      queue = guardDeadLetterQueue(
+        new RedisDeadLetterQueue(this.ctx, streamOf(this.catalog, stream), this.retention),
+        BUS,
+        () => this.refusesCommands,
+      );
       this.dlqs.set(stream, queue);
     }
     return queue;
@@ -244,6 +250,7 @@ export class RedisEventBus implements EventBus {
   }
 
   inspect(): Promise<BusInspection> {
+    if (this.refusesCommands) return closedRejection(BUS, 'inspect');
     return inspectBus(this.ctx, this.retention);
   }
 
@@ -267,7 +274,14 @@ export class RedisEventBus implements EventBus {
     await this.ctx.connections.closeAll();
   }
 
-  private assertOpen(operation: string, closed: boolean): void {
-    if (closed) throw new ClosedError(`${operation} on a closed RedisEventBus; create a new bus`);
+  /** Closed, or closing with its subscriptions already closed: Redis commands are refused. */
+  private get refusesCommands(): boolean {
+    return this.closed !== undefined && !this.closing;
   }
+}
+
+/** A tail of a closed bus: its first `next()` rejects with `error`. */
+// biome-ignore lint/correctness/useYield: it only throws, as a tail of a closed bus must.
+async function* closedTail(error: Error): AsyncGenerator<TailEntry, void, undefined> {
+  throw error;
 }

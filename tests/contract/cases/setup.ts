@@ -11,6 +11,40 @@ export function setupCases({ h }: ContractContext): void {
     await expect(bus.waitUntilReady()).rejects.toBeInstanceOf(ClosedError);
   });
 
+  it('a closed bus rejects every call with ClosedError, as a rejected promise (a DLQ taken before the close too)', async () => {
+    const { bus } = h();
+    const early = bus.dlq('jobs');
+    await bus.close();
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['publish', () => bus.publish('job.requested', { seq: 1 })],
+      ['publishBatch', () => bus.publishBatch([{ type: 'job.requested', data: { seq: 1 } }])],
+      ['onRealtime', () => bus.onRealtime('alerts', {}, async () => {})],
+      ['waitUntilReady', () => bus.waitUntilReady()],
+      ['bootstrap', () => bus.bootstrap()],
+      ['inspect', () => bus.inspect()],
+      ['dlq().list', () => early.list()],
+      ['dlq().count', () => bus.dlq('jobs').count()],
+      ['dlq().replay', () => bus.dlq('jobs').replay('0-1')],
+      ['dlq().replayAll', () => early.replayAll()],
+      ['dlq().purge', () => bus.dlq('jobs').purge()],
+    ];
+    for (const [name, call] of calls) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }, `${name} must not throw synchronously`).not.toThrow();
+      const error = await promise?.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, name).toBeInstanceOf(ClosedError);
+      expect((error as Error).message, name).toContain(`${name} on a closed`);
+    }
+    // subscribe returns a Subscription, not a promise: it throws at once.
+    expect(() => bus.subscribe('workers', { 'job.requested': async () => {} })).toThrow(ClosedError);
+    expect(bus.stats().published).toBe(0);
+  });
+
   it('bootstrap() is idempotent and reports every stream and group of the catalogue, sorted', async () => {
     const { bus, catalog } = h();
     // The suite bootstrapped once already: everything is there.
