@@ -165,7 +165,7 @@ describe('tail()', () => {
     expect(seen).toEqual([later.entryId]);
   });
 
-  it('ends when the bus closes, and a tail started after close ends at once', async () => {
+  it('ends when the bus closes: a tail taken before the close ends at once, one asked for after it rejects with ClosedError', async () => {
     const bus = newBus(server(), testCatalog());
     const seen: string[] = [];
     const early = bus.tail('orders', { blockMs: 60_000 });
@@ -180,6 +180,8 @@ describe('tail()', () => {
     await following;
     expect(seen).toEqual([]);
     expect(await early.next()).toEqual({ done: true, value: undefined });
+    // One asked for after the close is refused, as every call of a closed bus is.
+    await expect(bus.tail('orders').next()).rejects.toBeInstanceOf(ClosedError);
   });
 
   it('ends on abort after its connection was killed and re-established', async () => {
