@@ -41,7 +41,9 @@ export function setupCases({ h }: ContractContext): void {
       expect((error as Error).message, name).toContain(`${name} on a closed`);
     }
     // subscribe returns a Subscription, not a promise: it throws at once.
-    expect(() => bus.subscribe('workers', { 'job.requested': async () => {} })).toThrow(ClosedError);
+    expect(() => bus.subscribe('workers', { 'job.requested': async () => {} })).toThrow(
+      ClosedError,
+    );
     expect(bus.stats().published).toBe(0);
   });
 
