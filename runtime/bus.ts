@@ -129,10 +129,28 @@ export interface WaitOptions {
   readonly timeoutMs?: number | undefined;
 }
 
+/**
+ * Where a subscription is: `running` (reading), `reconnecting` (its reads or
+ * group commands fail and it retries; `lastError` says why), `closing`,
+ * `closed`.
+ */
+export type SubscriptionState = 'running' | 'reconnecting' | 'closing' | 'closed';
+
 /** A running subscription of one group (on every stream where the group exists). */
 export interface Subscription {
   readonly group: string;
   readonly consumer: string;
+  /** Where it is: see {@link SubscriptionState}. */
+  readonly state: SubscriptionState;
+  /** Why reading fails, while `reconnecting` (a `ConnectionError` naming the cause). */
+  readonly lastError: Error | undefined;
+  /**
+   * Calls `listener` when reading starts failing (once per outage, with the
+   * first error; the subscription keeps retrying and is `running` again once
+   * a read succeeds). Returns the function that removes the listener. The
+   * in-memory bus never fails to read.
+   */
+  onError(listener: (error: Error) => void): () => void;
   /** Stops reading, waits for in-flight handlers, acks what finished, leaves the rest pending. */
   close(options?: CloseOptions): Promise<void>;
 }

@@ -37,9 +37,24 @@ export class CatalogMismatchError extends SchemabusError {
   override name = 'CatalogMismatchError';
 }
 
-/** Redis could not be reached or refused a command; the outcome of a write may be unknown. */
+/** Options of a {@link ConnectionError}. */
+export interface ConnectionErrorOptions extends ErrorOptions {
+  /** The cause as a code, where one is known: `ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, `WRONGPASS`, `NOAUTH`... */
+  readonly code?: string | undefined;
+}
+
+/**
+ * Redis could not be reached or refused a command. Nothing was written,
+ * except for its subclass {@link PublishOutcomeUnknownError}.
+ */
 export class ConnectionError extends SchemabusError {
   override name = 'ConnectionError';
+  /** The cause as a code, where one is known: `ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, `WRONGPASS`, `NOAUTH`... */
+  readonly code: string | undefined;
+  constructor(message: string, options?: ConnectionErrorOptions) {
+    super(message, options);
+    this.code = options?.code;
+  }
 }
 
 /** A publish failed after it may have reached Redis: it may or may not be stored. */

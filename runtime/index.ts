@@ -17,6 +17,7 @@ export {
   CatalogMismatchError,
   ClosedError,
   ConnectionError,
+  type ConnectionErrorOptions,
   NonRetryableError,
   PublishOutcomeUnknownError,
   SchemabusError,

@@ -72,18 +72,25 @@ export async function connectBus(
   url: string,
   timeoutMs: number = CONNECT_TIMEOUT_MS,
 ): Promise<{ readonly bus: RedisEventBus } | { readonly error: string }> {
-  const bus = new RedisEventBus({
-    catalog,
-    redis: {
-      url,
-      connectTimeout: timeoutMs,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      enableOfflineQueue: false,
-      connectionName: 'schemabus-cli',
-    },
-    maxOfflineQueue: 0,
-  });
+  let bus: RedisEventBus;
+  try {
+    bus = new RedisEventBus({
+      catalog,
+      redis: {
+        url,
+        connectTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        enableOfflineQueue: false,
+        connectionName: 'schemabus-cli',
+      },
+      maxOfflineQueue: 0,
+      connectTimeoutMs: timeoutMs,
+    });
+  } catch (error) {
+    // An invalid URL: the message says what is wrong with it.
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
   try {
     await bus.waitUntilReady({ timeoutMs });
     return { bus };

@@ -73,7 +73,9 @@ const SUPPORTED = Object.keys(KEYWORDS).sort();
 
 /**
  * Checks an event payload: a schema of the subset whose root is
- * `type: object`. Returns it with its `$ref`s when valid.
+ * `type: object`. Returns it with its `$ref`s whenever it is a map, valid or
+ * not, so the later checks (references, channel params) report their
+ * issues in the same pass; nothing is normalised while any issue stands.
  */
 export function checkPayload(
   reader: Reader,
@@ -81,7 +83,6 @@ export function checkPayload(
   value: unknown,
   event: string,
 ): DocSchema | undefined {
-  const before = reader.issues.count;
   const refs: DocRef[] = [];
   checkNode(reader, path, value, refs);
   if (isYamlMap(value) && own(value, 'type') !== 'object') {
@@ -100,20 +101,19 @@ export function checkPayload(
       );
     }
   }
-  if (reader.issues.count > before || !isYamlMap(value)) return undefined;
+  if (!isYamlMap(value)) return undefined;
   return { value: value as JsonSchema, path, refs };
 }
 
-/** Checks a shared type of `types:`: any schema of the subset. */
+/** Checks a shared type of `types:`: any schema of the subset; returned like a payload. */
 export function checkTypeSchema(
   reader: Reader,
   path: DocPath,
   value: unknown,
 ): DocSchema | undefined {
-  const before = reader.issues.count;
   const refs: DocRef[] = [];
   checkNode(reader, path, value, refs);
-  if (reader.issues.count > before || !isYamlMap(value)) return undefined;
+  if (!isYamlMap(value)) return undefined;
   return { value: value as JsonSchema, path, refs };
 }
 

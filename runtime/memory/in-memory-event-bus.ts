@@ -142,8 +142,12 @@ export class InMemoryEventBus implements EventBus {
     if (this.#closing) throw closedError(BUS, 'subscribe');
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
-    const subscription = new MemorySubscription(group, resolved.consumer, this.#clock, (s) =>
-      this.#subscriptions.delete(s),
+    const subscription = new MemorySubscription(
+      group,
+      resolved.consumer,
+      this.#clock,
+      (s) => this.#subscriptions.delete(s),
+      this.#logger,
     );
     const consumers = groups.map((g) => {
       const state = this.#ensureGroup(g);

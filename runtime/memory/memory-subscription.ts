@@ -1,6 +1,7 @@
 /** A running subscription of the in-memory bus: one consumer per stream of its group. */
-import type { CloseOptions, Subscription } from '../bus.js';
+import type { CloseOptions, Logger, Subscription, SubscriptionState } from '../bus.js';
 import { ClosedError } from '../errors.js';
+import { SubscriptionStatus } from '../internal/subscription-status.js';
 import type { Clock } from './clock.js';
 import type { MemoryConsumer } from './memory-consumer.js';
 
@@ -12,13 +13,30 @@ export class MemorySubscription implements Subscription {
   readonly #abort = new AbortController();
   #consumers: readonly MemoryConsumer[] = [];
   #closing: Promise<void> | undefined;
+  readonly #status: SubscriptionStatus;
 
   constructor(
     readonly group: string,
     readonly consumer: string,
     private readonly clock: Clock,
     private readonly onClosed: (subscription: MemorySubscription) => void,
-  ) {}
+    logger: Logger,
+  ) {
+    this.#status = new SubscriptionStatus(logger);
+  }
+
+  get state(): SubscriptionState {
+    return this.#status.state;
+  }
+
+  get lastError(): Error | undefined {
+    return this.#status.lastError;
+  }
+
+  /** An in-memory subscription never fails to read: the listener is kept, never called. */
+  onError(listener: (error: Error) => void): () => void {
+    return this.#status.onError(listener);
+  }
 
   /** Aborted when `close` gives up on the handlers still running. */
   get signal(): AbortSignal {
@@ -42,6 +60,7 @@ export class MemorySubscription implements Subscription {
   }
 
   async #close(timeoutMs: number): Promise<void> {
+    this.#status.closing();
     for (const consumer of this.#consumers) consumer.stop();
     let finished = this.#consumers.every((c) => c.idle);
     // A zero timeout gives up at once, without a timer (a manual clock would never fire it).
@@ -63,6 +82,7 @@ export class MemorySubscription implements Subscription {
         ),
       );
     }
+    this.#status.closed();
     this.onClosed(this);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl } from '../internal/logger.js';
+import { BusClient } from './bus-client.js';
 
 /**
  * ioredis options, optionally with a `redis://` or `rediss://` URL: host,
@@ -16,6 +17,9 @@ export type RedisConnectionOptions = RedisOptions & { readonly url?: string | un
 
 /** Where the bus connects: a URL, ioredis options (with or without a URL), or a ready client (never quit by the bus). */
 export type RedisConnectionOption = string | RedisConnectionOptions | Redis;
+
+/** How long a command waits for a connection by default (the bus option `connectTimeoutMs`). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 
 /** Default of the command connection's `connectionName`. */
 export const CONNECTION_NAME = 'schemabus';
@@ -50,13 +54,6 @@ export function safeConnectionName(name: string): string {
   return name.replace(/[^\w:.@/-]/g, '_').slice(0, 200);
 }
 
-/** `redis://host:port/db` of a client, without credentials. */
-function describeClient(client: Redis): string {
-  const o = client.options;
-  if (o.path) return `redis+unix://${o.path}`;
-  return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
-}
-
 /** The command connection of a bus: the client, whether the bus made it, and its redacted address. */
 export interface CommandClient {
   readonly client: Redis;
@@ -65,8 +62,11 @@ export interface CommandClient {
   readonly label: string;
 }
 
-/** Makes (or adopts) the command connection for `option`. */
-export function commandClient(option: RedisConnectionOption | undefined): CommandClient {
+/** Makes (or adopts) the command connection for `option`; `waitMs`: see BusClient. */
+export function commandClient(
+  option: RedisConnectionOption | undefined,
+  waitMs: number,
+): CommandClient {
   const given = option ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (given instanceof Redis) {
     refuseKeyPrefix(given.options.keyPrefix);
@@ -74,25 +74,91 @@ export function commandClient(option: RedisConnectionOption | undefined): Comman
     // appends go out at once: publishes could overtake each other. The bus then
     // uses its own duplicate without it (and given options lose it, below).
     const ownCopy = given.options.enableAutoPipelining === true;
-    const client = ownCopy ? given.duplicate({ enableAutoPipelining: false }) : given;
-    return { client, owned: ownCopy, label: describeClient(client) };
+    const label = describeOptions(given.options);
+    const client = ownCopy
+      ? new BusClient({
+          ...given.options,
+          enableAutoPipelining: false,
+          waitForConnectionMs: waitMs,
+          label,
+        })
+      : given;
+    return { client, owned: ownCopy, label };
   }
   const { url, ...options } = typeof given === 'string' ? { url: given } : given;
-  const settings: RedisOptions = {
+  const fromUrl = url === undefined ? {} : optionsOfUrl(url);
+  const label = url === undefined ? describeOptions(options) : redactUrl(url);
+  const client = new BusClient({
     ...COMMAND_CONNECTION_DEFAULTS,
     ...options,
+    ...fromUrl,
+    // A URL's rediss:// turns TLS on; TLS options given beside it (a CA, a client certificate) stay.
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
     enableAutoPipelining: false,
     lazyConnect: true,
-  };
-  const client = url === undefined ? new Redis(settings) : new Redis(url, settings);
-  // A URL can set keyPrefix too (`?keyPrefix=`): checked on the parsed options.
+    waitForConnectionMs: waitMs,
+    label,
+  });
   refuseKeyPrefix(client.options.keyPrefix);
   if (!options.lazyConnect) client.connect().catch(() => {});
-  return {
-    client,
-    owned: true,
-    label: url === undefined ? describeClient(client) : redactUrl(url),
+  return { client, owned: true, label };
+}
+
+/** `redis://host:port/db` of connection options, without credentials. */
+function describeOptions(o: RedisOptions): string {
+  if (o.path) return `redis+unix://${o.path}`;
+  return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
+}
+
+/**
+ * The connection options a `redis://` or `rediss://` URL sets, checked:
+ * scheme, host, port and database index (`/N`). Throws a TypeError saying
+ * what is wrong and what a right URL looks like.
+ */
+export function optionsOfUrl(url: string): RedisOptions {
+  const refuse = (what: string) =>
+    new TypeError(
+      `invalid Redis URL ${JSON.stringify(redactUrl(url))}: ${what}. ` +
+        'Expected redis://[user:password@]host[:port][/db] (rediss:// for TLS), e.g. redis://127.0.0.1:6379/0',
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw refuse('it is not a URL');
+  }
+  const scheme = parsed.protocol.slice(0, -1);
+  if (scheme === 'redis+cluster' || scheme === 'rediss+cluster') {
+    throw refuse('Redis Cluster URLs are not supported by this version');
+  }
+  if (scheme !== 'redis' && scheme !== 'rediss') {
+    throw refuse(`the scheme is ${scheme}://, not redis:// or rediss://`);
+  }
+  if (parsed.hostname === '') throw refuse('it names no host');
+  if (parsed.port === '0') throw refuse('port 0 is not a port Redis listens on');
+  const path = parsed.pathname;
+  if (path !== '' && path !== '/' && !/^\/\d{1,9}$/.test(path)) {
+    throw refuse(`the path ${JSON.stringify(path)} is not a database index (/0, /1, ...)`);
+  }
+  const options: RedisOptions = {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+    db: path.length > 1 ? Number(path.slice(1)) : 0,
   };
+  if (parsed.username) options.username = decodeURIComponent(parsed.username);
+  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  if (scheme === 'rediss') options.tls = {};
+  for (const [key, value] of parsed.searchParams) {
+    if (key === 'family') options.family = Number(value);
+    // Refused with its own reason by the caller (refuseKeyPrefix).
+    else if (key === 'keyPrefix') options.keyPrefix = value;
+    else {
+      throw refuse(
+        `the query parameter ${JSON.stringify(key)} is not supported (give ioredis options instead)`,
+      );
+    }
+  }
+  return options;
 }
 
 /**

@@ -14,9 +14,10 @@
  *
  * Errors never carry `err.command` and URLs are redacted (redis-errors.ts).
  */
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../bus.js';
 import { ClosedError } from '../errors.js';
+import { BusClient } from './bus-client.js';
 import {
   CONNECTION_NAME,
   commandClient,
@@ -50,8 +51,10 @@ export class Connections {
   constructor(
     option: RedisConnectionOption | undefined,
     private readonly logger: Logger,
+    /** How long a command waits for a connection (the bus option `connectTimeoutMs`). */
+    private readonly waitMs: number,
   ) {
-    const { client, owned, label } = commandClient(option);
+    const { client, owned, label } = commandClient(option, waitMs);
     this.ownsCommand = owned;
     this.label = label;
     if (owned) this.watch(client, 'command');
@@ -90,10 +93,11 @@ export class Connections {
     if (this.closed.signal.aborted) {
       throw new ClosedError('the bus is closed: it opens no new reader connection');
     }
-    const client = this.command.duplicate({
-      ...READER_CONNECTION_OVERRIDES,
-      connectionName: safeConnectionName(name),
-    });
+    // A blocking read waits for the reconnect (no bound): the consumer's watchdog guards it.
+    const client = this.derived(
+      { ...READER_CONNECTION_OVERRIDES, connectionName: safeConnectionName(name) },
+      null,
+    );
     this.owned.add(client);
     this.watch(client, 'reader');
     return client;
@@ -102,14 +106,17 @@ export class Connections {
   /** The realtime subscriber connection, created on first use. */
   subscriber(): Redis {
     if (this.subscriberClient === undefined) {
-      const client = this.command.duplicate({
-        maxRetriesPerRequest: null,
-        enableAutoPipelining: false,
-        autoResubscribe: true,
-        enableOfflineQueue: true,
-        lazyConnect: false,
-        connectionName: `${CONNECTION_NAME}:realtime`,
-      });
+      const client = this.derived(
+        {
+          maxRetriesPerRequest: null,
+          enableAutoPipelining: false,
+          autoResubscribe: true,
+          enableOfflineQueue: true,
+          lazyConnect: false,
+          connectionName: `${CONNECTION_NAME}:realtime`,
+        },
+        this.waitMs,
+      );
       this.owned.add(client);
       this.watch(client, 'subscriber');
       this.subscriberClient = client;
@@ -153,7 +160,18 @@ export class Connections {
     );
   }
 
+  /** A new connection with the command connection's settings and `overrides`. */
+  private derived(overrides: RedisOptions, waitMs: number | null): BusClient {
+    return new BusClient({
+      ...this.command.options,
+      ...overrides,
+      waitForConnectionMs: waitMs,
+      label: this.label,
+    });
+  }
+
   private watch(client: Redis, role: string): void {
+    client.on('notice', (text: string) => this.logger.warn({ redis: this.label, role }, text));
     let lastLogged = 0;
     client.on('error', (error: Error) => {
       if (role === 'command') this.lastError = safeErrorText(error);
@@ -177,10 +195,11 @@ export class Connections {
  * internal `flushQueue` is what its own close handler calls.
  */
 function disconnectNow(client: Redis): void {
+  const closed = () =>
+    new ClosedError('the bus was closed before Redis answered; the command may not have been sent');
+  if (client instanceof BusClient) client.rejectParked(closed());
   client.disconnect();
   if (client.status === 'end') return;
   const flushable = client as unknown as { flushQueue?: (error: Error) => void };
-  flushable.flushQueue?.(
-    new ClosedError('the bus was closed before Redis answered; the command may not have been sent'),
-  );
+  flushable.flushQueue?.(closed());
 }

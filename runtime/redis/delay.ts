@@ -37,3 +37,16 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
     );
   });
 }
+
+/** Waits for `promise` (its failure ignored) until `deadline` (ms since the epoch) at the latest. */
+export async function untilDeadline(promise: Promise<unknown>, deadline: number): Promise<void> {
+  const expired = new AbortController();
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    delay(Math.max(0, deadline - Date.now()), expired.signal),
+  ]);
+  expired.abort();
+}

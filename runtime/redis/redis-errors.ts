@@ -36,12 +36,12 @@ function sanitized(error: unknown): Error {
  * connection failed after it may have been sent.
  */
 export function writeError(error: unknown, what: string, label: string): ConnectionError {
-  if (error instanceof ConnectionError) return error;
+  if (error instanceof ConnectionError) return withWhat(error, what);
   const text = safeErrorText(error);
   if (isReplyError(error)) {
     return new ConnectionError(
       `${what} was refused by Redis at ${label}: ${text}; nothing was written (check the server: memory, ACL, cluster state)`,
-      { cause: sanitized(error) },
+      { cause: sanitized(error), code: codeOf(error as Error) },
     );
   }
   return new PublishOutcomeUnknownError(
@@ -54,8 +54,23 @@ export function writeError(error: unknown, what: string, label: string): Connect
 
 /** The error a failed read or admin command is reported with. */
 export function readError(error: unknown, what: string, label: string): ConnectionError {
-  if (error instanceof ConnectionError) return error;
+  if (error instanceof ConnectionError) return withWhat(error, what);
   return new ConnectionError(`${what} failed on Redis at ${label}: ${safeErrorText(error)}`, {
     cause: sanitized(error),
+    code: error instanceof Error ? codeOf(error) : undefined,
   });
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND`, `WRONGPASS`, `NOAUTH`... of a socket or server error. */
+export function codeOf(error: Error | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return /^([A-Z]{4,})\b/.exec(error.message)?.[1];
+}
+
+/** A connection failure of the bus's client (it has a `code`) as the failure of `what`. */
+function withWhat(error: ConnectionError, what: string): ConnectionError {
+  if (error.code === undefined || error.constructor !== ConnectionError) return error;
+  return new ConnectionError(`${what} failed: ${error.message}`, { code: error.code });
 }

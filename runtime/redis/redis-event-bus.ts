@@ -38,10 +38,11 @@ import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
+import { SubscriptionStatus } from '../internal/subscription-status.js';
 import { createValidators } from '../internal/validate.js';
 import { bootstrapStreams } from './bootstrap-streams.js';
 import { type BusContext, streamOf } from './bus-context.js';
-import type { RedisConnectionOption } from './connection-options.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOption } from './connection-options.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { type IdempotentPublishOptions, Publisher } from './publisher.js';
@@ -84,6 +85,15 @@ export interface RedisEventBusOptions extends ConsumerTuning {
    * fast). ioredis's own offline queue is unbounded. @default 1000
    */
   readonly maxOfflineQueue?: number | undefined;
+  /**
+   * How long a publish, bootstrap, DLQ, inspect or realtime command waits for
+   * the connection while Redis is unreachable, refusing or rejecting the
+   * credentials; then it fails with a `ConnectionError` whose `code` names the
+   * cause (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, WRONGPASS, NOAUTH) and nothing
+   * is sent. Blocking reads of subscriptions wait for the reconnect instead
+   * (their failures reach `Subscription.onError`). @default 2000
+   */
+  readonly connectTimeoutMs?: number | undefined;
   /** How retention trimming runs. */
   readonly retention?: RetentionOptions | undefined;
 }
@@ -109,7 +119,11 @@ export class RedisEventBus implements EventBus {
     const logger = options.logger ?? noopLogger;
     this.ctx = {
       catalog: options.catalog,
-      connections: new Connections(options.redis, logger),
+      connections: new Connections(
+        options.redis,
+        logger,
+        options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ),
       validators: createValidators(options.catalog),
       stats: this.statsCounter,
       metrics: createMetrics(options.registry),
@@ -163,6 +177,7 @@ export class RedisEventBus implements EventBus {
     if (this.closed !== undefined) throw closedError(BUS, 'subscribe');
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
+    const status = new SubscriptionStatus(this.ctx.logger);
     const consumers = groups.map(
       (g) =>
         new StreamConsumer(
@@ -171,6 +186,7 @@ export class RedisEventBus implements EventBus {
           streamOf(this.catalog, g.stream),
           handlers,
           resolved,
+          status,
           this.options,
         ),
     );
@@ -182,12 +198,21 @@ export class RedisEventBus implements EventBus {
     const subscription: Subscription = {
       group,
       consumer: resolved.consumer,
+      get state() {
+        return status.state;
+      },
+      get lastError() {
+        return status.lastError;
+      },
+      onError: (listener) => status.onError(listener),
       close: (closeOptions?: CloseOptions) => {
+        status.closing();
         closing ??= Promise.all(
           consumers.map((c) => c.close(closeOptions?.timeoutMs ?? 10_000)),
         ).then(() => {
           for (const c of consumers) this.consumers.delete(c);
           this.subscriptions.delete(subscription);
+          status.closed();
         });
         return closing;
       },

@@ -29,10 +29,11 @@
 import type { HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
+import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
 import { Claimer } from './claimer.js';
-import { delay, untilAborted } from './delay.js';
+import { delay, untilAborted, untilDeadline } from './delay.js';
 import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
@@ -80,6 +81,8 @@ export class StreamConsumer {
     readonly stream: CatalogStream,
     handlers: HandlerMap,
     private readonly options: ResolvedSubscribeOptions,
+    /** The subscription's state: a failing read or group command makes it `reconnecting`. */
+    private readonly status: SubscriptionStatus,
     tuning: ConsumerTuning = {},
   ) {
     this.keys = streamKeys(stream);
@@ -105,9 +108,17 @@ export class StreamConsumer {
       blockMs: options.blockMs,
       watchdogGraceMs: tuning.watchdogGraceMs ?? 5000,
     };
-    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, () =>
-      this.rereadAfterReconnect(),
-    );
+    this.reader = new StreamReader(ctx.connections, settings, ctx.logger, {
+      reconnected: () => this.rereadAfterReconnect(),
+      failed: (error) =>
+        this.status.failed(
+          readError(
+            error,
+            `reading stream "${stream.name}" for group "${group.name}"`,
+            ctx.connections.label,
+          ),
+        ),
+    });
     this.rereader = new PendingRereader(ctx, {
       settings,
       failuresKey: this.keys.failures,
@@ -197,7 +208,8 @@ export class StreamConsumer {
     let fetched: RawEntry[] = [];
     while (!this.stopped) {
       try {
-        await this.groupReady;
+        await untilAborted(this.groupReady, this.stopController.signal);
+        if (this.stopped) break;
         if (first) {
           // At start: entries a previous process with this consumer name left pending (a redelivery each).
           first = false;
@@ -226,6 +238,7 @@ export class StreamConsumer {
         this.acceptAll(fetched.splice(0), 1);
         const entries = await read;
         if (entries === HUNG) continue;
+        this.status.recovered();
         if (entries.length >= count) fetched = entries;
         else this.acceptAll(entries, 1);
         backoffMs = 50;
@@ -240,16 +253,14 @@ export class StreamConsumer {
           continue;
         }
         const creating = this.groupFailed;
+        const failure = readError(
+          error,
+          `${creating ? 'creating group' : 'reading stream'} "${this.stream.name}" for group "${this.group.name}"`,
+          this.ctx.connections.label,
+        );
+        this.status.failed(failure);
         this.ctx.logger.warn(
-          {
-            group: this.group.name,
-            stream: this.stream.name,
-            error: readError(
-              error,
-              creating ? 'XGROUP CREATE' : 'XREADGROUP',
-              this.ctx.connections.label,
-            ).message,
-          },
+          { group: this.group.name, stream: this.stream.name, error: failure.message },
           creating ? 'creating the consumer group failed; retrying' : 'read failed; retrying',
         );
         await delay(backoffMs, this.stopController.signal);
@@ -285,8 +296,10 @@ export class StreamConsumer {
    * to `timeoutMs` for running handlers, aborts the rest (left pending, never
    * acked), closes the reader connection, and acks those that finished — a
    * failed ack flush is retried until `timeoutMs` after the start of close
-   * (at least FINAL_ACK_GRACE_MS from then); acks still unsent are logged as
-   * an error with their number (their entries are delivered again).
+   * (at least FINAL_ACK_GRACE_MS from then while Redis is connected); acks
+   * still unsent are logged as an error with their number (their entries are
+   * delivered again). Every step that waits for Redis ends by the deadline,
+   * whatever the connection does.
    */
   close(timeoutMs: number): Promise<void> {
     this.closing ??= this.doClose(timeoutMs);
@@ -298,16 +311,20 @@ export class StreamConsumer {
     this.stopController.abort();
     this.offCommandReady();
     this.claimer.stop();
-    await this.reader.unblock(this.ctx.connections.command);
-    await this.handling.drain(timeoutMs);
+    await untilDeadline(this.reader.unblock(this.ctx.connections.command), deadline);
+    await this.handling.drain(Math.max(0, deadline - Date.now()));
     this.claimer.stopHeartbeat();
     // The reader is dropped, not quit: a read still in flight is rejected at once (its acks are kept).
     this.reader.close();
-    await this.loop?.catch(() => undefined);
-    await this.rereader.idle();
-    await this.failures.settled();
-    // Finished work must be acked: retry the flush until the deadline (at least FINAL_ACK_GRACE_MS).
-    const unsent = await this.acks.flushBefore(Math.max(deadline, Date.now() + FINAL_ACK_GRACE_MS));
+    // What is left talks to Redis: bounded by the deadline whatever the connection does.
+    await untilDeadline(this.loop ?? Promise.resolve(), deadline);
+    await untilDeadline(this.rereader.idle(), deadline);
+    await untilDeadline(this.failures.settled(), deadline);
+    // Finished work must be acked: retry the flush until the deadline (while Redis is
+    // connected, at least FINAL_ACK_GRACE_MS: handlers may have used up timeoutMs).
+    const connected = this.ctx.connections.command.status === 'ready';
+    const ackDeadline = connected ? Math.max(deadline, Date.now() + FINAL_ACK_GRACE_MS) : deadline;
+    const unsent = await this.acks.flushBefore(ackDeadline);
     if (unsent > 0) {
       this.ctx.logger.error(
         {
@@ -319,6 +336,6 @@ export class StreamConsumer {
         `close: the acks of ${unsent} handled entries could not be sent to Redis; those entries stay pending and will be delivered again (at-least-once)`,
       );
     }
-    await this.failures.releaseConsumer();
+    await untilDeadline(this.failures.releaseConsumer(), Math.max(deadline, Date.now() + 100));
   }
 }

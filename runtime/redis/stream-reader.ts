@@ -42,6 +42,14 @@ export interface ReaderSettings {
   readonly watchdogGraceMs: number;
 }
 
+/** What the reader tells its consumer. */
+export interface ReaderEvents {
+  /** After every reconnect (not the first connect) and every watchdog recovery. */
+  reconnected(): void;
+  /** The reader's connection failed (it reconnects by itself). */
+  failed(error: Error): void;
+}
+
 /** The blocking reader of one consumer on one stream, with its watchdog. */
 export class StreamReader {
   private client: Redis;
@@ -52,12 +60,11 @@ export class StreamReader {
   /** Watchdog recoveries so far. */
   recoveries = 0;
 
-  /** @param onReconnect called after every reconnect (not the first connect) and every watchdog recovery. */
   constructor(
     private readonly connections: Connections,
     private readonly settings: ReaderSettings,
     private readonly logger: Logger,
-    private readonly onReconnect: () => void,
+    private readonly events: ReaderEvents,
   ) {
     this.client = this.open();
   }
@@ -68,11 +75,14 @@ export class StreamReader {
     client.on('close', () => {
       if (client === this.client) this.clientId = undefined;
     });
+    client.on('error', (error: Error) => {
+      if (client === this.client && !this.closed) this.events.failed(error);
+    });
     client.on('ready', () => {
       if (client !== this.client) return;
       this.unidentified = true;
       // The first `ready` is the connect the consumer's initial re-read already covers.
-      if (readies++ > 0) this.onReconnect();
+      if (readies++ > 0) this.events.reconnected();
     });
     return client;
   }
@@ -213,7 +223,7 @@ export class StreamReader {
     this.clientId = undefined;
     this.unidentified = true;
     this.client = this.open();
-    this.onReconnect();
+    this.events.reconnected();
   }
 }
 

@@ -17,7 +17,7 @@ import { realtimeCases } from './cases/realtime.js';
 import { retentionCases } from './cases/retention.js';
 import { retryCases } from './cases/retries.js';
 import { setupCases } from './cases/setup.js';
-import { shutdownCases } from './cases/shutdown.js';
+import { shutdownCases, subscriptionStateCases } from './cases/shutdown.js';
 
 /** The differences a bus may have, each named for what it changes in the suite. */
 export interface ContractFeatures {
@@ -83,6 +83,7 @@ export function describeContract(name: string, factory: ContractFactory): void {
     describe('dead letters and replay', () => deadLetterCases(ctx));
     describe('ordering and backpressure', () => orderingCases(ctx));
     describe('shutdown and crash recovery', () => shutdownCases(ctx));
+    describe('subscription state', () => subscriptionStateCases(ctx));
     describe('retention', () => retentionCases(ctx));
     describe('realtime', () => realtimeCases(ctx));
     describe('introspection', () => introspectionCases(ctx));

@@ -1,11 +1,12 @@
 /**
  * Redis down when a service subscribes: the consumer's XGROUP CREATE fails
- * (here at once: `maxRetriesPerRequest: 1`; with the ioredis default of 20
- * after ~10 s). The consumer must create the group once Redis is back and
- * consume, not wait forever on the first failure.
+ * (after the bus's connectTimeoutMs). The subscription says so (`onError`,
+ * `state`, `lastError` naming ECONNREFUSED), creates the group once Redis is
+ * back and consumes, not waiting forever on the first failure.
  */
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
+import { ConnectionError } from '../../runtime/errors.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
@@ -21,18 +22,27 @@ describe('Redis down at startup', () => {
     await server().kill9();
     const bus = newBus(server(), catalog, {
       logger,
-      redis: { host: '127.0.0.1', port: server().port, maxRetriesPerRequest: 1 },
+      redis: { host: '127.0.0.1', port: server().port },
+      connectTimeoutMs: 300,
     });
     const handled: number[] = [];
-    bus.subscribe(
+    const sub = bus.subscribe(
       'workers',
       { 'job.requested': async (event: Envelope<Job>) => void handled.push(event.data.seq) },
       { consumer: 'c', blockMs: 200 },
     );
+    const errors: Error[] = [];
+    sub.onError((error) => errors.push(error));
     await waitFor(
-      () => logger.records.some((r) => /max retries/i.test(JSON.stringify(r.obj))),
-      () => 'the group creation failed (command out of retries)',
+      () => errors.length > 0,
+      () => `an error event of the subscription (state ${sub.state})`,
     );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ConnectionError);
+    expect((errors[0] as ConnectionError).code).toBe('ECONNREFUSED');
+    expect(errors[0]!.message).toMatch(/group "workers".*ECONNREFUSED/);
+    expect(sub.state).toBe('reconnecting');
+    expect(sub.lastError).toBeInstanceOf(ConnectionError);
     await server().restart();
     await bus.publishBatch(jobs(1));
     await waitFor(
@@ -41,5 +51,8 @@ describe('Redis down at startup', () => {
         `the event handled after Redis came back; last logs: ${JSON.stringify(logger.records.slice(-3))}`,
       { timeoutMs: 20_000 },
     );
+    expect(sub.state).toBe('running');
+    expect(sub.lastError).toBeUndefined();
+    expect(errors).toHaveLength(1);
   });
 });

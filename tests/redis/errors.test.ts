@@ -54,7 +54,12 @@ describe('errors', () => {
     const own = await startRedis();
     onCleanup(() => own.stop());
     const catalog = testCatalog();
-    const bus = new RedisEventBus({ catalog, redis: own.url, maxOfflineQueue: 2 });
+    const bus = new RedisEventBus({
+      catalog,
+      redis: own.url,
+      maxOfflineQueue: 2,
+      connectTimeoutMs: 30_000,
+    });
     onCleanup(() => bus.close({ timeoutMs: 0 }));
     await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 0 });
     await own.kill9();

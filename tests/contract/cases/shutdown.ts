@@ -130,3 +130,31 @@ export function shutdownCases({ h }: ContractContext): void {
     expect(bus.stats().deadLettered).toBe(1);
   });
 }
+
+export function subscriptionStateCases({ h }: ContractContext): void {
+  it('a subscription shows its state: running while it reads, closing, then closed; error listeners can be removed', async () => {
+    const { bus } = h();
+    const slow = deferred();
+    const started: number[] = [];
+    const sub = bus.subscribe('workers', {
+      'job.requested': async (event: Envelope<Job>) => {
+        started.push(event.data.seq);
+        await slow.promise;
+      },
+    });
+    const heard: Error[] = [];
+    const off = sub.onError((error) => heard.push(error));
+    expect(typeof off).toBe('function');
+    off();
+    await bus.publishBatch(jobs(1));
+    await collect(started, 1);
+    expect(sub.state).toBe('running');
+    expect(sub.lastError).toBeUndefined();
+    const closing = sub.close({ timeoutMs: 5000 });
+    expect(sub.state).toBe('closing');
+    slow.resolve();
+    await closing;
+    expect(sub.state).toBe('closed');
+    expect(heard).toEqual([]);
+  });
+}

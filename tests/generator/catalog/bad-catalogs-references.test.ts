@@ -243,6 +243,45 @@ const cases: BadCatalogCase[] = [
     },
   ],
   [
+    'a structure error, a $ref typo, a channel param mismatch and a bad type, all in one pass',
+    {
+      given: withLines({
+        15: '      billing-service: { retyr: { maxAttempts: 2 } }',
+        30: '      required: [id, total]',
+        32: '        id: { type: strin }',
+        33: '        total: { $ref: "#/types/Mony" }',
+      }),
+      want: [
+        {
+          at: '15:26',
+          path: 'streams.order-events.groups.billing-service.retyr',
+          message: 'unknown key `retyr` in group `billing-service`',
+          hint: 'did you mean `retry`?',
+        },
+        {
+          at: '27:15',
+          path: 'events["order.placed"].realtime',
+          message:
+            'channel `order-status` fills `{orderId}` of its pattern from the payload, but event `order.placed` has no property `orderId`',
+          hint: "add `orderId` to the payload's `properties` and `required`",
+        },
+        {
+          at: '32:21',
+          path: 'events["order.placed"].payload.properties.id.type',
+          message:
+            '`type` must be one of `array`, `boolean`, `integer`, `null`, `number`, `object`, `string`, got "strin"',
+          hint: 'did you mean `string`?',
+        },
+        {
+          at: '33:24',
+          path: 'events["order.placed"].payload.properties.total.$ref',
+          message: '`$ref` points to type `Mony`, which `types` does not declare',
+          hint: 'did you mean `Money`?',
+        },
+      ],
+    },
+  ],
+  [
     'many errors at once, in position order',
     {
       given: withLines({

@@ -1,0 +1,59 @@
+/**
+ * The state a subscription shows its application: whether it reads, and
+ * why not when it does not. Both buses keep one per subscription; only the
+ * Redis bus ever fails (its reads or its group commands).
+ */
+import type { Logger, SubscriptionState } from '../bus.js';
+
+/** State, last error and error listeners of one subscription. */
+export class SubscriptionStatus {
+  state: SubscriptionState = 'running';
+  /** Why reading fails, while `reconnecting`. */
+  lastError: Error | undefined;
+  private readonly listeners = new Set<(error: Error) => void>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Adds a listener called when reading starts failing; returns the function that removes it. */
+  onError(listener: (error: Error) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Reading failed (the loop retries): `reconnecting`, and the listeners hear of it once per outage. */
+  failed(error: Error): void {
+    if (this.state !== 'running' && this.state !== 'reconnecting') return;
+    const first = this.state === 'running';
+    this.state = 'reconnecting';
+    this.lastError = error;
+    if (!first) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(error);
+      } catch (thrown) {
+        this.logger.error(
+          { error: thrown instanceof Error ? thrown.message : String(thrown) },
+          'a subscription error listener threw; ignored',
+        );
+      }
+    }
+  }
+
+  /** A read succeeded: `running` again. */
+  recovered(): void {
+    if (this.state !== 'reconnecting') return;
+    this.state = 'running';
+    this.lastError = undefined;
+  }
+
+  closing(): void {
+    if (this.state !== 'closed') this.state = 'closing';
+  }
+
+  closed(): void {
+    this.state = 'closed';
+    this.lastError = undefined;
+  }
+}
