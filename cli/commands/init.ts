@@ -37,6 +37,8 @@ export interface PackageJsonReport {
   readonly added: readonly string[];
   /** Scripts left as they were (a script of that name existed). */
   readonly kept: readonly string[];
+  /** package.json says `"type": "module"` (the generated code is ESM). */
+  readonly esm: boolean;
 }
 
 const exists = (path: string) =>
@@ -117,7 +119,7 @@ export async function runInit(
   } catch (error) {
     return usageError(`cannot write: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const report: PackageJsonReport = { created, added, kept };
+  const report: PackageJsonReport = { created, added, kept, esm: manifest.type === 'module' };
   if (options.json) {
     return result(EXIT_OK, [JSON.stringify({ schema, out, packageJson: report }, null, 2)]);
   }
@@ -138,11 +140,17 @@ export async function runInit(
   ]);
 }
 
-function packageLines({ created, added, kept }: PackageJsonReport): string[] {
+function packageLines({ created, added, kept, esm }: PackageJsonReport): string[] {
   const lines: string[] = [];
   if (created) lines.push('wrote    package.json (private, "type": "module")');
   if (added.length > 0) lines.push(`scripts  added ${added.join(', ')} to package.json`);
   if (kept.length > 0) lines.push(`scripts  kept your ${kept.join(', ')} (not changed)`);
+  if (!esm) {
+    lines.push(
+      'note     package.json is not "type": "module"; schemabus and the generated code are ESM:',
+      '         run `npm pkg set type=module` (or compile the generated files as .mts)',
+    );
+  }
   return lines;
 }
 

@@ -44,7 +44,7 @@ export class Connections {
     for (const listener of [...this.readyListeners]) listener();
   };
   /** The last error of a command connection the bus made, since it was last ready. */
-  private lastError: string | undefined;
+  private lastError: Error | undefined;
   /** Aborted by {@link closeAll}: waits end, no new reader is made. */
   private readonly closed = new AbortController();
 
@@ -174,7 +174,7 @@ export class Connections {
     client.on('notice', (text: string) => this.logger.warn({ redis: this.label, role }, text));
     let lastLogged = 0;
     client.on('error', (error: Error) => {
-      if (role === 'command') this.lastError = safeErrorText(error);
+      if (role === 'command') this.lastError = error;
       // ioredis emits one error per failed reconnect attempt: log at most one per second.
       const now = Date.now();
       if (now - lastLogged < 1000) return;

@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ClosedError, ConnectionError } from '../errors.js';
-import { safeErrorText } from './redis-errors.js';
+import { codeOf, safeErrorText } from './redis-errors.js';
 
 /** What a wait needs to know besides the client. */
 export interface ReadyWait {
@@ -17,7 +17,7 @@ export interface ReadyWait {
   /** Aborted when the bus closes: the wait rejects with `ClosedError` at once. */
   readonly closed: AbortSignal;
   /** An error the connection had before the wait began, if known. */
-  readonly earlierError?: string | undefined;
+  readonly earlierError?: Error | undefined;
 }
 
 /** Resolves once `client` is ready and answered PING; rejects as the module comment says. */
@@ -26,7 +26,7 @@ export async function waitUntilReady(client: Redis, wait: ReadyWait): Promise<vo
   const deadline = Date.now() + wait.timeoutMs;
   let lastError = wait.earlierError;
   const onError = (error: Error) => {
-    lastError = safeErrorText(error);
+    lastError = error;
   };
   client.on('error', onError);
   try {
@@ -34,7 +34,7 @@ export async function waitUntilReady(client: Redis, wait: ReadyWait): Promise<vo
     if (client.status !== 'ready') {
       await settleWithin(deadline, wait.closed, (resolve, fail) => {
         const onReady = () => resolve();
-        const onEnd = () => fail(unreachable(wait.label, lastError ?? 'the connection was closed'));
+        const onEnd = () => fail(unreachable(wait.label, lastError, 'the connection was closed'));
         client.on('ready', onReady);
         client.on('end', onEnd);
         if (client.status === 'end') onEnd();
@@ -42,7 +42,10 @@ export async function waitUntilReady(client: Redis, wait: ReadyWait): Promise<vo
           onTimeout: () =>
             unreachable(
               wait.label,
-              `${lastError ?? `status ${client.status}`}; waited ${wait.timeoutMs} ms`,
+              lastError,
+              `ETIMEDOUT: status ${client.status}`,
+              `; waited ${wait.timeoutMs} ms`,
+              'ETIMEDOUT',
             ),
           cleanup: () => {
             client.off('ready', onReady);
@@ -104,9 +107,18 @@ function settleWithin(deadline: number, closed: AbortSignal, start: Start): Prom
   });
 }
 
-function unreachable(label: string, why: string): ConnectionError {
+/** Redis could not be reached: says why (`cause`, else `otherwise` with `otherwiseCode`). */
+function unreachable(
+  label: string,
+  cause: Error | undefined,
+  otherwise: string,
+  detail = '',
+  otherwiseCode?: string,
+): ConnectionError {
+  const why = cause === undefined ? otherwise : safeErrorText(cause);
   return new ConnectionError(
-    `cannot reach Redis at ${label} (${why}): start it, or check the address the bus was given`,
+    `cannot reach Redis at ${label} (${why}${detail}): start it, or check the address and credentials the bus was given`,
+    { code: cause === undefined ? otherwiseCode : codeOf(cause) },
   );
 }
 

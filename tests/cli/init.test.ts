@@ -23,6 +23,7 @@ describe('init', () => {
     const context = { cwd: emptyProject() };
     const result = await runInit({}, context);
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).not.toContain('"type": "module";');
     expect(read('events.schema.yaml')).toBe(STARTER_CATALOG);
     expect(JSON.parse(read('package.json'))).toMatchObject({
       private: true,
@@ -61,6 +62,9 @@ describe('init', () => {
     expect(result.stdout).toContain('scripts  kept your codegen (not changed)');
     expect(result.stdout).toContain('npx schemabus check --schema src/events.yaml');
     expect(result.stdout).toContain('npx schemabus codegen --schema src/events.yaml --out src/gen');
+    expect(result.stdout).toContain(
+      'note     package.json is not "type": "module"; schemabus and the generated code are ESM',
+    );
     expect(read('src/events.yaml')).toBe(STARTER_CATALOG);
   });
 

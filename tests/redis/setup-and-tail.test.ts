@@ -36,6 +36,7 @@ describe('waitUntilReady()', () => {
       /cannot reach Redis at redis:\/\/\*+@127\.0\.0\.1:\d+/,
     );
     expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as ConnectionError).code).toBe('ECONNREFUSED');
     expect((error as Error).message).not.toContain('secret');
   });
 
@@ -44,6 +45,7 @@ describe('waitUntilReady()', () => {
     const error = await bus.waitUntilReady({ timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/ECONNREFUSED.*waited 300 ms/);
+    expect((error as ConnectionError).code).toBe('ECONNREFUSED');
   });
 
   it('rejects with ClosedError when the bus closes while it waits', async () => {
