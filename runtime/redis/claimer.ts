@@ -118,7 +118,7 @@ export class Claimer {
     }
     this.scanning = true;
     try {
-      const [claimed, dead, lost] = await this.ctx.connections.command.schemabusClaim(
+      const [claimed, dead, lost, refusal] = await this.ctx.connections.command.schemabusClaim(
         this.keys.stream,
         this.keys.dlq,
         this.keys.failures,
@@ -132,6 +132,12 @@ export class Claimer {
         this.group.dlq ? '1' : '0',
         this.options.maxScan ?? 1000,
       );
+      if (refusal) {
+        this.ctx.logger.error(
+          { group: this.group.name, stream: this.group.stream, error: refusal },
+          'an entry out of attempts cannot be dead-lettered: Redis refused it (ACL); it stays pending',
+        );
+      }
       for (const [id, deliveries, owner] of dead)
         this.host.deadLettered(id, Number(deliveries), owner);
       for (const id of lost) this.host.lost(id);

@@ -80,17 +80,34 @@ describe('the loader (scripts/lua.ts)', () => {
     expect(users.map(([name]) => name)).toHaveLength(1);
   });
 
-  it.each(includes)('puts %s before exactly the scripts that call its function', (file) => {
-    const source = text(file);
-    const fn = /^local function (\w+)\(/m.exec(source)![1]!;
-    const calls = new RegExp(`\\b${fn}\\(`);
-    const callers = scripts.filter((script) => calls.test(splitHeader(text(script))?.code ?? ''));
-    expect(callers.length, `no script calls ${fn}()`).toBeGreaterThan(0);
-    for (const script of scripts) {
-      const [, value] = loaded.find(([, v]) => (v as string).endsWith(text(script)))!;
-      expect((value as string).startsWith(source), `${script} and ${file}`).toBe(
-        callers.includes(script),
-      );
-    }
-  });
+  it.each(includes)(
+    'puts %s before exactly the scripts that call its function, directly or through another include',
+    (file) => {
+      const fnOf = (include: string) => /^local function (\w+)\(/m.exec(text(include))![1]!;
+      const calls = (code: string, include: string) =>
+        new RegExp(`\\b${fnOf(include)}\\(`).test(code);
+      const codeOf = (f: string) => splitHeader(text(f))?.code ?? '';
+      /** Whether `code` calls the function of `include`, or of an include that needs it. */
+      const needs = (code: string, include: string, seen = new Set<string>()): boolean =>
+        calls(code, include) ||
+        includes.some(
+          (other) =>
+            other !== include &&
+            !seen.has(other) &&
+            calls(code, other) &&
+            needs(codeOf(other), include, new Set([...seen, other])),
+        );
+      const callers = scripts.filter((script) => needs(codeOf(script), file));
+      expect(callers.length, `no script calls ${fnOf(file)}()`).toBeGreaterThan(0);
+      for (const script of scripts) {
+        const [, value] = loaded.find(([, v]) => (v as string).endsWith(text(script)))!;
+        const at = (value as string).indexOf(text(file));
+        expect(at >= 0, `${script} and ${file}`).toBe(callers.includes(script));
+        if (at >= 0)
+          expect(at, `${file} comes before ${script}`).toBeLessThan(
+            (value as string).length - text(script).length,
+          );
+      }
+    },
+  );
 });

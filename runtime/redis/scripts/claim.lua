@@ -32,17 +32,19 @@
     ARGV[9] max PEL entries to look at
 
   Output:
-    { claimed, deadLettered, lost }:
+    { claimed, deadLettered, lost, refusal }:
       claimed      = { {id, fields, deliveries}... } (deliveries after the claim)
       deadLettered = { {id, deliveries, owner}... }
       lost         = { id... }
+      refusal      = the NOPERM message of a dead-lettering the ACL refused
+                     (nothing written, the entry stays pending), or false
 ]]
 local stream, dlq, failures = KEYS[1], KEYS[2], KEYS[3]
 local group, consumer = ARGV[1], ARGV[2]
 local min_idle, claim_idle = tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_attempts, max_claims = tonumber(ARGV[5]), tonumber(ARGV[6])
 local now, store, max_scan = ARGV[7], ARGV[8] == '1', tonumber(ARGV[9])
-local claimed, dead, lost = {}, {}, {}
+local claimed, dead, lost, refusal = {}, {}, {}, false
 local start, scanned = '-', 0
 while scanned < max_scan do
   local page = redis.call('XPENDING', stream, group, 'IDLE', min_idle, start, '+', 100)
@@ -63,7 +65,9 @@ while scanned < max_scan do
           ') without an ack: its consumer stopped before finishing (crashed or killed?)'
         if record then err = '' end
         local moved = dead_letter(stream, dlq, failures, group, id, 'exhausted', err, count, now, store)
-        if moved == 1 then dead[#dead + 1] = { id, count, owner } else lost[#lost + 1] = id end
+        if moved == 1 then dead[#dead + 1] = { id, count, owner }
+        elseif moved == -1 then lost[#lost + 1] = id
+        else refusal = moved.err end -- refused by the ACL: nothing written, still pending
       elseif #claimed < max_claims then
         local got = redis.call('XCLAIM', stream, group, consumer, threshold, id)
         if #got == 0 or not got[1][2] then
@@ -79,4 +83,4 @@ while scanned < max_scan do
   end
   if #page < 100 or #claimed >= max_claims then break end
 end
-return { claimed, dead, lost }
+return { claimed, dead, lost, refusal }

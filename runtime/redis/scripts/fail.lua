@@ -31,7 +31,9 @@
       2 deliveries >= maxAttempts: dead-lettered ('exhausted');
       3 the entry was deleted while pending (acked; a loss);
       0 no longer pending for this consumer (acked, or claimed by another
-        consumer that presumed this one dead): nothing done.
+        consumer that presumed this one dead): nothing done;
+    or the NOPERM error of refused() when the dead-lettering is not allowed
+    (nothing written; the entry stays pending).
 ]]
 local stream, dlq, failures = KEYS[1], KEYS[2], KEYS[3]
 local group, consumer, id, err, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -41,6 +43,7 @@ if #pending == 0 or pending[1][2] ~= consumer then return { 0, 0 } end
 local count = tonumber(pending[1][4])
 if count >= max_attempts then
   local moved = dead_letter(stream, dlq, failures, group, id, 'exhausted', err, count, now, ARGV[8] == '1')
+  if type(moved) == 'table' then return moved end -- refused by the ACL: nothing written
   if moved == 1 then return { 2, count } end
   return { 3, count }
 end

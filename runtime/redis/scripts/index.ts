@@ -70,6 +70,8 @@ export interface ScriptCommands {
       claimed: ClaimedEntry[],
       deadLettered: [id: string, deliveries: number, owner: string][],
       lost: string[],
+      /** A dead-lettering the ACL refused (nothing written, the entry stays pending). */
+      refusal: string | null,
     ]
   >;
   /**

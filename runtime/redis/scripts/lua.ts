@@ -21,9 +21,15 @@ function readLua(url: URL): string {
  * each of them (the line numbers of their Redis errors count from its first
  * line).
  */
-const DEAD_LETTER_FUNCTION = readLua(
-  new URL('./includes/dead-letter-function.lua', import.meta.url),
-);
+/**
+ * `refused(commands)`: the ACL check a script that writes more than once
+ * makes before its first write; put before each of them, and before
+ * `dead_letter` (which calls it).
+ */
+const REFUSED_FUNCTION = readLua(new URL('./includes/refused-function.lua', import.meta.url));
+
+const DEAD_LETTER_FUNCTION =
+  REFUSED_FUNCTION + readLua(new URL('./includes/dead-letter-function.lua', import.meta.url));
 
 /**
  * The batched append (`schemabusAppendBatch`): the XADDs of one tick to one
@@ -41,15 +47,17 @@ export const DEAD_LETTER_LUA =
 /** The `schemabusFail` script (see `ScriptCommands`). */
 export const FAIL_LUA = DEAD_LETTER_FUNCTION + readLua(new URL('./fail.lua', import.meta.url));
 /** The `schemabusPublishOnce` script (see `ScriptCommands`). */
-export const PUBLISH_ONCE_LUA = readLua(new URL('./publish-once.lua', import.meta.url));
+export const PUBLISH_ONCE_LUA =
+  REFUSED_FUNCTION + readLua(new URL('./publish-once.lua', import.meta.url));
 /** The `schemabusPublishRealtime` script (see `ScriptCommands`). */
-export const PUBLISH_REALTIME_LUA = readLua(new URL('./publish-realtime.lua', import.meta.url));
+export const PUBLISH_REALTIME_LUA =
+  REFUSED_FUNCTION + readLua(new URL('./publish-realtime.lua', import.meta.url));
 /** The `schemabusReclaimOwn` script (see `ScriptCommands`). */
 export const RECLAIM_OWN_LUA = readLua(new URL('./reclaim-own.lua', import.meta.url));
 /** The `schemabusReleaseConsumer` script (see `ScriptCommands`). */
 export const RELEASE_CONSUMER_LUA = readLua(new URL('./release-consumer.lua', import.meta.url));
 /** The `schemabusReplay` script (see `ScriptCommands`). */
-export const REPLAY_LUA = readLua(new URL('./replay.lua', import.meta.url));
+export const REPLAY_LUA = REFUSED_FUNCTION + readLua(new URL('./replay.lua', import.meta.url));
 /** The `schemabusTouch` script (see `ScriptCommands`). */
 export const TOUCH_LUA = readLua(new URL('./touch.lua', import.meta.url));
 /** The `schemabusTrim` script (see `ScriptCommands`). */

@@ -19,6 +19,10 @@
 ]]
 local existing = redis.call('GET', KEYS[2])
 if existing then return { existing, 0 } end
+local checks = { { 'XADD', KEYS[1], '*', ARGV[4], ARGV[5] }, { 'SET', KEYS[2], '0', 'PX', ARGV[1] } }
+if ARGV[2] ~= '' then checks[3] = { 'PUBLISH', ARGV[2], ARGV[3] } end
+local denied = refused(checks)
+if denied then return denied end
 local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 4))
 redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
 if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end

@@ -16,6 +16,8 @@
     exist.
 ]]
 if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then return false end
+local denied = refused({ { 'XADD', KEYS[1], '*', ARGV[2], ARGV[3] }, { 'XDEL', KEYS[2], ARGV[1] } })
+if denied then return denied end
 local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
 redis.call('XDEL', KEYS[2], ARGV[1])
 return id

@@ -6,7 +6,9 @@
   (claim.lua, dead-letter.lua, fail.lua).
 
   XADD to the DLQ first, then XACK for the group, then the failure record
-  is deleted, all in the calling script. A script is atomic and, unlike
+  is deleted, all in the calling script, and only once the ACL allows all
+  three (refused(), includes/refused-function.lua): a refused XACK after a
+  stored XADD would add the entry to the DLQ again at every try. A script is atomic and, unlike
   MULTI, is not aborted as a whole by `maxmemory` noeviction once it has
   started writing; adding before acking means a failure can at worst leave
   the entry pending (to be moved again), never acked and lost.
@@ -30,10 +32,15 @@
   Output:
     1 when moved (or acked, when `store` is false), -1 when the entry no
     longer exists (deleted while pending: acked, its record deleted,
-    counted lost by the caller).
+    counted lost by the caller), or the NOPERM error reply of refused()
+    (nothing written).
 ]]
 local function dead_letter(stream, dlq, failures, group, id, reason, err, attempts, now, store)
   local field = group .. ':' .. id
+  local checks = { { 'XACK', stream, group, id }, { 'HDEL', failures, field } }
+  if store then checks[3] = { 'XADD', dlq, '*', 'dlq:group', group } end
+  local denied = refused(checks)
+  if denied then return denied end
   local first = now
   local record = redis.call('HGET', failures, field)
   if record then
