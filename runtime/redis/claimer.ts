@@ -22,7 +22,7 @@ import { minRetryDelayMs } from '../internal/backoff.js';
 import type { BusContext } from './bus-context.js';
 import type { StreamKeys } from './keys.js';
 import { readError } from './redis-errors.js';
-import type { ClaimedEntry } from './scripts/index.js';
+import type { ClaimedEntry, GoneReason } from './scripts/index.js';
 
 /** How the claimer reports back to its consumer. */
 export interface ClaimerHost {
@@ -33,8 +33,13 @@ export interface ClaimerHost {
   accept(id: string, fields: string[], deliveries: number): void;
   /** Ids of the entries the consumer holds (fetched or running). */
   held(): string[];
-  /** Entries of `ids` the consumer no longer owns in Redis (taken over, acked or deleted). */
-  gone(ids: string[]): void;
+  /** Entries the consumer no longer owns in Redis, each with why (taken over, acked or deleted). */
+  gone(entries: readonly [id: string, why: GoneReason][]): void;
+  /**
+   * A heartbeat confirmed at `at` that the consumer still owns what it
+   * holds (or it held nothing): entries it starts soon after are its own.
+   */
+  confirmed(at: number): void;
   /** Counts outcomes of the scan. */
   deadLettered(id: string, deliveries: number, owner: string): void;
   lost(id: string): void;
@@ -165,23 +170,18 @@ export class Claimer {
   }
 
   private async heartbeat(): Promise<void> {
+    if (this.beating) return;
+    const at = Date.now();
     const ids = this.host.held();
-    if (ids.length === 0 || this.beating) return;
+    if (ids.length === 0) {
+      this.host.confirmed(at);
+      return;
+    }
     this.beating = true;
     try {
-      const gone: string[] = [];
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        gone.push(
-          ...(await this.ctx.connections.command.schemabusTouch(
-            this.keys.stream,
-            this.group.name,
-            this.host.consumer,
-            ...chunk,
-          )),
-        );
-      }
+      const gone = await this.touch(ids);
       if (gone.length > 0) this.host.gone(gone);
+      this.host.confirmed(at);
     } catch (error) {
       this.ctx.logger.warn(
         {
@@ -194,5 +194,22 @@ export class Claimer {
     } finally {
       this.beating = false;
     }
+  }
+
+  /** Re-claims `ids` for this consumer where it still owns them; the others, with why. */
+  async touch(ids: readonly string[]): Promise<[id: string, why: GoneReason][]> {
+    const gone: [id: string, why: GoneReason][] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      gone.push(
+        ...(await this.ctx.connections.command.schemabusTouch(
+          this.keys.stream,
+          this.group.name,
+          this.host.consumer,
+          ...chunk,
+        )),
+      );
+    }
+    return gone;
   }
 }

@@ -23,6 +23,7 @@ import { delay } from './delay.js';
 import type { EntryFailures } from './entry-failures.js';
 import { FailedEntries } from './failed-entries.js';
 import type { ReadSizer } from './read-sizer.js';
+import type { GoneReason } from './scripts/index.js';
 
 /** An entry this consumer holds: waiting for a slot or running. */
 interface Held {
@@ -35,6 +36,8 @@ interface Held {
   /** When the handler started, for the read sizer (-1: not timed) and for metrics (-1: none). */
   timed: number;
   started: number;
+  /** Its handler has been started. */
+  running: boolean;
 }
 
 /** The parts of its consumer the handling uses. */
@@ -52,6 +55,8 @@ export interface HandlingDeps {
   stopped(): boolean;
   /** A retry of an entry that failed here is due at `at`. */
   retryDue(at: number): void;
+  /** Asks Redis which of `ids` this consumer no longer owns (touch.lua), re-claiming the rest. */
+  verify(ids: readonly string[]): Promise<[id: string, why: GoneReason][]>;
 }
 
 /** Decides, schedules and runs the handlers of one consumer's entries. */
@@ -72,9 +77,18 @@ export class EntryHandling {
   private readonly abort = new AbortController();
   /** What decideDelivery needs, built once (not one object per entry). */
   private readonly delivery: DeliveryContext;
+  /** When a heartbeat last confirmed that this consumer owns what it holds. */
+  private confirmedAt = Date.now();
+  /**
+   * Held this long without a confirmation, an entry may have been claimed by
+   * another consumer that took this one for dead (the process was stopped,
+   * or its event loop stalled): it is verified before its handler starts.
+   */
+  private readonly verifyAfterMs: number;
 
   constructor(private readonly deps: HandlingDeps) {
     this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
+    this.verifyAfterMs = Math.max(1, Math.floor(deps.group.claimIdleMs / 2));
     this.delivery = {
       group: deps.group,
       handlers: deps.handlers,
@@ -143,6 +157,7 @@ export class EntryHandling {
       released: false,
       timed: -1,
       started: -1,
+      running: false,
     };
     this.held.set(id, held);
     let key: string | undefined;
@@ -169,17 +184,43 @@ export class EntryHandling {
     this.holds.add(timer);
   }
 
-  /** Entries another consumer took over (this one looked dead): never acked here. */
-  release(ids: readonly string[]): void {
-    for (const id of ids) {
+  /** A heartbeat confirmed at `at` that this consumer owns what it holds. */
+  confirmed(at: number): void {
+    if (at > this.confirmedAt) this.confirmedAt = at;
+  }
+
+  /**
+   * Entries this consumer no longer owns in Redis: never acked here. Taken
+   * over by another consumer (this one looked dead: it may be handled
+   * twice), acked elsewhere, or deleted (trimmed, the stream deleted, the
+   * data flushed): counted lost unless its handler had started.
+   */
+  release(entries: readonly [id: string, why: GoneReason][]): void {
+    const { ctx, group, stream } = this.deps;
+    for (const [id, why] of entries) {
       const held = this.held.get(id);
       if (held === undefined) continue;
       held.released = true;
       this.held.delete(id);
-      this.deps.ctx.logger.warn(
-        { group: this.deps.group.name, stream: this.deps.stream.name, entryId: id },
-        'an entry this consumer held was taken over by another consumer; it may be handled twice',
-      );
+      const where = { group: group.name, stream: stream.name, entryId: id };
+      if (why === 'deleted') {
+        if (!held.running) this.deps.failures.countLost(id, held.envelope.type);
+        else
+          ctx.logger.warn(
+            where,
+            'an entry whose handler runs here was deleted from Redis (trimmed, or the data flushed)',
+          );
+      } else if (why === 'taken') {
+        ctx.logger.warn(
+          where,
+          'an entry this consumer held was taken over by another consumer (this one looked dead); it may be handled twice',
+        );
+      } else {
+        ctx.logger.info(
+          where,
+          'an entry this consumer held is not pending any more (acked elsewhere); not handled here',
+        );
+      }
     }
   }
 
@@ -217,6 +258,14 @@ export class EntryHandling {
       done();
       return;
     }
+    if (Date.now() - this.confirmedAt > this.verifyAfterMs) {
+      this.verifyThenStart(held, done);
+      return;
+    }
+    this.start(held, done);
+  }
+
+  private start(held: Held, done: () => void): void {
     if (this.seen?.has(held.envelope.id)) {
       // `dedupe`: a copy of this event was handled since it was fetched.
       this.held.delete(held.id);
@@ -225,6 +274,22 @@ export class EntryHandling {
       return;
     }
     this.handle(held, done);
+  }
+
+  /**
+   * Starts `held` only once Redis says this consumer still owns it: no
+   * heartbeat confirmed that for longer than another consumer waits before
+   * claiming. A failed check starts it anyway (at-least-once).
+   */
+  private verifyThenStart(held: Held, done: () => void): void {
+    const startUnlessReleased = () => {
+      if (held.released) done();
+      else this.start(held, done);
+    };
+    this.deps.verify([held.id]).then((gone) => {
+      if (gone.length > 0) this.release(gone);
+      startUnlessReleased();
+    }, startUnlessReleased);
   }
 
   /**
@@ -244,6 +309,7 @@ export class EntryHandling {
       maxAttempts: group.retry.maxAttempts,
       signal: this.abort.signal,
     };
+    held.running = true;
     held.timed = this.deps.sizer.starting();
     if (ctx.metrics !== noopMetrics) held.started = performance.now();
     invokeHandler(held.handler, held.envelope, context).then(

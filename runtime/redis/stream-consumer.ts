@@ -38,6 +38,7 @@ import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
 import { PendingRereader } from './pending-rereader.js';
+import type { GoneReason } from './scripts/index.js';
 import { ReadSizer } from './read-sizer.js';
 import { isNoGroupError, readError } from './redis-errors.js';
 import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
@@ -148,6 +149,7 @@ export class StreamConsumer {
       sizer: this.sizer,
       stopped: () => this.stopped,
       retryDue: (at) => this.claimer.wakeAt(at),
+      verify: (ids) => this.claimer.touch(ids),
     });
     this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
       intervalMs: tuning.claimIntervalMs,
@@ -284,7 +286,8 @@ export class StreamConsumer {
       accept: (id: string, fields: string[], deliveries: number) =>
         this.handling.accept(id, fields, deliveries),
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
-      gone: (ids: string[]) => this.handling.release(ids),
+      gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
+      confirmed: (at: number) => this.handling.confirmed(at),
       deadLettered: (id: string, deliveries: number, owner: string) =>
         this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner),
       lost: (id: string) => this.failures.countLost(id),

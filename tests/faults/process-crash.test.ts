@@ -18,6 +18,9 @@ interface Started {
   readonly attempt: number;
 }
 
+/** The events a fixture started (its other lines are the bus's warnings). */
+const starts = (lines: unknown[]) => lines.filter((l): l is Started => 'seq' in (l as object));
+
 describe('a consumer process killed with SIGKILL', () => {
   it('leaves its batch pending; a survivor handles every event after claimIdleMs, none lost', async () => {
     const catalog = testCatalog();
@@ -40,8 +43,9 @@ describe('a consumer process killed with SIGKILL', () => {
     onCleanup(() => victim.kill9());
     // It has started 4 handlers and fetched more behind them.
     await waitFor(
-      () => victim.lines.length >= 4,
-      () => `victim started 4 handlers, got ${victim.lines.length}; stderr: ${victim.stderr()}`,
+      () => starts(victim.lines).length >= 4,
+      () =>
+        `victim started 4 handlers, got ${starts(victim.lines).length}; stderr: ${victim.stderr()}`,
     );
     await waitFor(
       async () => {
@@ -57,7 +61,7 @@ describe('a consumer process killed with SIGKILL', () => {
     );
     await victim.kill9();
     const killedAt = Date.now();
-    const startedOnVictim = (victim.lines as Started[]).map((s) => s.seq);
+    const startedOnVictim = starts(victim.lines).map((s) => s.seq);
 
     const survivor: Array<{ seq: number; attempt: number; at: number }> = [];
     bus.subscribe(
@@ -106,7 +110,7 @@ describe('a consumer process killed with SIGKILL', () => {
       });
       onCleanup(() => doomed.kill9());
       expect(await doomed.exited, doomed.stderr()).toBe('SIGKILL');
-      attempts.push(...(doomed.lines as Started[]).map((s) => s.attempt));
+      attempts.push(...starts(doomed.lines).map((s) => s.attempt));
     }
     expect(attempts).toEqual([...Array(maxAttempts).keys()].map((i) => i + 1));
     // The next consumer finds it delivered maxAttempts times and idle: DLQ, not a fifth crash.

@@ -6,9 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import { type Job, jobs } from '../contract/helpers.js';
+import { captureLogger } from '../support/capture-logger.js';
 import { withGroups } from '../support/catalog-overrides.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
-import { collect, waitFor } from '../support/wait.js';
+import { collect, deferred, waitFor } from '../support/wait.js';
 
 const server = useRedisServer();
 
@@ -107,5 +108,45 @@ describe('entries deleted while pending', () => {
       async () => (await admin.xpending(key, 'workers'))[0] === 0,
       () => 'PEL empty',
     );
+  });
+});
+
+describe('entries deleted while a live consumer holds them', () => {
+  it('are counted lost, not reported as taken over, when the stream is deleted (DEL) under the consumer', async () => {
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { logger });
+    const admin = server().client();
+    await bus.bootstrap();
+    await bus.publishBatch(jobs(5));
+    const release = deferred();
+    const started: number[] = [];
+    bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>) => {
+          started.push(event.data.seq);
+          await release.promise;
+        },
+      },
+      { consumer: 'holder', concurrency: 1, batchSize: 5 },
+    );
+    await collect(started, 1);
+    await waitFor(
+      async () =>
+        ((await admin.xpending(catalog.streams.jobs!.key, 'workers')) as [number])[0] === 5,
+      () => 'holder holding 5 entries',
+    );
+    await admin.del(catalog.streams.jobs!.key);
+    // The heartbeat finds the 4 waiting entries gone from the stream.
+    await waitFor(
+      () => bus.stats().lost >= 4,
+      () =>
+        `4 entries counted lost, stats ${JSON.stringify(bus.stats())}; logs ${JSON.stringify(logger.records.slice(-3))}`,
+    );
+    release.resolve();
+    expect(bus.stats().lost).toBe(4);
+    expect(logger.matching(/taken over/)).toEqual([]);
+    expect(started).toEqual([0]);
   });
 });

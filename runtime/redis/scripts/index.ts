@@ -23,6 +23,9 @@ import {
 type Arg = string | number;
 
 /** A claimed entry: id, flat fields, delivery count after the claim. */
+/** Why a held entry is not this consumer's any more (touch.lua). */
+export type GoneReason = 'taken' | 'done' | 'deleted';
+
 export type ClaimedEntry = [id: string, fields: string[], deliveries: number];
 
 /** The typed script commands (each script's `.lua` file gives its KEYS, ARGV and reply). */
@@ -77,9 +80,9 @@ export interface ScriptCommands {
   /**
    * Heartbeat: resets the idle time (not the delivery count) of the given
    * entries this consumer still owns, so no claimer takes them; replies the
-   * ids that are not pending for it any more. touch.lua.
+   * ids that are not pending for it any more, each with why. touch.lua.
    */
-  schemabusTouch(stream: string, ...args: Arg[]): Promise<string[]>;
+  schemabusTouch(stream: string, ...args: Arg[]): Promise<[id: string, why: GoneReason][]>;
   /**
    * Deletes the consumer from its group only when it holds no pending entry
    * (XGROUP DELCONSUMER would drop them). Replies 1 deleted, 0 kept.
