@@ -38,9 +38,9 @@ import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
 import { PendingRereader } from './pending-rereader.js';
-import type { GoneReason } from './scripts/index.js';
 import { ReadSizer } from './read-sizer.js';
 import { isNoGroupError, readError } from './redis-errors.js';
+import type { GoneReason } from './scripts/index.js';
 import { HUNG, type RawEntry, StreamReader } from './stream-reader.js';
 
 /** Timing knobs of Redis consumers (bus options). */
