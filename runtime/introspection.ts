@@ -8,6 +8,8 @@ export interface BusStats {
   readonly delivered: number;
   readonly acked: number;
   readonly skipped: number;
+  /** Skipped entries of an event type the catalogue does not declare (a newer producer?). */
+  readonly unknownTypes: number;
   readonly retried: number;
   readonly deadLettered: number;
   readonly lost: number;

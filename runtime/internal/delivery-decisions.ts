@@ -13,8 +13,12 @@ import { type EntryFields, fieldValue } from './entry-fields.js';
 import { errorMessage } from './logger.js';
 import type { Validators } from './validate.js';
 
-/** Why an entry is acked without calling a handler. */
-export type SkipCause = 'type' | 'replay' | 'duplicate';
+/**
+ * Why an entry is acked without calling a handler: a type the group does not
+ * listen to, a type the catalogue does not declare at all, a replay for
+ * another group, a duplicate (`dedupe`).
+ */
+export type SkipCause = 'type' | 'unknown' | 'replay' | 'duplicate';
 
 /** The decision for one fetched entry. */
 export type DeliveryDecision =
@@ -45,6 +49,8 @@ export interface DeliveryContext {
   readonly maxEntryBytes?: number | undefined;
   /** Envelope ids already handled by this consumer (`dedupe`); undefined when off. */
   readonly seen?: { has(id: string): boolean } | undefined;
+  /** The event types the catalogue declares (a skipped type outside them is `unknown`). */
+  readonly knownTypes?: { has(type: string): boolean } | undefined;
 }
 
 function fieldOf(fields: readonly string[] | EntryFields, name: string): string | undefined {
@@ -68,7 +74,11 @@ export function decideDelivery(
 ): DeliveryDecision {
   const type = fieldOf(fields, 'type');
   if (type !== undefined && type !== '' && !ctx.group.events.includes(type)) {
-    return { action: 'skip', cause: 'type', type };
+    return {
+      action: 'skip',
+      cause: ctx.knownTypes?.has(type) === false ? 'unknown' : 'type',
+      type,
+    };
   }
   const replayFor = fieldOf(fields, 'replayfor');
   if (replayFor !== undefined && replayFor !== ctx.group.name) {

@@ -4,14 +4,20 @@
  * registry); without one every call is a no-op.
  *
  * - `schemabus_published_total{type,outcome}` outcome: ok | rejected | failed
- * - `schemabus_consumed_total{stream,group,type,outcome}` outcome: acked | skipped | retried | dead_lettered | lost
+ * - `schemabus_consumed_total{stream,group,type,outcome}` outcome: acked | skipped | unknown_type | retried | dead_lettered | lost
  * - `schemabus_handler_duration_seconds{group,type,outcome}` outcome: ok | error
  * - `schemabus_realtime_total{channel,direction}` direction: sent | received
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What happened to a delivered (or fetched) entry. */
-export type ConsumeOutcome = 'acked' | 'skipped' | 'retried' | 'dead_lettered' | 'lost';
+export type ConsumeOutcome =
+  | 'acked'
+  | 'skipped'
+  | 'unknown_type'
+  | 'retried'
+  | 'dead_lettered'
+  | 'lost';
 
 /** The instruments a bus reports to. */
 export interface BusMetrics {

@@ -13,8 +13,10 @@ export class StatsCounter implements BusStats {
   delivered = 0;
   /** Entries acked after their handler resolved. */
   acked = 0;
-  /** Entries acked unseen: a type the group does not listen to, a replay for another group, a duplicate. */
+  /** Entries acked unseen: a type the group does not listen to, a replay for another group, a duplicate, an unknown type. */
   skipped = 0;
+  /** Of the skipped entries, those of an event type the catalogue does not declare (logged once per type). */
+  unknownTypes = 0;
   /** Failed deliveries scheduled for another attempt. */
   retried = 0;
   /** Entries moved to the DLQ (or dropped when the group's `dlq` is false). */
@@ -35,6 +37,7 @@ export class StatsCounter implements BusStats {
       delivered: this.delivered,
       acked: this.acked,
       skipped: this.skipped,
+      unknownTypes: this.unknownTypes,
       retried: this.retried,
       deadLettered: this.deadLettered,
       lost: this.lost,

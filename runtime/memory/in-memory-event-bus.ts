@@ -103,6 +103,7 @@ export class InMemoryEventBus implements EventBus {
       validators: this.#validators,
       random: options.random ?? Math.random,
       maxEntryBytes: this.#maxEntryBytes,
+      knownTypes: new Set(Object.keys(options.catalog.events)),
       deadLetter: (state, pending, reason, error, attempts) =>
         this.#stream(state.group.stream).deadLetter(state, pending, reason, error, attempts),
     };

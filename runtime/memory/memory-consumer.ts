@@ -22,6 +22,7 @@ import {
 import { DedupeWindow, Dispatcher } from '../internal/dispatcher.js';
 import { errorMessage } from '../internal/logger.js';
 import { type BusMetrics, noopMetrics } from '../internal/metrics.js';
+import { SkippedEntries } from '../internal/skipped-entries.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { Validators } from '../internal/validate.js';
@@ -35,6 +36,8 @@ export interface ConsumerDeps {
   readonly validators: Validators;
   readonly random: () => number;
   readonly maxEntryBytes: number;
+  /** The event types the catalogue declares. */
+  readonly knownTypes: ReadonlySet<string>;
   /** Moves `pending` to the DLQ (or drops it when the group's dlq is off) and acks it. */
   deadLetter(
     state: GroupState,
@@ -58,6 +61,7 @@ export class MemoryConsumer implements GroupConsumer {
   readonly #dedupe: DedupeWindow | undefined;
   readonly #inFlight = new Set<Task>();
   readonly #stream: string;
+  readonly #skipped: SkippedEntries;
   #stopped = false;
   #abandoned = false;
   /** Last activity (delivery or ack), for `idleMs` in inspect(). */
@@ -79,7 +83,9 @@ export class MemoryConsumer implements GroupConsumer {
       validators: deps.validators,
       maxEntryBytes: deps.maxEntryBytes,
       seen: this.#dedupe,
+      knownTypes: deps.knownTypes,
     };
+    this.#skipped = new SkippedEntries(deps, this.#stream, state.group.name);
     this.#dispatcher = new Dispatcher<Task>({
       concurrency: options.concurrency,
       start: (task, done) => this.#start(task, done),
@@ -110,8 +116,7 @@ export class MemoryConsumer implements GroupConsumer {
     switch (decision.action) {
       case 'skip':
         this.state.ack(pending);
-        this.deps.stats.skipped++;
-        this.deps.metrics.consumed(this.#stream, group, pending.entry.type, 'skipped');
+        this.#skipped.skipped(pending.entry.type, decision.cause);
         return;
       case 'dead-letter':
         this.deps.deadLetter(

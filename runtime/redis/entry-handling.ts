@@ -12,10 +12,12 @@ import {
   type DeliveryContext,
   decideDelivery,
   invokeHandler,
+  type SkipCause,
 } from '../internal/delivery-decisions.js';
 import { DedupeWindow, Dispatcher } from '../internal/dispatcher.js';
 import { errorMessage } from '../internal/logger.js';
 import { noopMetrics } from '../internal/metrics.js';
+import { SkippedEntries } from '../internal/skipped-entries.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
@@ -77,6 +79,7 @@ export class EntryHandling {
   private readonly abort = new AbortController();
   /** What decideDelivery needs, built once (not one object per entry). */
   private readonly delivery: DeliveryContext;
+  private readonly skipped: SkippedEntries;
   /** When a heartbeat last confirmed that this consumer owns what it holds. */
   private confirmedAt = Date.now();
   /**
@@ -95,7 +98,9 @@ export class EntryHandling {
       validators: deps.ctx.validators,
       maxEntryBytes: deps.ctx.maxEntryBytes,
       seen: this.seen,
+      knownTypes: new Set(Object.keys(deps.ctx.catalog.events)),
     };
+    this.skipped = new SkippedEntries(deps.ctx, deps.stream.name, deps.group.name);
     this.failed = new FailedEntries(deps.group, deps.failures, deps.retryDue);
     this.dispatcher = new Dispatcher<Held>({
       concurrency: deps.options.concurrency,
@@ -136,7 +141,7 @@ export class EntryHandling {
     const dueAt = this.failed.takeDue(id);
     const decision = decideDelivery(this.delivery, fields, deliveries);
     if (decision.action === 'skip') {
-      this.skip(id, deliveries, decision.type);
+      this.skip(id, deliveries, decision.type, decision.cause);
       return;
     }
     if (decision.action === 'dead-letter') {
@@ -247,10 +252,9 @@ export class EntryHandling {
     this.held.clear();
   }
 
-  private skip(id: string, deliveries: number, type: string): void {
+  private skip(id: string, deliveries: number, type: string, cause: SkipCause): void {
     this.deps.acks.add(id, deliveries);
-    this.deps.ctx.stats.skipped++;
-    this.deps.ctx.metrics.consumed(this.deps.stream.name, this.deps.group.name, type, 'skipped');
+    this.skipped.skipped(type, cause);
   }
 
   private run(held: Held, done: () => void): void {
@@ -269,7 +273,7 @@ export class EntryHandling {
     if (this.seen?.has(held.envelope.id)) {
       // `dedupe`: a copy of this event was handled since it was fetched.
       this.held.delete(held.id);
-      this.skip(held.id, held.deliveries, held.envelope.type);
+      this.skip(held.id, held.deliveries, held.envelope.type, 'duplicate');
       done();
       return;
     }

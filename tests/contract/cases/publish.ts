@@ -162,6 +162,35 @@ export function publishCases({ h }: ContractContext): void {
     expect(await collect(seen, 1)).toEqual([data]);
   });
 
+  it('an entry of a type the catalogue does not declare is acked unseen and counted apart (unknownTypes), the next is handled', async () => {
+    const { bus } = h();
+    const seen: string[] = [];
+    bus.subscribe('shipping', { 'order.placed': async (event) => void seen.push(event.id) });
+    for (const id of ['future-1', 'future-2']) {
+      await bus.appendRaw('orders', {
+        type: 'order.refunded',
+        v1: JSON.stringify({
+          id,
+          source: 'newer-producer',
+          time: new Date().toISOString(),
+          data: {},
+        }),
+      });
+    }
+    await bus.appendRaw('orders', {
+      type: 'order.cancelled',
+      v1: JSON.stringify({ id: 'known-1', source: 'p', time: new Date().toISOString(), data: {} }),
+    });
+    const good = await bus.publish('order.placed', orderPlacedData());
+    expect(await collect(seen, 1)).toEqual([good.id]);
+    await waitFor(
+      () => bus.stats().skipped === 3,
+      () => `3 skipped, ${JSON.stringify(bus.stats())}`,
+    );
+    expect(bus.stats().unknownTypes).toBe(2);
+    expect(await bus.dlq('orders').count()).toBe(0);
+  });
+
   it('consume side rejects a missing required field: DLQ "invalid", the next entry is handled', async () => {
     const { bus } = h();
     const seen: unknown[] = [];
