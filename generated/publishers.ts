@@ -24,11 +24,11 @@ import type {
 /** Options of {@link createPublisher}. */
 export interface PublisherOptions {
   /** Envelope attributes given to every event of this publisher (a `source`, a `correlationId`...); the `meta` of one call overrides them attribute by attribute. */
-  readonly meta?: PublishMeta;
+  readonly meta?: PublishMeta | undefined;
 }
 
 /** One event of `publishBatch`: its type, its payload and optional envelope attributes. */
-export type PublishBatchItem = { [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta } }[EventType];
+export type PublishBatchItem = { [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta | undefined } }[EventType];
 
 /** Typed publishing: one method per event of the catalogue. Each validates the payload (strict: unknown fields are rejected), rejects with `ValidationError` and writes nothing when it is invalid, and resolves once the event is stored (and sent, if realtime). */
 export interface Publisher {

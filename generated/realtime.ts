@@ -5,7 +5,7 @@ import type { Envelope, EventBus, RealtimeHandler, Unsubscribe } from 'schemabus
 import type { CampaignBudgetExhausted, CampaignStatusChanged, SystemAlert, TimerFired } from './events.js';
 
 /** Params of channel `campaign-status` (`campaign:{campaignId}:status`): each one given narrows the subscription to that value, each one left out matches any value. */
-export type CampaignStatusParams = { readonly campaignId?: string };
+export type CampaignStatusParams = { readonly campaignId?: string | undefined };
 
 /** What arrives on channel `campaign-status` (`campaign:{campaignId}:status`): the envelope of one of its events. */
 export type CampaignStatusMessage =
@@ -37,7 +37,7 @@ export function onSystemAlerts(bus: EventBus, params: SystemAlertsParams, handle
 }
 
 /** Params of channel `timer-executions` (`timer:{timerId}:executions`): each one given narrows the subscription to that value, each one left out matches any value. */
-export type TimerExecutionsParams = { readonly timerId?: string };
+export type TimerExecutionsParams = { readonly timerId?: string | undefined };
 
 /** What arrives on channel `timer-executions` (`timer:{timerId}:executions`): the envelope of one of its events. */
 export type TimerExecutionsMessage = Envelope<TimerFired, 'timer.fired'>;

@@ -22,4 +22,6 @@ if (files.length === 0) {
   process.stderr.write(`copy-lua-files: no .lua file under ${from}\n`);
   process.exit(1);
 }
-process.stdout.write(`copy-lua-files: ${files.length} .lua files copied to ${to}\n`);
+// On stderr: the build runs in `prepack`, and npm passes a lifecycle script's
+// stdout through to its own, which must stay JSON for `npm pack --json`.
+process.stderr.write(`copy-lua-files: ${files.length} .lua files copied to ${to}\n`);

@@ -82,7 +82,7 @@ export function publishersModule(model: CatalogModel): Module {
           isReadonly: true,
           name: 'meta',
           hasQuestionToken: true,
-          type: 'PublishMeta',
+          type: 'PublishMeta | undefined',
         },
       ],
     },
@@ -110,7 +110,7 @@ export function publishersModule(model: CatalogModel): Module {
       ),
       isExported: true,
       name: 'PublishBatchItem',
-      type: '{ [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta } }[EventType]',
+      type: '{ [K in EventType]: { readonly type: K; readonly data: EventMap[K]; readonly meta?: PublishMeta | undefined } }[EventType]',
     });
   }
   declarations.push(

@@ -63,7 +63,7 @@ function channelDeclarations(
   const where = `channel \`${channel.name}\` (\`${channel.pattern}\`)`;
   const message = channelMessageName(channel.name);
   const params = channel.params.map(
-    (param) => `readonly ${propertyKey(param)}?: ${paramType(param, events, types)}`,
+    (param) => `readonly ${propertyKey(param)}?: ${paramType(param, events, types)} | undefined`,
   );
   const paramsType: StatementStructures =
     params.length === 0

@@ -99,7 +99,9 @@ describe('handlers.ts', () => {
 describe('realtime.ts', () => {
   it('derives params from the payload fields and unions the envelopes', () => {
     const text = emitRealtime(sampleModel);
-    expect(text).toContain('export type CampaignStatusParams = { readonly campaignId?: string };');
+    expect(text).toContain(
+      'export type CampaignStatusParams = { readonly campaignId?: string | undefined };',
+    );
     expect(text).toContain('export type SystemAlertsParams = Record<string, never>;');
     expect(text).toContain(
       "return bus.onRealtime('campaign-status', params, handler as RealtimeHandler);",

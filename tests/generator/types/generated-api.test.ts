@@ -50,6 +50,13 @@ export const c = publisher.publishBatch([
   { type: 'campaign.created', data: valid },
   { type: 'campaign.deleted', data: { campaignId: valid.campaignId, deletedAt: valid.createdAt } },
 ]);`,
+  // exactOptionalPropertyTypes is on: optional options also take a value that may be undefined.
+  maybeUndefinedOk: `${HEADER}
+declare const maybeMeta: import('schemabus').PublishMeta | undefined;
+declare const maybeId: string | undefined;
+export const p = createPublisher(bus, { meta: maybeMeta });
+export const b = p.publishBatch([{ type: 'campaign.created', data: valid, meta: maybeMeta }]);
+export const off = onCampaignStatus(bus, { campaignId: maybeId }, () => {});`,
   handlersOk: `${HEADER}
 const handlers: AuditServiceHandlers = ${auditHandlers({
     campaignCreated: `  async campaignCreated(event: Envelope<CampaignCreated, 'campaign.created'>, ctx: HandlerContext) {
@@ -115,9 +122,12 @@ function diagnostics(name: keyof typeof FIXTURES): FixtureDiagnostic[] {
 }
 
 describe('generated API: correct code compiles', () => {
-  it.each(['publisherOk', 'handlersOk', 'realtimeOk'] as const)('%s', (name) => {
-    expect(diagnostics(name)).toEqual([]);
-  });
+  it.each(['publisherOk', 'maybeUndefinedOk', 'handlersOk', 'realtimeOk'] as const)(
+    '%s',
+    (name) => {
+      expect(diagnostics(name)).toEqual([]);
+    },
+  );
 });
 
 describe('generated API: mistakes are compile errors', () => {
