@@ -13,7 +13,7 @@ if (existsSync(sources)) {
   const run = spawnSync(
     process.execPath,
     [
-      '--conditions=source',
+      '--conditions=schemabus-source',
       // tsx of this checkout, wherever the command runs from.
       '--import',
       import.meta.resolve('tsx'),

@@ -27,11 +27,15 @@ describe('bench --quick', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schemabus-bench-test-'));
     try {
       const out = join(dir, 'bench.json');
-      const run = spawnSync(TSX, ['--conditions=source', 'bench/run.ts', '--quick', '--out', out], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 220_000,
-      });
+      const run = spawnSync(
+        TSX,
+        ['--conditions=schemabus-source', 'bench/run.ts', '--quick', '--out', out],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 220_000,
+        },
+      );
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
       expect(report.cases.length).toBeGreaterThanOrEqual(11);

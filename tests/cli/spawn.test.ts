@@ -1,5 +1,5 @@
 /**
- * The CLI as a process: `npx tsx --conditions=source cli/main.ts ...`,
+ * The CLI as a process: `npx tsx --conditions=schemabus-source cli/main.ts ...`,
  * checking exit codes and streams.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './project-copy.js';
 
 function schemabus(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', '--conditions=source', 'cli/main.ts', ...args], {
+  const run = spawnSync('npx', ['tsx', '--conditions=schemabus-source', 'cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

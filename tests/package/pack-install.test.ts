@@ -145,6 +145,16 @@ const timings: Record<string, number> = {};
 
 const installed = (...path: string[]) => join(project, 'node_modules', ...path);
 
+/** The `service.ts` block of the README's "Use schemabus in your project". */
+function readmeService(): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = /\*\*3\. Implement a handler and publish\*\*[\s\S]*?```ts\n([\s\S]*?)```/.exec(
+    readme,
+  );
+  if (!block) throw new Error('README: no ts block after "3. Implement a handler and publish"');
+  return block[1]!;
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'schemabus-package-'));
   project = join(work, 'project');
@@ -234,7 +244,7 @@ describe('the packed package', () => {
     expect(paths.filter((p) => /\.[cm]?ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('tests/') || p.includes('/fixtures/'))).toEqual([]);
 
-    // What `exports` and `bin` name for node and TypeScript is there (the `source` condition is this repository's own).
+    // What `exports` and `bin` name for node and TypeScript is there (the `schemabus-source` condition is this repository's own).
     const manifest = JSON.parse(readFileSync(installed('schemabus', 'package.json'), 'utf8')) as {
       exports: { '.': { types: string; default: string } };
       bin: Record<string, string>;
@@ -296,6 +306,11 @@ describe('a new project with the package installed', () => {
       );
 
       cpSync(FIXTURES, project, { recursive: true });
+      // The README's service, as a reader copies it (from src/, the generated code is one folder up).
+      writeFileSync(
+        join(project, 'src/readme-service.ts'),
+        readmeService().replace("'./generated/index.js'", "'../generated/index.js'"),
+      );
       const check = await npx(['schemabus', 'check', '--schema', 'shipments.schema.yaml']);
       expect(check.stdout).toContain(
         'shipments.schema.yaml is valid: 3 events, 1 stream, 2 groups, 1 channel, 3 types.',
@@ -391,6 +406,17 @@ describe('a new project with the package installed', () => {
       },
       2 * MINUTE,
     );
+
+    it('runs the README service as written (in memory: it bills the order and exits)', async () => {
+      const service = await run(process.execPath, [join('out', config, 'src/readme-service.js')], {
+        cwd: project,
+        env: userEnv(),
+        timeoutMs: MINUTE,
+      });
+      expect(service.stderr).toBe('');
+      expect(service.status).toBe(0);
+      expect(service.stdout.trim()).toMatch(/^billing [0-9a-f-]{36}: 1999 EUR \(attempt 1\)$/);
+    });
   });
 
   it(
