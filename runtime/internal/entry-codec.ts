@@ -23,6 +23,8 @@ import { jsonErrorReason, parseJsonSafely } from './safe-json.js';
 
 /** Largest stream entry (all field names and values, UTF-8 bytes) decoded or published. @default 1 MiB */
 export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** The most fields an entry may have (format 1 writes 2, or 3 with `replayfor`; the first format up to 12). */
+export const MAX_ENTRY_FIELDS = 64;
 
 /** The format marker: the name of the field that holds the document. */
 export const FORMAT_FIELD = 'v1';
@@ -89,8 +91,9 @@ export function entryWithinBytes(fields: readonly string[], limit: number): bool
 
 /**
  * Decodes a stream entry into an envelope. Never throws: a malformed entry
- * gives `{ ok: false, reason }`. The byte size is checked before any
- * parsing. Format 1 needs a non-empty `type` and a `v1` document with a
+ * gives `{ ok: false, reason }`. The field count (MAX_ENTRY_FIELDS) and the
+ * byte size are checked before any parsing, the nesting depth of the
+ * document (MAX_JSON_DEPTH) before it is parsed. Format 1 needs a non-empty `type` and a `v1` document with a
  * non-empty `id` and `data`; `source` and `time` default to `''`. Unknown
  * fields and document keys are ignored.
  */
@@ -102,6 +105,12 @@ export function decodeEntry(
     const list = Array.isArray(fields)
       ? (fields as readonly string[])
       : recordToFields(fields as EntryFields);
+    if (list.length > 2 * MAX_ENTRY_FIELDS) {
+      return {
+        ok: false,
+        reason: `entry has ${Math.floor(list.length / 2)} fields, more than ${MAX_ENTRY_FIELDS}`,
+      };
+    }
     if (!entryWithinBytes(list, maxBytes)) {
       return { ok: false, reason: `entry larger than ${maxBytes} bytes` };
     }

@@ -99,6 +99,31 @@ describe('decodeEntry rejections', () => {
     expect(decodeEntry(entry(euro), 1000).ok).toBe(true);
   });
 
+  it('caps the nesting depth of the document at 64 levels, strings and shallow wide documents aside', () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const doc = (data: string) => entry(`{"id":"x","data":${data}}`);
+    // The document is one level itself: data may nest 63 more.
+    expect(decodeEntry(doc(nested(63))).ok).toBe(true);
+    expect(decodeEntry(doc(nested(64)))).toEqual({
+      ok: false,
+      reason: 'field "v1" nests arrays and objects deeper than 64 levels',
+    });
+    expect(decodeEntry(doc(nested(200_000))).ok).toBe(false);
+    // Brackets inside strings do not count; many shallow objects are fine.
+    expect(decodeEntry(doc(JSON.stringify('['.repeat(500)))).ok).toBe(true);
+    const wide = JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ i })));
+    expect(decodeEntry(doc(wide)).ok).toBe(true);
+    expect(decodeEntry(doc(`"\\"${'['.repeat(100)}"`)).ok).toBe(true);
+  });
+
+  it('caps the number of fields at 64', () => {
+    const many = [...entry('{"id":"x","data":1}')];
+    for (let i = 0; i < 63; i++) many.push(`extra${i}`, 'v');
+    expect(decodeEntry(many).ok).toBe(false);
+    expect(decodeEntry(many)).toMatchObject({ reason: 'entry has 65 fields, more than 64' });
+    expect(decodeEntry(many.slice(0, -2)).ok).toBe(true);
+  });
+
   it('never throws, whatever it is given', () => {
     const weird: unknown[] = [[], ['data'], [null, null], {}, { data: 'x' }, ['type', 't', 'v1']];
     for (const fields of weird) {
