@@ -6,7 +6,7 @@
  *   --json           also write bench/results/latest.json
  *   --out FILE       write the JSON report to FILE (implies --json)
  *   --only a,b       run only these cases (publish, batch, sequential, consume,
- *                    e2e-1k, e2e-10k, realtime-1k, realtime-10k, in-memory,
+ *                    entry-bytes, e2e-1k, e2e-10k, realtime-1k, realtime-10k, in-memory,
  *                    hot-path, codegen, memory)
  *   --variant x,y    run only these variants of the chosen cases (for profiling)
  *   --reps N         repetitions of every case that does not fix its own
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { codegenCase } from './cases/codegen.js';
 import { consumeCase } from './cases/consume.js';
+import { entryBytesCase } from './cases/entry-bytes.js';
 import { hotPathCase } from './cases/hot-path.js';
 import { latencyCases } from './cases/latency.js';
 import { memoryBusCase } from './cases/memory-bus.js';
@@ -47,6 +48,7 @@ function allCases(quick: boolean): Case[] {
     publishBatchCase(quick),
     sequentialCase(quick),
     consumeCase(quick),
+    entryBytesCase(quick),
     ...latencyCases(quick),
     memoryBusCase(quick),
     hotPathCase(quick),

@@ -69,7 +69,7 @@ export function latencyCases(quick: boolean): Case[] {
           label: `e2e 1k/s p99${x} / raw Streams p99`,
           value: `e2e-1k/${sb}/p99`,
           over: 'e2e-1k/raw/p99',
-          target: { op: '<=', bound: 1.5 },
+          target: { op: '<=', bound: 1 },
         },
         {
           label: `e2e 1k/s p99${x} / BullMQ p99`,

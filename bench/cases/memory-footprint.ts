@@ -6,8 +6,8 @@
  * the one-time costs of starting are paid. Also Redis `used_memory` per
  * stored entry (300-byte payload).
  */
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runChild } from '../support/child.js';
 import { campaignCreatedFields } from '../support/payload.js';
 import { prefillStream, resetGroup, usedMemory } from '../support/redis-helpers.js';
 import type { RssReport } from '../support/rss-child.js';
@@ -21,37 +21,17 @@ const CHILD = fileURLToPath(new URL('../support/rss-child.ts', import.meta.url))
 const CHILD_TIMEOUT_MS = 180_000;
 const POOL = 1024;
 
-function childFlags(): string[] {
-  return (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
-}
-
-function runChild(mode: string, url: string, count: number): Promise<RssReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [mode, url, String(count)], {
-      // BENCH_CHILD_NODE_FLAGS: extra node flags for the consumers (e.g. --max-semi-space-size=4).
-      execArgv: [...process.execArgv, '--expose-gc', ...childFlags()],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let report: RssReport | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.on('message', (message) => {
-      report = message as RssReport;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (report) resolve(report);
-      else reject(new Error(`${mode} consumer exited with ${signal ?? code} and no report`));
-    });
-  });
-}
-
 function consumerVariant(mode: string, count: number): Variant {
   return {
     name: `${mode}-consumer`,
     run: async (ctx: BenchContext) => {
       await resetGroup(ctx.admin, STREAM_KEY, mode === 'raw' ? RAW_GROUP : SB_GROUP);
-      const report = await runChild(mode, ctx.redisUrl, count);
+      const report = await runChild<RssReport>(
+        CHILD,
+        [mode, ctx.redisUrl, String(count)],
+        CHILD_TIMEOUT_MS,
+        ['--expose-gc'],
+      );
       return {
         rssGrowth: report.peakMb - report.idleMb,
         rssGrowthAfterWarm: report.peakAfterWarmMb - report.warmMb,

@@ -19,6 +19,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** This checkout's root as a file URL: its files are shown relative to it. */
+const ROOT = new URL('../../', import.meta.url).href;
+
 function where(url: string): string {
   if (url === '') return '(native)';
   const modules = url.lastIndexOf('node_modules/');
@@ -27,8 +30,7 @@ function where(url: string): string {
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
   }
   if (url.startsWith('node:')) return url;
-  const root = url.indexOf('/work/main/');
-  return root >= 0 ? url.slice(root + '/work/main/'.length) : url;
+  return url.startsWith(ROOT) ? url.slice(ROOT.length) : url;
 }
 
 export function topSelfTime(profile: CpuProfile, top: number): string {

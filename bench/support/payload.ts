@@ -47,10 +47,16 @@ function campaign(name: string): CampaignCreated {
 
 const BASE_NAME = 'Spring sale';
 const NAME_PAD = PAYLOAD_BYTES - JSON.stringify(campaign(BASE_NAME)).length;
+/** The padded name, made once: a payload is a fresh object, its constant strings are shared. */
+const NAME = BASE_NAME + ' '.repeat(Math.max(0, NAME_PAD));
 
-/** A valid `campaign.created` payload whose JSON is exactly {@link PAYLOAD_BYTES} bytes. */
+/**
+ * A fresh, valid `campaign.created` payload (two new UUIDs, the current time)
+ * whose JSON is exactly {@link PAYLOAD_BYTES} bytes: what a producer builds
+ * per publish. Every producer of the bench's timed loops calls it once per send.
+ */
 export function campaignCreated(): CampaignCreated {
-  return campaign(BASE_NAME + ' '.repeat(Math.max(0, NAME_PAD)));
+  return campaign(NAME);
 }
 
 /** A `campaign.created` payload carrying `sentAt` (ms, `performance.now()`) in its name. */
@@ -81,23 +87,50 @@ export function sentAtOf(text: string): number {
   return Number.parseFloat(text);
 }
 
-/**
- * The stream entry fields of one `campaign.created` envelope, exactly as the
- * runtime encodes them (so the raw baselines read and write the same bytes).
- */
-export function campaignCreatedFields(data: CampaignCreated = campaignCreated()): string[] {
+const SOURCE = 'campaign-service';
+
+/** A fresh `campaign.created` envelope of `data`, as publish makes it (UUIDv7 id, the current time). */
+export function campaignEnvelope(data: CampaignCreated = campaignCreated()): Envelope {
   const now = Date.now();
-  const envelope: Envelope = {
+  return {
     specversion: '1.0',
     id: newEventId(now),
-    source: 'campaign-service',
+    source: SOURCE,
     type: CAMPAIGN_CREATED,
     time: new Date(now).toISOString(),
     datacontenttype: 'application/json',
     data,
   };
+}
+
+/**
+ * The stream entry fields of one `campaign.created` envelope, exactly as the
+ * runtime encodes them (stored format 1: `type`, `v1`).
+ */
+export function campaignCreatedFields(envelope: Envelope = campaignEnvelope()): string[] {
   return encodeEnvelope(envelope);
 }
 
 /** Index of the JSON document (`v1`, whose `data` is the payload) in {@link campaignCreatedFields}. */
 export const DATA_FIELD_INDEX = 3;
+
+/**
+ * The same two fields as format 1, built by hand the way a raw producer
+ * would: a random UUID, `new Date().toISOString()` and one `JSON.stringify`
+ * of a document holding `data`.
+ */
+export function handBuiltFields(data: CampaignCreated): string[] {
+  const document = { id: randomUUID(), source: SOURCE, time: new Date().toISOString(), data };
+  return ['type', CAMPAIGN_CREATED, 'v1', JSON.stringify(document)];
+}
+
+/**
+ * What a user writes instead of schemabus: one field, `event`, holding the
+ * whole envelope as JSON (every CloudEvents attribute, `data` last).
+ */
+export function singleFieldEntry(envelope: Envelope = campaignEnvelope()): string[] {
+  return ['event', JSON.stringify(envelope)];
+}
+
+/** Index of the envelope JSON (whose `data` is the payload) in {@link singleFieldEntry}. */
+export const SINGLE_FIELD_INDEX = 1;

@@ -1,22 +1,23 @@
-/** The raw consume baseline: XREADGROUP COUNT 100 with the XACK of a batch pipelined with the next read. */
+/** The raw consume baselines: XREADGROUP COUNT 100 with the XACK of a batch pipelined with the next read. */
 import type { Redis } from 'ioredis';
-import { DATA_FIELD_INDEX } from './payload.js';
 import { ratePerSecond } from './stats.js';
 
 export type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 /**
  * Reads `n` entries of `key` as consumer `raw-1` of `group`, acking each batch
- * in the same pipeline as the next read; with `parse`, also `JSON.parse`s the
- * `data` field of every entry. Returns entries per second (the final XACK is
- * sent after the clock stops, like the last ack of a subscription).
+ * in the same pipeline as the next read. With `parseField`, also `JSON.parse`s
+ * that field of every entry (a JSON document whose `data` is the payload:
+ * the `v1` document of format 1, or the whole envelope of a single-field
+ * entry) and reads a payload value. Returns entries per second (the final
+ * XACK is sent after the clock stops, like the last ack of a subscription).
  */
 export async function rawConsume(
   redis: Redis,
   key: string,
   group: string,
   n: number,
-  parse: boolean,
+  parseField?: number,
 ): Promise<number> {
   let acks: string[] = [];
   let done = 0;
@@ -33,8 +34,8 @@ export async function rawConsume(
     if (entries.length === 0) throw new Error(`stream ran dry after ${done} of ${n} entries`);
     acks = [];
     for (const [id, fields] of entries) {
-      if (parse) {
-        const { data } = JSON.parse(fields[DATA_FIELD_INDEX]!) as {
+      if (parseField !== undefined) {
+        const { data } = JSON.parse(fields[parseField]!) as {
           data: { budget: { amount: number } };
         };
         sink += data.budget.amount;

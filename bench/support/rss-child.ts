@@ -8,15 +8,10 @@
  *
  * argv: <raw|schemabus|schemabus+base> <redis url> <count>
  */
+import { DATA_FIELD_INDEX } from './payload.js';
 import { rawConsume } from './raw-consume.js';
 import { connect } from './redis-helpers.js';
-import {
-  BASELINE_ENV,
-  enableBaseline,
-  flavors,
-  lifecycleHandlers,
-  subscribeLifecycleService,
-} from './schemabus.js';
+import { flavorNamed, lifecycleHandlers, subscribeLifecycleService } from './schemabus.js';
 
 export interface RssReport {
   readonly idleMb: number;
@@ -63,9 +58,9 @@ async function consume(mode: string, url: string, count: number, hooks: Hooks) {
     try {
       const first = Math.floor(count / 10);
       const t0 = performance.now();
-      await rawConsume(redis, STREAM_KEY, RAW_GROUP, first, true);
+      await rawConsume(redis, STREAM_KEY, RAW_GROUP, first, DATA_FIELD_INDEX);
       hooks.warm();
-      await rawConsume(redis, STREAM_KEY, RAW_GROUP, count - first, true);
+      await rawConsume(redis, STREAM_KEY, RAW_GROUP, count - first, DATA_FIELD_INDEX);
       const t1 = performance.now();
       await hooks.done();
       return (count * 1000) / (t1 - t0);
@@ -73,9 +68,7 @@ async function consume(mode: string, url: string, count: number, hooks: Hooks) {
       redis.disconnect();
     }
   }
-  if (mode.endsWith('+base')) await enableBaseline(process.env[BASELINE_ENV] ?? '');
-  const flavor = flavors().find((f) => `schemabus${f.suffix}` === mode);
-  if (!flavor) throw new Error(`unknown consumer ${mode}`);
+  const flavor = await flavorNamed(mode);
   const bus = flavor.redisBus(url);
   await bus.bootstrap();
   await hooks.idle();

@@ -70,6 +70,17 @@ export function flavors(): Flavor[] {
   return baseline ? [current, baseline] : [current];
 }
 
+/**
+ * In a child process: the flavor of variant name `schemabus<suffix>`; loads
+ * the baseline (named by {@link BASELINE_ENV}) for `schemabus+base`.
+ */
+export async function flavorNamed(name: string): Promise<Flavor> {
+  if (name.endsWith('+base')) await enableBaseline(process.env[BASELINE_ENV] ?? '');
+  const flavor = flavors().find((f) => `schemabus${f.suffix}` === name);
+  if (!flavor) throw new Error(`unknown schemabus flavor ${name}`);
+  return flavor;
+}
+
 /** Handlers of group `lifecycle-service` that all run `handler` (a no-op counter, say). */
 export function lifecycleHandlers(handler: () => Promise<void>): LifecycleServiceHandlers {
   return {
