@@ -33,6 +33,7 @@ import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
 import { Claimer } from './claimer.js';
+import { ConsumerSweeper, DEFAULT_IDLE_CONSUMER_TIMEOUT_MS } from './consumer-sweeper.js';
 import { delay, untilAborted, untilDeadline } from './delay.js';
 import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
@@ -51,6 +52,12 @@ export interface ConsumerTuning {
   readonly ackIntervalMs?: number | undefined;
   /** How often the claimer scans for retries and abandoned entries. @default claimIdleMs / 4, within 20..5000 */
   readonly claimIntervalMs?: number | undefined;
+  /**
+   * A consumer of a group with nothing pending and idle this long (a crashed
+   * process, a close that could not reach Redis) is removed from the group;
+   * one holding entries never is. @default 3600000 (one hour)
+   */
+  readonly idleConsumerTimeoutMs?: number | undefined;
 }
 
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
@@ -66,6 +73,7 @@ export class StreamConsumer {
   private readonly rereader: PendingRereader;
   private readonly failures: EntryFailures;
   private readonly sizer: ReadSizer;
+  private readonly sweeper: ConsumerSweeper;
   private readonly stopController = new AbortController();
   private groupReady: Promise<void>;
   /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
@@ -154,6 +162,13 @@ export class StreamConsumer {
     this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
       intervalMs: tuning.claimIntervalMs,
     });
+    this.sweeper = new ConsumerSweeper(
+      ctx,
+      group,
+      stream.key,
+      options.consumer,
+      tuning.idleConsumerTimeoutMs ?? DEFAULT_IDLE_CONSUMER_TIMEOUT_MS,
+    );
     this.groupReady = this.ensureGroup();
     // A claim scan re-sent after a reconnect claims nothing: what its first run claimed is re-read.
     this.offCommandReady = ctx.connections.onCommandReady(() => this.rereadAfterReconnect());
@@ -162,6 +177,7 @@ export class StreamConsumer {
   /** Starts reading, claiming and the heartbeat. */
   start(): void {
     this.claimer.start();
+    this.sweeper.start();
     this.loop = this.readLoop();
   }
 
@@ -314,6 +330,7 @@ export class StreamConsumer {
     this.stopController.abort();
     this.offCommandReady();
     this.claimer.stop();
+    this.sweeper.stop();
     await untilDeadline(this.reader.unblock(this.ctx.connections.command), deadline);
     await this.handling.drain(Math.max(0, deadline - Date.now()));
     this.claimer.stopHeartbeat();

@@ -16,6 +16,7 @@ import {
   RECLAIM_OWN_LUA,
   RELEASE_CONSUMER_LUA,
   REPLAY_LUA,
+  SWEEP_CONSUMERS_LUA,
   TOUCH_LUA,
   TRIM_LUA,
 } from './lua.js';
@@ -145,6 +146,12 @@ export interface ScriptCommands {
     failures: string,
     ...args: Arg[]
   ): Promise<[claimed: ClaimedEntry[], lost: string[]]>;
+  /**
+   * Removes the consumers of a group that hold nothing and were idle past a
+   * bound (never the caller, never one holding entries); replies their
+   * names. sweep-consumers.lua.
+   */
+  schemabusSweepConsumers(stream: string, ...args: Arg[]): Promise<string[]>;
 }
 
 const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: string]> = [
@@ -158,6 +165,7 @@ const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: str
   ['schemabusReplay', 2, REPLAY_LUA],
   ['schemabusPublishRealtime', 1, PUBLISH_REALTIME_LUA],
   ['schemabusReclaimOwn', 2, RECLAIM_OWN_LUA],
+  ['schemabusSweepConsumers', 1, SWEEP_CONSUMERS_LUA],
 ];
 
 const defined = new WeakSet<Redis>();

@@ -58,6 +58,8 @@ export const RECLAIM_OWN_LUA = readLua(new URL('./reclaim-own.lua', import.meta.
 export const RELEASE_CONSUMER_LUA = readLua(new URL('./release-consumer.lua', import.meta.url));
 /** The `schemabusReplay` script (see `ScriptCommands`). */
 export const REPLAY_LUA = REFUSED_FUNCTION + readLua(new URL('./replay.lua', import.meta.url));
+/** The `schemabusSweepConsumers` script (see `ScriptCommands`). */
+export const SWEEP_CONSUMERS_LUA = readLua(new URL('./sweep-consumers.lua', import.meta.url));
 /** The `schemabusTouch` script (see `ScriptCommands`). */
 export const TOUCH_LUA = readLua(new URL('./touch.lua', import.meta.url));
 /** The `schemabusTrim` script (see `ScriptCommands`). */
