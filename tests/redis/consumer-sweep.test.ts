@@ -30,7 +30,10 @@ describe('idle consumers', () => {
     bus.subscribe('workers', { 'job.requested': async () => {} }, { consumer: 'live' });
     let seen: string[] = [];
     await waitFor(
-      async () => (seen = await names()).length === 2,
+      async () => {
+        seen = await names();
+        return seen.length === 2;
+      },
       () => `only live and holder left, got ${JSON.stringify(seen)}`,
     );
     expect((await names()).sort()).toEqual(['holder', 'live']);
