@@ -14,6 +14,7 @@
  */
 import type { Catalog } from './catalog.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
+import type { SchemabusError } from './errors.js';
 import type { BootstrapReport, BusInspection, BusStats } from './introspection.js';
 
 export type * from './dead-letter-queue.js';
@@ -200,6 +201,15 @@ export interface EventBus {
   dlq(stream: string): DeadLetterQueue;
   stats(): BusStats;
   inspect(): Promise<BusInspection>;
+  /**
+   * Calls `listener` with what goes wrong on the bus's own, outside any call
+   * the application made: a `DataLossError` when Redis came back without
+   * data the bus had seen, a `RealtimeGapError` when the realtime
+   * connection was away and resubscribed. Returns the function that removes
+   * the listener. (A subscription's read failures go to its own `onError`.)
+   * The in-memory bus never emits.
+   */
+  onError(listener: (error: SchemabusError) => void): () => void;
   /** Closes every subscription (see `Subscription.close`), then disconnects. */
   close(options?: CloseOptions): Promise<void>;
 }

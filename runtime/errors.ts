@@ -66,3 +66,54 @@ export class PublishOutcomeUnknownError extends ConnectionError {
 export class ClosedError extends SchemabusError {
   override name = 'ClosedError';
 }
+
+/** A stream whose entries Redis no longer has, though the bus saw them (see {@link DataLossError}). */
+export interface LostStream {
+  readonly stream: string;
+  readonly key: string;
+  /** The newest entry id the bus saw on it before the connection was lost. */
+  readonly lastSeenId: string;
+  /** Whether the stream key is gone altogether (else it was re-created, or lost its newest entries). */
+  readonly gone: boolean;
+}
+
+/**
+ * Redis came back without data the bus had seen: entries of a stream (the
+ * newest one the bus saw is neither stored nor recorded as deleted) or a
+ * consumer group. A server restarted without persistence (or failed over to
+ * a replica that lagged), or data flushed or deleted by hand. Emitted
+ * through `bus.onError`; counted in `stats().dataLoss`; listed by
+ * `inspect().losses`.
+ */
+export class DataLossError extends SchemabusError {
+  override name = 'DataLossError';
+  constructor(
+    message: string,
+    readonly streams: readonly LostStream[],
+    /** Consumer groups that vanished (re-created from the catalogue's `startFrom`). */
+    readonly groups: readonly { readonly stream: string; readonly group: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The realtime subscriber connection was away (dropped by Redis, for one:
+ * `client-output-buffer-limit pubsub` cuts a slow subscriber) and was
+ * resubscribed: what was published on `channels` from `since` to `until`
+ * is gone (realtime is at-most-once). Emitted through `bus.onError`; counted
+ * in `stats().realtimeGaps`.
+ */
+export class RealtimeGapError extends SchemabusError {
+  override name = 'RealtimeGapError';
+  constructor(
+    message: string,
+    /** The channel names and patterns the connection was subscribed to. */
+    readonly channels: readonly string[],
+    readonly since: string,
+    readonly until: string,
+    readonly awayMs: number,
+  ) {
+    super(message);
+  }
+}

@@ -10,6 +10,10 @@ export interface BusStats {
   readonly skipped: number;
   /** Skipped entries of an event type the catalogue does not declare (a newer producer?). */
   readonly unknownTypes: number;
+  /** Times Redis came back without data the bus had seen (`DataLossError`). */
+  readonly dataLoss: number;
+  /** Times the realtime connection was away and resubscribed (`RealtimeGapError`). */
+  readonly realtimeGaps: number;
   readonly retried: number;
   readonly deadLettered: number;
   readonly lost: number;
@@ -51,6 +55,23 @@ export interface StreamInspection {
 /** What `inspect()` returns: every stream of the catalogue, sorted by name. */
 export interface BusInspection {
   readonly streams: readonly StreamInspection[];
+  /** What this bus found lost since it started (the last 20): see `DataLossError`. */
+  readonly losses: readonly LossReport[];
+}
+
+/** One detection of data Redis no longer has. */
+export interface LossReport {
+  /** When it was detected (ISO). */
+  readonly at: string;
+  readonly message: string;
+  /** The streams that lost entries, with the newest id the bus had seen on each. */
+  readonly streams: readonly {
+    readonly stream: string;
+    readonly lastSeenId: string;
+    readonly gone: boolean;
+  }[];
+  /** Consumer groups that vanished. */
+  readonly groups: readonly { readonly stream: string; readonly group: string }[];
 }
 
 /** What `bootstrap()` did to one consumer group. */

@@ -17,6 +17,10 @@ export class StatsCounter implements BusStats {
   skipped = 0;
   /** Of the skipped entries, those of an event type the catalogue does not declare (logged once per type). */
   unknownTypes = 0;
+  /** Times Redis came back without data the bus had seen. */
+  dataLoss = 0;
+  /** Times the realtime connection was away and resubscribed. */
+  realtimeGaps = 0;
   /** Failed deliveries scheduled for another attempt. */
   retried = 0;
   /** Entries moved to the DLQ (or dropped when the group's `dlq` is false). */
@@ -38,6 +42,8 @@ export class StatsCounter implements BusStats {
       acked: this.acked,
       skipped: this.skipped,
       unknownTypes: this.unknownTypes,
+      dataLoss: this.dataLoss,
+      realtimeGaps: this.realtimeGaps,
       retried: this.retried,
       deadLettered: this.deadLettered,
       lost: this.lost,

@@ -4,22 +4,22 @@
  * Redis bus ever fails (its reads or its group commands).
  */
 import type { Logger, SubscriptionState } from '../bus.js';
+import { Listeners } from './listeners.js';
 
 /** State, last error and error listeners of one subscription. */
 export class SubscriptionStatus {
   state: SubscriptionState = 'running';
   /** Why reading fails, while `reconnecting`. */
   lastError: Error | undefined;
-  private readonly listeners = new Set<(error: Error) => void>();
+  private readonly listeners: Listeners<Error>;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(logger: Logger) {
+    this.listeners = new Listeners(logger, 'subscription errors');
+  }
 
   /** Adds a listener called when reading starts failing; returns the function that removes it. */
   onError(listener: (error: Error) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   /** Reading failed (the loop retries): `reconnecting`, and the listeners hear of it once per outage. */
@@ -28,17 +28,7 @@ export class SubscriptionStatus {
     const first = this.state === 'running';
     this.state = 'reconnecting';
     this.lastError = error;
-    if (!first) return;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(error);
-      } catch (thrown) {
-        this.logger.error(
-          { error: thrown instanceof Error ? thrown.message : String(thrown) },
-          'a subscription error listener threw; ignored',
-        );
-      }
-    }
+    if (first) this.listeners.emit(error);
   }
 
   /** A read succeeded: `running` again. */

@@ -27,12 +27,13 @@ import type {
   WaitOptions,
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
-import { CatalogMismatchError } from '../errors.js';
+import { CatalogMismatchError, type SchemabusError } from '../errors.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
 import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import { recordToFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
+import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
 import { StatsCounter } from '../internal/stats.js';
@@ -71,6 +72,7 @@ export class InMemoryEventBus implements EventBus {
   readonly catalog: Catalog;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #errors: Listeners<SchemabusError>;
   readonly #metrics: BusMetrics;
   readonly #validators: Validators;
   readonly #maxEntryBytes: number;
@@ -87,6 +89,7 @@ export class InMemoryEventBus implements EventBus {
     this.catalog = options.catalog;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? noopLogger;
+    this.#errors = new Listeners(this.#logger, 'bus errors');
     this.#metrics = createMetrics(options.registry);
     this.#validators = createValidators(options.catalog);
     this.#maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
@@ -212,7 +215,12 @@ export class InMemoryEventBus implements EventBus {
 
   async inspect(): Promise<BusInspection> {
     if (this.#closed) throw closedError(BUS, 'inspect');
-    return { streams: [...this.#streams.values()].map((s) => s.inspect()) };
+    return { streams: [...this.#streams.values()].map((s) => s.inspect()), losses: [] };
+  }
+
+  /** Nothing goes wrong on an in-memory bus on its own: the listener is kept, never called. */
+  onError(listener: (error: SchemabusError) => void): () => void {
+    return this.#errors.add(listener);
   }
 
   /**

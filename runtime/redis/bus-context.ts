@@ -8,6 +8,7 @@ import type { BusMetrics } from '../internal/metrics.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Validators } from '../internal/validate.js';
 import type { Connections } from './connections.js';
+import type { LossWatch } from './loss-watch.js';
 
 /** The shared state of one bus, handed to its publisher, consumers, DLQs and retention keeper. */
 export interface BusContext {
@@ -19,6 +20,8 @@ export interface BusContext {
   readonly logger: Logger;
   /** Largest entry published or decoded, in UTF-8 bytes. */
   readonly maxEntryBytes: number;
+  /** Remembers the newest entry seen per stream, to notice data Redis lost (loss-watch.ts). */
+  readonly losses: LossWatch;
 }
 
 /** The catalogue stream named `name`, or a `CatalogMismatchError` with a hint. */

@@ -43,7 +43,7 @@ export async function inspectBus(
   const streams = await Promise.all(
     names.map((name) => inspectStream(ctx, retention, ctx.catalog.streams[name]!)),
   );
-  return { streams };
+  return { streams, losses: [...ctx.losses.losses] };
 }
 
 async function inspectStream(

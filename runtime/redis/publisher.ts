@@ -248,6 +248,7 @@ export class Publisher implements PublishOutcomes {
     };
     if (p.stream && entryId !== undefined) {
       published.entryId = entryId;
+      this.ctx.losses.seen(p.stream.key, entryId);
       published.stream = p.stream.name;
     }
     if (p.channel) published.channel = p.channel;

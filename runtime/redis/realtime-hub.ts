@@ -6,13 +6,17 @@
  * params) once, however many handlers listen on it. ioredis re-subscribes
  * after a reconnect (`autoResubscribe`); what was published meanwhile is
  * gone, and a subscriber too slow for `client-output-buffer-limit pubsub` is
- * disconnected by Redis — that is what at-most-once means here.
+ * disconnected by Redis — that is what at-most-once means here. Each such
+ * gap is told: when the connection comes back after it was lost while
+ * subscribed, a `RealtimeGapError` names the channels and how long they
+ * were away (`bus.onError`, `stats().realtimeGaps`, a warning in the log).
  */
 
 import { didYouMean } from '../../schema/closest-name.js';
 import type { Envelope, RealtimeHandler, RealtimeParams, Unsubscribe } from '../bus.js';
-import { CatalogMismatchError } from '../errors.js';
+import { CatalogMismatchError, RealtimeGapError, type SchemabusError } from '../errors.js';
 import { channelSubscription, decodeRealtimeMessage } from '../internal/channels.js';
+import type { Listeners } from '../internal/listeners.js';
 import { errorMessage } from '../internal/logger.js';
 import type { BusContext } from './bus-context.js';
 import { readError } from './redis-errors.js';
@@ -34,8 +38,13 @@ export class RealtimeHub {
   private readonly exact = new Map<string, Topic>();
   private readonly globs = new Map<string, Topic>();
   private attached = false;
+  /** When the subscriber connection was lost while subscribed (undefined: it is not away). */
+  private awaySince: number | undefined;
 
-  constructor(private readonly ctx: BusContext) {}
+  constructor(
+    private readonly ctx: BusContext,
+    private readonly errors: Listeners<SchemabusError>,
+  ) {}
 
   /** Subscribes `handler` to `channel` narrowed by `params`; resolves once Redis confirmed. */
   async subscribe(
@@ -110,6 +119,41 @@ export class RealtimeHub {
       const topic = this.globs.get(pattern);
       if (topic) this.deliver(topic, channel, message);
     });
+    client.on('close', () => {
+      if (this.awaySince === undefined && this.subscribedTo().length > 0)
+        this.awaySince = Date.now();
+    });
+    client.on('ready', () => this.back());
+  }
+
+  /** The names and patterns subscribed to now. */
+  private subscribedTo(): string[] {
+    return [...this.exact.keys(), ...this.globs.keys()].sort();
+  }
+
+  /** The connection is back (ioredis resubscribes): tell what the time away cost. */
+  private back(): void {
+    const since = this.awaySince;
+    this.awaySince = undefined;
+    const channels = this.subscribedTo();
+    if (since === undefined || channels.length === 0) return;
+    const until = Date.now();
+    const awayMs = until - since;
+    const message =
+      `the realtime connection to Redis at ${this.ctx.connections.label} was away for ${awayMs} ms and is subscribed again: ` +
+      `messages published on ${channels.join(', ')} meanwhile are gone (realtime is at-most-once; a subscriber too slow for ` +
+      "Redis's client-output-buffer-limit pubsub is cut off). Read the durable stream for what must not be missed";
+    this.ctx.stats.realtimeGaps++;
+    this.ctx.logger.warn({ channels, awayMs }, message);
+    this.errors.emit(
+      new RealtimeGapError(
+        message,
+        channels,
+        new Date(since).toISOString(),
+        new Date(until).toISOString(),
+        awayMs,
+      ),
+    );
   }
 
   private deliver(topic: Topic, channel: string, message: string): void {

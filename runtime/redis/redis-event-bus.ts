@@ -30,10 +30,12 @@ import type {
   WaitOptions,
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
+import type { SchemabusError } from '../errors.js';
 import { closedError, closedRejection, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import type { EntryFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
+import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { StatsCounter } from '../internal/stats.js';
@@ -45,6 +47,7 @@ import { type BusContext, streamOf } from './bus-context.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOption } from './connection-options.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
+import { LossWatch } from './loss-watch.js';
 import { type IdempotentPublishOptions, Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
@@ -103,6 +106,7 @@ export class RedisEventBus implements EventBus {
   readonly catalog: Catalog;
   private readonly ctx: BusContext;
   private readonly statsCounter = new StatsCounter();
+  private readonly errors: Listeners<SchemabusError>;
   private readonly retention: RetentionKeeper;
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
@@ -117,18 +121,23 @@ export class RedisEventBus implements EventBus {
   constructor(private readonly options: RedisEventBusOptions) {
     this.catalog = options.catalog;
     const logger = options.logger ?? noopLogger;
+    this.errors = new Listeners(logger, 'bus errors');
+    const connections = new Connections(
+      options.redis,
+      logger,
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    );
+    const catalog = options.catalog;
+    const stats = this.statsCounter;
     this.ctx = {
-      catalog: options.catalog,
-      connections: new Connections(
-        options.redis,
-        logger,
-        options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      ),
-      validators: createValidators(options.catalog),
-      stats: this.statsCounter,
+      catalog,
+      connections,
+      validators: createValidators(catalog),
+      stats,
       metrics: createMetrics(options.registry),
       logger,
       maxEntryBytes: options.maxEntryBytes ?? MAX_ENTRY_BYTES,
+      losses: new LossWatch({ catalog, connections, stats, logger }, this.errors),
     };
     this.retention = new RetentionKeeper(this.ctx, options.retention, options.registry);
     this.publisher = new Publisher(
@@ -137,7 +146,7 @@ export class RedisEventBus implements EventBus {
       options.maxOfflineQueue ?? 1000,
       options.idempotentPublish,
     );
-    this.realtime = new RealtimeHub(this.ctx);
+    this.realtime = new RealtimeHub(this.ctx, this.errors);
   }
 
   /** The command connection (for tools and tests; do not quit it). */
@@ -277,6 +286,10 @@ export class RedisEventBus implements EventBus {
   inspect(): Promise<BusInspection> {
     if (this.refusesCommands) return closedRejection(BUS, 'inspect');
     return inspectBus(this.ctx, this.retention);
+  }
+
+  onError(listener: (error: SchemabusError) => void): () => void {
+    return this.errors.add(listener);
   }
 
   /**

@@ -257,16 +257,15 @@ export class StreamConsumer {
         const entries = await read;
         if (entries === HUNG) continue;
         this.status.recovered();
+        if (entries.length > 0)
+          this.ctx.losses.seen(this.stream.key, entries[entries.length - 1]![0]);
         if (entries.length >= count) fetched = entries;
         else this.acceptAll(entries, 1);
         backoffMs = 50;
       } catch (error) {
         if (this.stopped) break;
         if (isNoGroupError(error)) {
-          this.ctx.logger.error(
-            { group: this.group.name, stream: this.stream.name, key: this.stream.key },
-            `consumer group "${this.group.name}" of stream "${this.stream.name}" (${this.stream.key}) does not exist (deleted, or the data was flushed); creating it again from ${this.group.startFrom === 'earliest' ? 'the start' : 'now'} — entries added meanwhile may be missed. Run \`schemabus bootstrap\` after restoring data`,
-          );
+          this.ctx.losses.groupVanished(this.stream.name, this.group.name);
           this.groupReady = this.ensureGroup();
           continue;
         }

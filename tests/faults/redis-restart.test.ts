@@ -17,6 +17,8 @@ describe('redis-server killed with SIGKILL and restarted (appendonly yes, append
   it('keeps every publish that resolved; the consumer goes on and handles them all', async () => {
     const catalog = testCatalog();
     const bus = newBus(server(), catalog);
+    const signals: Error[] = [];
+    bus.onError((error) => signals.push(error));
     const key = catalog.streams.jobs!.key;
     await bus.bootstrap();
     const handled = new Set<string>();
@@ -71,6 +73,9 @@ describe('redis-server killed with SIGKILL and restarted (appendonly yes, append
       () => 'PEL empty',
     );
     expect(failed).toEqual([]);
+    // The server kept everything: the bus's check after the reconnect raised no loss signal.
+    expect(signals).toEqual([]);
+    expect(bus.stats().dataLoss).toBe(0);
     console.log(
       `kill -9 after ${resolvedBeforeKill} resolved: ${resolved.length}/${total} resolved, ${unknown.length} outcome unknown, ` +
         `${entries.length} entries with ${stored.size} distinct ids stored, missing 0, handled ${handled.size} (${deliveries - handled.size} redeliveries)`,

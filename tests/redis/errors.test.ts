@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import {
   ConnectionError,
+  DataLossError,
   PublishOutcomeUnknownError,
   ValidationError,
 } from '../../runtime/errors.js';
@@ -124,10 +125,12 @@ describe('errors', () => {
     expect(handled).toEqual([]);
   });
 
-  it('a group deleted under a running consumer is created again, with an error naming group and stream', async () => {
+  it('a group deleted under a running consumer is created again, with a DataLossError naming group and stream', async () => {
     const catalog = testCatalog();
     const logger = captureLogger();
     const bus = newBus(server(), catalog, { logger });
+    const signals: Error[] = [];
+    bus.onError((error) => signals.push(error));
     const admin = server().client();
     const key = catalog.streams.jobs!.key;
     const handled: number[] = [];
@@ -140,12 +143,17 @@ describe('errors', () => {
     await collect(handled, 1);
     await admin.xgroup('DESTROY', key, 'workers');
     await waitFor(
-      () => logger.matching(/does not exist/).length > 0,
+      () => logger.matching(/vanished/).length > 0,
       () => 'the NOGROUP error logged',
     );
-    const [record] = logger.matching(/does not exist/);
+    const [record] = logger.matching(/vanished/);
     expect(record?.level).toBe('error');
     expect(record?.msg).toMatch(/group "workers" of stream "jobs" .*bootstrap/);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toBeInstanceOf(DataLossError);
+    expect((signals[0] as DataLossError).groups).toEqual([{ stream: 'jobs', group: 'workers' }]);
+    expect(bus.stats().dataLoss).toBe(1);
+    expect((await bus.inspect()).losses).toMatchObject([{ groups: [{ group: 'workers' }] }]);
     await waitFor(async () =>
       JSON.stringify(await admin.xinfo('GROUPS', key)).includes('"workers"'),
     );

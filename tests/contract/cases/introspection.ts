@@ -18,6 +18,8 @@ export function introspectionCases({ h }: ContractContext): void {
       acked: 0,
       skipped: 0,
       unknownTypes: 0,
+      dataLoss: 0,
+      realtimeGaps: 0,
       retried: 0,
       deadLettered: 0,
       lost: 0,
@@ -53,6 +55,8 @@ export function introspectionCases({ h }: ContractContext): void {
       acked: 3,
       skipped: 1,
       unknownTypes: 0,
+      dataLoss: 0,
+      realtimeGaps: 0,
       retried: 1,
       deadLettered: 1,
       lost: 0,
@@ -115,5 +119,19 @@ export function introspectionCases({ h }: ContractContext): void {
     const workers = after.groups.find((g) => g.name === 'workers')!;
     expect(workers.lastDeliveredId).toBe(published[2]!.entryId);
     expect(workers.pending).toBe(0);
+  });
+
+  it('onError takes listeners the bus calls only when something goes wrong on its own; a healthy bus reports no loss', async () => {
+    const { bus } = h();
+    const heard: Error[] = [];
+    const off = bus.onError((error) => heard.push(error));
+    await bus.publishBatch(jobs(3));
+    const handled: number[] = [];
+    bus.subscribe('workers', { 'job.requested': async () => void handled.push(1) });
+    await collect(handled, 3);
+    off();
+    expect(heard).toEqual([]);
+    expect((await bus.inspect()).losses).toEqual([]);
+    expect(bus.stats()).toMatchObject({ dataLoss: 0, realtimeGaps: 0 });
   });
 }
