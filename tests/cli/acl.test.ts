@@ -1,4 +1,6 @@
 /** `schemabus acl`: the least-privilege ACL SETUSER line of the catalogue, as text and JSON. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAcl } from '../../cli/commands/acl.js';
 import { runCli } from '../../cli/program.js';
@@ -63,6 +65,17 @@ describe('schemabus acl', () => {
     expect(await runAcl({ user: 'a b' }, context)).toMatchObject({ exitCode: 2, stdout: '' });
     expect(await runAcl({ password: '' }, context)).toMatchObject({ exitCode: 2, stdout: '' });
     expect(await runAcl({ schema: 'nope.yaml' }, context)).toMatchObject({ exitCode: 2 });
+  });
+
+  it('prints what the README\'s "Least privilege and TLS" shows', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const shown =
+      /\$ schemabus acl --user campaign-service --password (\S+)\n(ACL SETUSER [^\n]*)\n/.exec(
+        readme,
+      );
+    expect(shown).not.toBeNull();
+    const result = await runAcl({ user: 'campaign-service', password: shown![1] }, context);
+    expect(result.stdout).toBe(`${shown![2]}\n`);
   });
 
   it('runs from the command line', async () => {
