@@ -123,11 +123,8 @@ export const aclCommand = defineCommand({
         default: false,
         describe: 'Print user, password, keys, channels, commands and the rule as JSON',
       })
-      .example(
-        '$0 acl',
-        'print the rule with a random password; paste it into redis-cli as an admin',
-      )
-      .example('$0 acl --user orders --password "$PW" | redis-cli', 'create or reset the user')
+      .example('$0 acl', 'print the rule, with a random password')
+      .example('$0 acl --user orders | redis-cli', 'create or reset the user (as an admin)')
       .epilogue(
         'Keys: every key of every stream ({ns:stream}, {ns:stream}:*). Channels: the patterns the bus ' +
           'PSUBSCRIBEs (Redis wants them literally). Commands: only those the bus and the CLI send.',
