@@ -5,6 +5,7 @@
  */
 
 import type { CliCommand } from './command.js';
+import { aclCommand } from './commands/acl.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { checkCommand } from './commands/check.js';
 import { codegenCommand } from './commands/codegen.js';
@@ -24,5 +25,6 @@ export const COMMANDS: readonly CliCommand[] = [
   inspectCommand,
   tailCommand,
   dlqCommand,
+  aclCommand,
   demoCommand,
 ];

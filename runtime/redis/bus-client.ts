@@ -69,11 +69,7 @@ export class BusClient extends Redis {
       this.lastFailure = undefined;
       this.releaseParked();
     });
-    this.on('end', () =>
-      this.rejectParked(
-        this.fatal ?? this.notSent('the connection was closed before the command could be sent'),
-      ),
-    );
+    this.on('end', () => this.rejectParked(this.fatal ?? this.ended()));
     // Private or overloaded in ioredis's types: wrapped on the instance.
     const self = this as unknown as Record<
       '_readyCheck' | 'auth' | 'info',
@@ -114,8 +110,14 @@ export class BusClient extends Redis {
       command.reject(this.fatal);
       return command.promise;
     }
-    if (this.waitMs === null || this.status === 'ready' || this.status === 'end') {
+    if (this.waitMs === null || this.status === 'ready') {
       return super.sendCommand(command, stream as never);
+    }
+    if (this.status === 'end') {
+      // ioredis would reject it with "Connection is closed.", which reads as a failure after
+      // sending (an outcome unknown); it was never written.
+      command.reject(this.ended());
+      return command.promise;
     }
     if (this.status === 'connect' && HANDSHAKE.has(command.name)) {
       const sent = super.sendCommand(command, stream as never);
@@ -189,6 +191,17 @@ export class BusClient extends Redis {
         `Redis at ${this.label} is not reachable (${why})`,
         cause ? codeOf(cause) : 'ETIMEDOUT',
       ),
+    );
+  }
+
+  /** Why a command on an ended connection (it does not reconnect) fails: the cause that ended it. */
+  private ended(): ConnectionError {
+    const cause = this.lastFailure;
+    return new ConnectionError(
+      `Redis at ${this.label} is not connected: the connection ended` +
+        (cause ? ` (${cause.message})` : '') +
+        ' and does not reconnect (its retryStrategy gave up, or it was disconnected); the command was not sent',
+      { code: cause ? codeOf(cause) : undefined },
     );
   }
 

@@ -10,6 +10,11 @@
  *    same port and directory, so the AOF survives;
  * 3. a testcontainers Redis when a Docker engine answers;
  * 4. otherwise it fails, saying how to get a server.
+ *
+ * With `tls`, only a local `redis-server` will do: it listens on TLS only
+ * (`--port 0 --tls-port`), its URL is `rediss://`, and the harness's own
+ * clients use the given client TLS options (`redisServerTls()` says whether
+ * the binary was built with TLS).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +22,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export interface StartRedisOptions {
   /** Run with `appendonly yes` + `appendfsync always` (every acknowledged write is on disk). @default false */
@@ -26,6 +31,20 @@ export interface StartRedisOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** How long to wait for the server to answer PING. @default 10000 */
   readonly readyTimeoutMs?: number;
+  /** Listen on TLS only, with these files (a local server only). */
+  readonly tls?: TlsServerOptions;
+}
+
+/** A TLS-only server: its certificate files, and what the harness's clients connect with. */
+export interface TlsServerOptions {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The CA that signs client certificates (`tls-ca-cert-file`). */
+  readonly caFile: string;
+  /** `tls-auth-clients`: `yes` is mutual TLS. */
+  readonly authClients: 'yes' | 'no' | 'optional';
+  /** ioredis `tls` options of the harness's clients (the CA, and a client certificate for mTLS). */
+  readonly client: NonNullable<RedisOptions['tls']>;
 }
 
 /** A running Redis for one test file. */
@@ -54,6 +73,14 @@ export function uniqueNamespace(prefix = 't'): string {
 
 /** Starts (or finds) a Redis server for this test file; see the module comment for the order. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
+  if (options.tls) {
+    if (!hasRedisServerBinary()) {
+      throw new Error(
+        'a TLS server needs a local redis-server binary (`apt-get install redis-server`)',
+      );
+    }
+    return LocalServer.start(options);
+  }
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv) return envServer(fromEnv, options);
   if (hasRedisServerBinary()) return LocalServer.start(options);
@@ -71,11 +98,34 @@ function hasRedisServerBinary(): boolean {
   return result.status === 0;
 }
 
+/**
+ * Whether the local `redis-server` was built with TLS: asked to listen on a
+ * TLS port without a certificate, a TLS build refuses to configure TLS
+ * ("No tls-cert-file configured"); a build without TLS does not know it.
+ */
+export function redisServerTls():
+  | { readonly ok: true }
+  | { readonly ok: false; readonly why: string } {
+  if (!hasRedisServerBinary()) return { ok: false, why: 'no redis-server binary' };
+  const probe = spawnSync(
+    'redis-server',
+    ['--port', '0', '--tls-port', '1', '--save', '', '--logfile', '', '--daemonize', 'no'],
+    { encoding: 'utf8', timeout: 5000 },
+  );
+  const output = `${probe.stdout}${probe.stderr}`;
+  if (/tls-cert-file|Failed to configure TLS/.test(output)) return { ok: true };
+  const said = output.trim().split('\n').slice(-2).join(' / ');
+  return {
+    ok: false,
+    why: `redis-server was not built with TLS (--tls-port: ${said || 'no output'})`,
+  };
+}
 /** Resolves once `url` answers PING, or throws after `timeoutMs` with the last error and `logTail()`. */
 export async function waitForPing(
   url: string,
   timeoutMs: number,
   logTail: () => Promise<string> = async () => '',
+  clientOptions: RedisOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
@@ -86,6 +136,7 @@ export async function waitForPing(
       enableOfflineQueue: false,
       retryStrategy: () => null,
       connectTimeout: 1000,
+      ...clientOptions,
     });
     probe.on('error', () => {});
     try {
@@ -124,9 +175,12 @@ async function freePort(): Promise<number> {
 
 class ClientPool {
   private readonly clients: Redis[] = [];
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly options: RedisOptions = {},
+  ) {}
   client(): Redis {
-    const c = new Redis(this.url, { maxRetriesPerRequest: 3 });
+    const c = new Redis(this.url, { maxRetriesPerRequest: 3, ...this.options });
     c.on('error', () => {});
     this.clients.push(c);
     return c;
@@ -169,8 +223,8 @@ class LocalServer implements RedisServer {
     private readonly dir: string,
     private readonly options: StartRedisOptions,
   ) {
-    this.url = `redis://127.0.0.1:${port}`;
-    this.pool = new ClientPool(this.url);
+    this.url = `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
+    this.pool = new ClientPool(this.url, this.clientOptions());
   }
 
   static async start(options: StartRedisOptions): Promise<LocalServer> {
@@ -191,10 +245,31 @@ class LocalServer implements RedisServer {
     throw lastError;
   }
 
+  /** What the harness's clients add to the URL: the TLS options of a TLS server. */
+  private clientOptions(): RedisOptions {
+    return this.options.tls ? { tls: this.options.tls.client } : {};
+  }
+
   private args(): string[] {
+    const tls = this.options.tls;
+    const listen = tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(this.port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+          '--tls-ca-cert-file',
+          tls.caFile,
+          '--tls-auth-clients',
+          tls.authClients,
+        ]
+      : ['--port', String(this.port)];
     const args = [
-      '--port',
-      String(this.port),
+      ...listen,
       '--bind',
       '127.0.0.1',
       '--dir',
@@ -226,7 +301,7 @@ class LocalServer implements RedisServer {
       const log = await readFile(join(this.dir, 'redis.log'), 'utf8').catch(() => '');
       return `${exited ? `; ${exited}` : ''}; redis.log:\n${log.split('\n').slice(-15).join('\n')}`;
     };
-    await waitForPing(this.url, this.options.readyTimeoutMs ?? 10_000, tail);
+    await waitForPing(this.url, this.options.readyTimeoutMs ?? 10_000, tail, this.clientOptions());
     if (exited) throw new Error(`${exited}${await tail()}`);
   }
 
