@@ -37,6 +37,9 @@ export const COMMAND_CONNECTION_DEFAULTS: RedisOptions = {
   // to back; publishes are batched per tick by AppendBatcher, acks go with reads.
   enableAutoPipelining: false,
   connectionName: CONNECTION_NAME,
+  // No CLIENT SETINFO at connect (Redis 7.2+): it is one more command a
+  // least-privilege user would need (and Redis 7.0 refuses the rule naming it).
+  disableClientInfo: true,
 };
 
 /** Options forced on blocking reader connections. */

@@ -124,6 +124,7 @@ const NOT_REDIS_IN_TS = new Set([
   'watch',
   'append',
   'exec',
+  'debug',
 ]);
 /** Sent by ioredis when it connects (connectionName, the ready check, a /N database). */
 const CONNECT_TIME = ['client|setname', 'info', 'select'];
