@@ -34,8 +34,10 @@ export interface Envelope<T = unknown, K extends string = string> {
   readonly subject?: string;
   readonly correlationid?: string;
   readonly causationid?: string;
-  /** W3C trace context. */
+  /** W3C trace context (CloudEvents distributed tracing extension): the publish's span when traced. */
   readonly traceparent?: string;
+  /** W3C trace state, with `traceparent`. */
+  readonly tracestate?: string;
   /** Set on a DLQ replay: only this group handles the entry, every other group acks it unseen. */
   readonly replayfor?: string;
 }
@@ -51,7 +53,9 @@ export interface PublishMeta {
   readonly subject?: string | undefined;
   readonly correlationId?: string | undefined;
   readonly causationId?: string | undefined;
+  /** Continue this W3C trace (else the active OpenTelemetry context's, when there is one). */
   readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
 }
 
 /** What a publish stored. */

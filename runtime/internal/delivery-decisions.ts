@@ -11,6 +11,7 @@ import { retryDelayMs } from './backoff.js';
 import { type DecodeResult, decodeEntry, MAX_ENTRY_BYTES } from './entry-codec.js';
 import { type EntryFields, fieldValue } from './entry-fields.js';
 import { errorMessage } from './logger.js';
+import { type MessagingSystem, runTraced } from './tracing.js';
 import type { Validators } from './validate.js';
 
 /**
@@ -176,15 +177,15 @@ export function decideAfterFailure(
   return { action: 'retry', delayMs: retryDelayMs(group.retry, attempt, random), error: message };
 }
 
-/** Calls a handler so that a synchronous throw becomes a rejected promise. */
+/**
+ * Calls a handler so that a synchronous throw becomes a rejected promise,
+ * in a CONSUMER span when the application traces (tracing.ts).
+ */
 export function invokeHandler(
   handler: Handler,
   envelope: Envelope,
   ctx: Parameters<Handler>[1],
+  system: MessagingSystem,
 ): Promise<void> {
-  try {
-    return Promise.resolve((handler as Handler<unknown>)(envelope, ctx));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return runTraced(system, envelope, ctx, () => (handler as Handler<unknown>)(envelope, ctx));
 }

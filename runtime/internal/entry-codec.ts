@@ -35,7 +35,13 @@ export type DecodeResult =
   | { readonly ok: false; readonly reason: string };
 
 /** The optional attributes a document may hold, in the order they are written. */
-const OPTIONAL_ATTRIBUTES = ['subject', 'correlationid', 'causationid', 'traceparent'] as const;
+const OPTIONAL_ATTRIBUTES = [
+  'subject',
+  'correlationid',
+  'causationid',
+  'traceparent',
+  'tracestate',
+] as const;
 
 /**
  * The JSON document of an envelope: every attribute but the type and the
@@ -43,7 +49,8 @@ const OPTIONAL_ATTRIBUTES = ['subject', 'correlationid', 'causationid', 'tracepa
  * data (not JSON) is stored as null.
  */
 export function encodeDocument(envelope: Envelope): string {
-  const { id, source, time, subject, correlationid, causationid, traceparent } = envelope;
+  const { id, source, time, subject, correlationid, causationid, traceparent, tracestate } =
+    envelope;
   const raw = envelope.data;
   const data =
     raw === undefined || typeof raw === 'function' || typeof raw === 'symbol' ? null : raw;
@@ -51,7 +58,8 @@ export function encodeDocument(envelope: Envelope): string {
     subject === undefined &&
     correlationid === undefined &&
     causationid === undefined &&
-    traceparent === undefined
+    traceparent === undefined &&
+    tracestate === undefined
   ) {
     return JSON.stringify({ id, source, time, data });
   }
@@ -63,6 +71,7 @@ export function encodeDocument(envelope: Envelope): string {
     correlationid,
     causationid,
     traceparent,
+    tracestate,
     data,
   });
 }

@@ -62,10 +62,19 @@ export function createEnvelope(
   if (meta.correlationId !== undefined) envelope.correlationid = meta.correlationId;
   if (meta.causationId !== undefined) envelope.causationid = meta.causationId;
   if (meta.traceparent !== undefined) envelope.traceparent = meta.traceparent;
+  if (meta.tracestate !== undefined) envelope.tracestate = meta.tracestate;
   return envelope;
 }
 
-const META_STRINGS = ['id', 'source', 'subject', 'correlationId', 'causationId', 'traceparent'];
+const META_STRINGS = [
+  'id',
+  'source',
+  'subject',
+  'correlationId',
+  'causationId',
+  'traceparent',
+  'tracestate',
+];
 
 /**
  * Throws a `TypeError` naming the attribute when `meta` (from plain

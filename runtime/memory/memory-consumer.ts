@@ -198,7 +198,7 @@ export class MemoryConsumer implements GroupConsumer {
       signal: this.signal,
     };
     const started = this.deps.metrics !== noopMetrics ? performance.now() : -1;
-    invokeHandler(task.handler, task.envelope, ctx).then(
+    invokeHandler(task.handler, task.envelope, ctx, 'schemabus-memory').then(
       () => this.#finish(task, done, started, true, undefined),
       (error: unknown) => this.#finish(task, done, started, false, error),
     );

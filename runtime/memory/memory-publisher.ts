@@ -12,6 +12,7 @@ import { encodeEnvelope, entryWithinBytes } from '../internal/entry-codec.js';
 import { createEnvelope, unknownType } from '../internal/envelope.js';
 import type { BusMetrics } from '../internal/metrics.js';
 import type { StatsCounter } from '../internal/stats.js';
+import { endPublishSpan, type PublishTrace, tracePublish } from '../internal/tracing.js';
 import type { PayloadCheck, Validators } from '../internal/validate.js';
 import type { Clock } from './clock.js';
 import { frozenJsonCopy } from './frozen-data.js';
@@ -49,6 +50,8 @@ export interface Prepared {
   readonly now: number;
   readonly stream: StreamState | undefined;
   readonly channel: Catalog['channels'][string] | undefined;
+  /** The PRODUCER span, when traced (ended once stored). */
+  readonly trace: PublishTrace | undefined;
 }
 
 /**
@@ -64,6 +67,7 @@ function envelopeMaxBytes(envelope: Envelope, dataBytes: number): number {
   if (envelope.correlationid !== undefined) strings += 19 + envelope.correlationid.length;
   if (envelope.causationid !== undefined) strings += 17 + envelope.causationid.length;
   if (envelope.traceparent !== undefined) strings += 17 + envelope.traceparent.length;
+  if (envelope.tracestate !== undefined) strings += 16 + envelope.tracestate.length;
   if (envelope.replayfor !== undefined) bytes += 9 + 3 * envelope.replayfor.length;
   return bytes + 6 * strings + dataBytes;
 }
@@ -105,6 +109,7 @@ export class MemoryPublisher {
     }
     const now = this.deps.clock.now();
     const envelope = createEnvelope(this.deps.catalog, type, data, meta, now);
+    const trace = tracePublish('schemabus-memory', stream?.name ?? channel?.name ?? type, envelope);
     // Plain JSON data is stored and delivered as a frozen copy (no JSON round trip, no
     // consume-side check); anything else is encoded and decoded as on Redis.
     const frozen = frozenJsonCopy(data);
@@ -122,20 +127,23 @@ export class MemoryPublisher {
     if (fields !== undefined && !entryWithinBytes(fields, this.deps.maxEntryBytes)) {
       this.deps.stats.rejected++;
       this.deps.metrics.published(type, 'rejected');
-      throw new ValidationError(type, [
+      const error = new ValidationError(type, [
         {
           path: '',
           message: `encoded event is larger than maxEntryBytes (${this.deps.maxEntryBytes} bytes); publish a reference to the data, or raise maxEntryBytes on every bus`,
         },
       ]);
+      if (trace) endPublishSpan(trace, error);
+      throw error;
     }
     // The realtime message reuses the entry's document.
     if (channel !== undefined) fields ??= encodeEnvelope(envelope);
-    return { envelope, fields, stored, now, stream, channel };
+    return { envelope, fields, stored, now, stream, channel, trace };
   }
 
   /** Stores a prepared event on its stream and sends it on its channel. */
-  commit({ envelope, fields, stored, now, stream, channel }: Prepared): Published {
+  commit({ envelope, fields, stored, now, stream, channel, trace }: Prepared): Published {
+    if (trace) endPublishSpan(trace);
     let entryId: string | undefined;
     if (stream !== undefined) entryId = stream.append(fields, now, stored).id;
     let concrete: string | undefined;

@@ -316,7 +316,7 @@ export class EntryHandling {
     held.running = true;
     held.timed = this.deps.sizer.starting();
     if (ctx.metrics !== noopMetrics) held.started = performance.now();
-    invokeHandler(held.handler, held.envelope, context).then(
+    invokeHandler(held.handler, held.envelope, context, 'redis').then(
       () => this.handled(held, done, true, undefined),
       (error: unknown) => this.handled(held, done, false, error),
     );

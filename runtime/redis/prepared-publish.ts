@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.js';
 import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
 import { encodeEnvelope, entryWithinBytes } from '../internal/entry-codec.js';
 import { createEnvelope, unknownType } from '../internal/envelope.js';
+import { endPublishSpan, type PublishTrace, tracePublish } from '../internal/tracing.js';
 import { type BusContext, streamOf } from './bus-context.js';
 import { dedupKey } from './keys.js';
 
@@ -25,6 +26,8 @@ export interface Prepared {
   readonly fields: string[] | undefined;
   readonly channel: string | undefined;
   readonly message: string | undefined;
+  /** The PRODUCER span, when traced (ended by the publisher once Redis replied). */
+  readonly trace: PublishTrace | undefined;
 }
 
 /**
@@ -49,8 +52,9 @@ export function prepareEvent(
   }
   const envelope = createEnvelope(catalog, type, data, meta);
   const stream = event.stream === undefined ? undefined : streamOf(catalog, event.stream);
-  const fields = stream ? encodeEnvelope(envelope) : undefined;
   const channelDef = event.channel === undefined ? undefined : catalog.channels[event.channel];
+  const trace = tracePublish('redis', stream?.name ?? channelDef?.name ?? type, envelope);
+  const fields = stream ? encodeEnvelope(envelope) : undefined;
   const channel = channelDef ? channelName(channelDef, data) : undefined;
   // fields[3] is the entry's document: the realtime message reuses it.
   const message = channel ? encodeRealtimeMessage(envelope, fields?.[3]) : undefined;
@@ -58,14 +62,16 @@ export function prepareEvent(
   if (!entryWithinBytes(size, ctx.maxEntryBytes)) {
     stats.rejected++;
     metrics.published(type, 'rejected');
-    throw new ValidationError(type, [
+    const error = new ValidationError(type, [
       {
         path: '',
         message: `makes an entry larger than ${ctx.maxEntryBytes} bytes (maxEntryBytes); store large payloads elsewhere and publish a reference`,
       },
     ]);
+    if (trace) endPublishSpan(trace, error);
+    throw error;
   }
-  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message };
+  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message, trace };
 }
 
 /**

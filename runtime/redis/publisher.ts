@@ -15,6 +15,7 @@
 import type { BatchItem, Published, PublishMeta } from '../bus.js';
 import { ValidationError } from '../errors.js';
 import { type EntryFields, recordToFields } from '../internal/entry-fields.js';
+import { endPublishSpan } from '../internal/tracing.js';
 import { AppendBatcher } from './append-batcher.js';
 import { type BusContext, streamOf } from './bus-context.js';
 import { OfflineGate } from './offline-gate.js';
@@ -93,7 +94,7 @@ export class Publisher implements PublishOutcomes {
   private async publishOne(prepared: Prepared): Promise<Published> {
     // Appends batched earlier in this tick go first: commands reach Redis in publish order.
     this.batcher.flush();
-    const release = this.admit(prepared, 1);
+    const release = this.admit([prepared]);
     try {
       const entryId = await this.send(prepared);
       return this.done(prepared, entryId);
@@ -105,11 +106,11 @@ export class Publisher implements PublishOutcomes {
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
-    const prepared = items.map((item) => prepareEvent(this.ctx, item.type, item.data, item.meta));
+    const prepared = this.prepareAll(items);
     if (prepared.length === 0) return [];
     if (prepared.every((p) => this.batchable(p))) return this.appendBatch(prepared);
     this.batcher.flush();
-    const release = this.admit(prepared[0]!, prepared.length);
+    const release = this.admit(prepared);
     let replies: [Error | null, unknown][];
     try {
       const pipeline = this.ctx.connections.command.pipeline();
@@ -205,14 +206,26 @@ export class Publisher implements PublishOutcomes {
     }
   }
 
-  private admit(first: Prepared, n: number): () => void {
+  /** Admits the publishes through the offline gate, or fails them (nothing sent). */
+  private admit(prepared: readonly Prepared[]): () => void {
     try {
-      return this.gate.admit(n);
+      return this.gate.admit(prepared.length);
     } catch (error) {
-      this.ctx.stats.publishFailed += n;
-      this.ctx.metrics.published(first.envelope.type, 'failed', n);
+      throw this.failed(prepared, error);
+    }
+  }
+
+  /** Every item prepared (validated, enveloped), or none: the first invalid one throws, the others' spans end. */
+  private prepareAll(items: readonly BatchItem[]): Prepared[] {
+    const prepared: Prepared[] = [];
+    try {
+      for (const item of items)
+        prepared.push(prepareEvent(this.ctx, item.type, item.data, item.meta));
+    } catch (error) {
+      for (const p of prepared) if (p.trace) endPublishSpan(p.trace, error);
       throw error;
     }
+    return prepared;
   }
 
   /** Sends the one command of `p`; resolves with the entry id when it has a stream. */
@@ -235,6 +248,7 @@ export class Publisher implements PublishOutcomes {
   /** Counts a stored event and makes its `Published`. */
   done(p: Prepared, entryId: string | undefined): Published {
     const { stats, metrics } = this.ctx;
+    if (p.trace) endPublishSpan(p.trace);
     stats.published++;
     metrics.published(p.envelope.type, 'ok');
     if (p.channel) {
@@ -257,6 +271,7 @@ export class Publisher implements PublishOutcomes {
 
   /** Counts failed events and makes the error their publish rejects with. */
   failed(prepared: readonly Prepared[], error: unknown): Error {
+    for (const p of prepared) if (p.trace) endPublishSpan(p.trace, error);
     if (error instanceof ValidationError) return error;
     const wrapped = writeError(error, describe(prepared), this.ctx.connections.label);
     this.ctx.stats.publishFailed += prepared.length;

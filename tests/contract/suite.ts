@@ -18,6 +18,7 @@ import { retentionCases } from './cases/retention.js';
 import { retryCases } from './cases/retries.js';
 import { setupCases } from './cases/setup.js';
 import { shutdownCases, subscriptionStateCases } from './cases/shutdown.js';
+import { tracingCases } from './cases/tracing.js';
 
 /** The differences a bus may have, each named for what it changes in the suite. */
 export interface ContractFeatures {
@@ -84,6 +85,7 @@ export function describeContract(name: string, factory: ContractFactory): void {
     describe('ordering and backpressure', () => orderingCases(ctx));
     describe('shutdown and crash recovery', () => shutdownCases(ctx));
     describe('subscription state', () => subscriptionStateCases(ctx));
+    describe('tracing', () => tracingCases(ctx));
     describe('retention', () => retentionCases(ctx));
     describe('realtime', () => realtimeCases(ctx));
     describe('introspection', () => introspectionCases(ctx));
