@@ -2,9 +2,9 @@
  * Traces across the bus with OpenTelemetry, when the application uses it.
  *
  * `@opentelemetry/api` is an optional peer dependency: loaded here once,
- * when present; absent, every function returns at once. With the API but no
- * SDK (a no-op tracer), a publish and a delivery each cost one non-recording
- * span, and nothing is written into the envelope.
+ * when present; absent, or present with no SDK registered, every function
+ * returns at once (no span object is made) and nothing is written into the
+ * envelope.
  *
  * - Publish: a PRODUCER span `send <destination>` (a child of the active
  *   context, or of the `traceparent` given in the publish meta), ended when
@@ -30,7 +30,7 @@ import { NonRetryableError } from '../errors.js';
 /** The parts of `@opentelemetry/api` used here (typed locally: the package is optional). */
 interface OtelApi {
   readonly trace: {
-    getTracer(name: string, version?: string): Tracer;
+    getTracerProvider(): TracerProvider;
     setSpanContext(context: unknown, spanContext: SpanContext): unknown;
     setSpan(context: unknown, span: Span): unknown;
   };
@@ -40,6 +40,12 @@ interface OtelApi {
   };
   readonly ROOT_CONTEXT: unknown;
   createTraceState(text?: string): TraceState;
+}
+
+interface TracerProvider {
+  getTracer(name: string): Tracer;
+  /** On the API's global proxy: the registered SDK's tracer, undefined while none is registered. */
+  getDelegateTracer?(name: string): Tracer | undefined;
 }
 
 interface TraceState {
@@ -95,12 +101,16 @@ function otel(): OtelApi | null {
   return loaded;
 }
 
-let tracer: Tracer | undefined;
-
-function schemabusTracer(api: OtelApi): Tracer {
-  // The global provider delegates to whatever SDK is registered, then or later.
-  tracer ??= api.trace.getTracer('schemabus');
-  return tracer;
+/**
+ * The tracer of the registered SDK, or undefined while none is registered
+ * (asked on every publish and delivery: an SDK may be registered later), so
+ * without an SDK no span object is made at all.
+ */
+function activeTracer(api: OtelApi): Tracer | undefined {
+  const provider = api.trace.getTracerProvider();
+  return typeof provider.getDelegateTracer === 'function'
+    ? provider.getDelegateTracer('schemabus')
+    : provider.getTracer('schemabus');
 }
 
 /** Which bus carries the events: `messaging.system`. */
@@ -127,11 +137,12 @@ export function startPublishSpan(
   tracestate: string | undefined,
 ): PublishTrace | undefined {
   const api = otel();
-  if (api === null) return undefined;
+  const tracer = api === null ? undefined : activeTracer(api);
+  if (api === null || tracer === undefined) return undefined;
   const given =
     traceparent === undefined ? undefined : parseTraceparent(api, traceparent, tracestate);
   const parent = given ? api.trace.setSpanContext(api.ROOT_CONTEXT, given) : api.context.active();
-  const span = schemabusTracer(api).startSpan(
+  const span = tracer.startSpan(
     `send ${destination}`,
     {
       kind: PRODUCER,
@@ -199,13 +210,14 @@ export function runTraced(
   handler: () => void | Promise<void>,
 ): Promise<void> {
   const api = otel();
-  if (api === null) return settle(handler);
+  const tracer = api === null ? undefined : activeTracer(api);
+  if (api === null || tracer === undefined) return settle(handler);
   const producer =
     envelope.traceparent === undefined
       ? undefined
       : parseTraceparent(api, envelope.traceparent, envelope.tracestate);
   const parent = producer ? api.trace.setSpanContext(api.ROOT_CONTEXT, producer) : api.ROOT_CONTEXT;
-  const span = schemabusTracer(api).startSpan(
+  const span = tracer.startSpan(
     `process ${ctx.stream}`,
     {
       kind: CONSUMER,
