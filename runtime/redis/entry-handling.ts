@@ -229,17 +229,22 @@ export class EntryHandling {
     }
   }
 
-  /**
-   * For close: drops entries not started (left pending), waits up to
-   * `timeoutMs` for running handlers, then aborts the rest (left pending).
-   */
-  async drain(timeoutMs: number): Promise<void> {
+  /** For close, first thing: entries not started stay pending; none starts from now on. */
+  dropWaiting(): void {
     for (const timer of this.holds) clearTimeout(timer);
     this.holds.clear();
     for (const held of this.dispatcher.dropWaiting()) {
       held.released = true;
       this.held.delete(held.id);
     }
+  }
+
+  /**
+   * For close: drops entries not started (left pending), waits up to
+   * `timeoutMs` for running handlers, then aborts the rest (left pending).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.dropWaiting();
     const gaveUp = new AbortController();
     await Promise.race([this.dispatcher.whenIdle(), delay(timeoutMs, gaveUp.signal)]);
     gaveUp.abort();

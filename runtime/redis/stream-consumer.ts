@@ -327,6 +327,8 @@ export class StreamConsumer {
   private async doClose(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stopController.abort();
+    // Nothing waiting starts from now on, not even while the reader is unblocked.
+    this.handling.dropWaiting();
     this.offCommandReady();
     this.claimer.stop();
     this.sweeper.stop();

@@ -53,6 +53,31 @@ export function shutdownCases({ h }: ContractContext): void {
     expect(onB.map((x) => x.seq)).toEqual([1]);
   });
 
+  it('close() starts none of the fetched entries that wait, even when a running handler finishes during the close', async () => {
+    const { bus } = h();
+    const first = deferred();
+    const started: number[] = [];
+    const sub = bus.subscribe(
+      'workers',
+      {
+        'job.requested': async (event: Envelope<Job>) => {
+          started.push(event.data.seq);
+          if (event.data.seq === 0) await first.promise;
+        },
+      },
+      { consumer: 'a', concurrency: 1, batchSize: 5 },
+    );
+    await bus.publishBatch(jobs(3));
+    await collect(started, 1);
+    await waitFor(async () => (await inspectGroup(bus, 'jobs', 'workers')).pending === 3);
+    const closing = sub.close({ timeoutMs: 5000 });
+    first.resolve();
+    await closing;
+    expect(started).toEqual([0]);
+    const after = await inspectGroup(bus, 'jobs', 'workers');
+    expect(after.pending).toBe(2);
+  });
+
   it('crash recovery: entries a dead consumer held are handled by a live one after claimIdleMs', async () => {
     const { bus, catalog } = h();
     const claimIdleMs = catalog.streams.jobs!.groups.workers!.claimIdleMs;
