@@ -1,0 +1,64 @@
+/**
+ * The ledger of a scenario, kept in the test process: every record its
+ * worker processes printed, in arrival order, with the running counts the
+ * scenario waits on (how many publishes were acknowledged, how many events
+ * a group handled).
+ */
+import { isLedgerRecord, type LedgerRecord } from './ledger-records.js';
+
+export class Ledger {
+  readonly records: LedgerRecord[] = [];
+  private readonly acked = new Set<string>();
+  private readonly handledBy = new Map<string, Set<string>>();
+
+  /** Adds a parsed stdout line of a worker (lines that are no record are ignored). */
+  add(line: unknown): void {
+    if (!isLedgerRecord(line)) return;
+    this.records.push(line);
+    if (line.kind === 'acked') this.acked.add(line.eventId);
+    if (line.kind === 'handled') {
+      let ids = this.handledBy.get(line.group);
+      if (ids === undefined) {
+        ids = new Set();
+        this.handledBy.set(line.group, ids);
+      }
+      ids.add(line.eventId);
+    }
+  }
+
+  /** Distinct event ids acknowledged so far. */
+  get acknowledged(): number {
+    return this.acked.size;
+  }
+
+  /** Distinct event ids `group` handled so far. */
+  handled(group: string): number {
+    return this.handledBy.get(group)?.size ?? 0;
+  }
+
+  /** Acknowledged ids `group` has not handled (yet). */
+  unhandled(group: string): string[] {
+    const handled = this.handledBy.get(group) ?? new Set();
+    return [...this.acked].filter((id) => !handled.has(id));
+  }
+
+  /** The records of one worker. */
+  of(worker: string): LedgerRecord[] {
+    return this.records.filter((r) => r.worker === worker);
+  }
+
+  /** Messages the workers' buses logged that match `pattern`. */
+  logs(pattern: RegExp): string[] {
+    return this.records.flatMap((r) => (r.kind === 'log' && pattern.test(r.msg) ? [r.msg] : []));
+  }
+
+  /** Handlers started and not (yet) finished or abandoned, per worker. */
+  inFlight(worker: string): number {
+    let n = 0;
+    for (const r of this.of(worker)) {
+      if (r.kind === 'started') n++;
+      else if (r.kind === 'handled' || r.kind === 'abandoned') n--;
+    }
+    return n;
+  }
+}
