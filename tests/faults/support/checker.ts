@@ -44,7 +44,7 @@ export interface GroupCounts {
   readonly handled: number;
   /** Acknowledged ids (not exempt) the group never handled. */
   readonly lost: number;
-  /** The first lost ids, for the failure message. */
+  /** The lost ids. */
   readonly lostIds: readonly string[];
   /** Acknowledged ids the fault destroyed by design (see {@link CheckOptions.exempt}). */
   readonly exempt: number;
@@ -52,6 +52,8 @@ export interface GroupCounts {
   readonly exemptHandled: number;
   /** Ids the group handled more than once. */
   readonly duplicated: number;
+  /** The duplicated ids. */
+  readonly duplicatedIds: readonly string[];
   /** Handlings beyond the first of each id. */
   readonly redeliveries: number;
   /**
@@ -121,6 +123,7 @@ export function checkGroup(records: readonly LedgerRecord[], options: CheckOptio
     if (handled.attempt > 1 || otherProcess) recovered++;
   }
   const counts = [...handledCount.values()];
+  const duplicatedIds = [...handledCount].filter(([, n]) => n > 1).map(([id]) => id);
   return {
     group: options.group,
     attempted: publications.size,
@@ -134,10 +137,11 @@ export function checkGroup(records: readonly LedgerRecord[], options: CheckOptio
     storedTwice: [...storedCount.values()].filter((n) => n > 1).length,
     handled: handledCount.size,
     lost: lostIds.length,
-    lostIds: lostIds.slice(0, 10),
+    lostIds,
     exempt,
     exemptHandled,
-    duplicated: counts.filter((n) => n > 1).length,
+    duplicated: duplicatedIds.length,
+    duplicatedIds,
     redeliveries: counts.reduce((sum, n) => sum + n - 1, 0),
     recovered,
     unexpected: [...handledCount.keys()].filter((id) => !publications.has(id)).length,

@@ -66,10 +66,10 @@ export interface RealtimeReceived extends RecordBase {
   readonly seq: number;
 }
 
-/** A warning or error the bus logged in the worker. */
+/** A notice, warning or error the bus logged in the worker. */
 export interface WorkerLog extends RecordBase {
   readonly kind: 'log';
-  readonly level: 'warn' | 'error';
+  readonly level: 'info' | 'warn' | 'error';
   readonly msg: string;
 }
 

@@ -8,7 +8,7 @@ import type { LedgerRecord } from '../support/ledger-records.js';
 
 type Fields<R> = R extends LedgerRecord ? Omit<R, 'worker' | 'pid' | 'at'> : never;
 
-/** A reporter for worker `worker`: `emit` writes one record; `logger` reports the bus's warnings and errors. */
+/** A reporter for worker `worker`: `emit` writes one record; `logger` reports the bus's notices, warnings and errors. */
 export function reporter(worker: string): {
   emit(record: Fields<LedgerRecord>): void;
   logger: Logger;
@@ -19,9 +19,12 @@ export function reporter(worker: string): {
     );
   };
   const quiet = () => {};
-  const log = (level: 'warn' | 'error') => (_obj: object, msg?: string) =>
+  const log = (level: 'info' | 'warn' | 'error') => (_obj: object, msg?: string) =>
     emit({ kind: 'log', level, msg: msg ?? '' });
-  return { emit, logger: { debug: quiet, info: quiet, warn: log('warn'), error: log('error') } };
+  return {
+    emit,
+    logger: { debug: quiet, info: log('info'), warn: log('warn'), error: log('error') },
+  };
 }
 
 /** Resolves after `ms`, or rejects when `signal` aborts first. */
