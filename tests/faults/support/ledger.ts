@@ -8,14 +8,16 @@ import { isLedgerRecord, type LedgerRecord } from './ledger-records.js';
 
 export class Ledger {
   readonly records: LedgerRecord[] = [];
-  private readonly acked = new Set<string>();
+  /** When each acknowledged id was acknowledged (its first ack). */
+  private readonly acked = new Map<string, number>();
   private readonly handledBy = new Map<string, Set<string>>();
 
   /** Adds a parsed stdout line of a worker (lines that are no record are ignored). */
   add(line: unknown): void {
     if (!isLedgerRecord(line)) return;
     this.records.push(line);
-    if (line.kind === 'acked') this.acked.add(line.eventId);
+    if (line.kind === 'acked' && !this.acked.has(line.eventId))
+      this.acked.set(line.eventId, line.at);
     if (line.kind === 'handled') {
       let ids = this.handledBy.get(line.group);
       if (ids === undefined) {
@@ -36,10 +38,26 @@ export class Ledger {
     return this.handledBy.get(group)?.size ?? 0;
   }
 
-  /** Acknowledged ids `group` has not handled (yet). */
-  unhandled(group: string): string[] {
+  /** Distinct ids acknowledged at or after `since` (epoch ms). */
+  acknowledgedSince(since: number): number {
+    let n = 0;
+    for (const at of this.acked.values()) if (at >= since) n++;
+    return n;
+  }
+
+  /** Acknowledged ids (at or after `since`) `group` has not handled (yet). */
+  unhandled(group: string, since = 0): string[] {
     const handled = this.handledBy.get(group) ?? new Set();
-    return [...this.acked].filter((id) => !handled.has(id));
+    return [...this.acked].filter(([id, at]) => at >= since && !handled.has(id)).map(([id]) => id);
+  }
+
+  /** The bus counters workers reported when they stopped, by worker. */
+  stats(): Map<string, Readonly<Record<string, number>>> {
+    const stats = new Map<string, Readonly<Record<string, number>>>();
+    for (const r of this.records) {
+      if (r.kind === 'stopped' && r.stats !== undefined) stats.set(r.worker, r.stats);
+    }
+    return stats;
   }
 
   /** The records of one worker. */

@@ -4,6 +4,7 @@
  * needs (conditions with deadlines, never fixed sleeps) and its report (the
  * checker's counts, printed as a table line).
  */
+import type { Redis } from 'ioredis';
 import type { Catalog } from '../../../runtime/catalog.js';
 import { eventIdOf } from '../../support/entries.js';
 import { onCleanup } from '../../support/redis-bus.js';
@@ -133,6 +134,37 @@ export class FaultScenario {
     );
   }
 
+  /**
+   * Waits until `group` consumed its stream: nothing pending, and the last
+   * entry delivered (for scenarios where some acknowledged events are gone
+   * and {@link drained} would wait for them forever).
+   */
+  async settled(group: string, { timeoutMs = 30_000 }: WaitOptions = {}): Promise<void> {
+    const admin = this.server.client();
+    const key = this.streamKey(group);
+    let seen = '';
+    await waitFor(
+      async () => {
+        const [length, last] = await Promise.all([admin.xlen(key), lastEntryId(admin, key)]);
+        const info = (await admin.xinfo('GROUPS', key)) as unknown[][];
+        const row = info.map(fieldsOf).find((g) => g.name === group);
+        seen = JSON.stringify({ length, last, group: row });
+        return (
+          row !== undefined &&
+          Number(row.pending) === 0 &&
+          (length === 0 || row['last-delivered-id'] === last)
+        );
+      },
+      () => `${group} consumed its stream; last seen ${seen}`,
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** SIGTERM to `workers` (all of them by default), waiting for each to exit. */
+  async terminate(workers: readonly WorkerProcess[] = this.workers): Promise<void> {
+    await Promise.all(workers.filter((w) => w.alive).map((w) => w.terminate()));
+  }
+
   /** Every entry the stream of `group` holds now, with its event id. */
   async stored(group: string): Promise<StoredEntry[]> {
     const admin = this.server.client();
@@ -186,4 +218,16 @@ export class FaultScenario {
     this.workers.push(worker);
     return worker;
   }
+}
+
+/** A flat XINFO reply (`name value name value ...`) as an object. */
+function fieldsOf(flat: unknown[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = flat[i + 1];
+  return fields;
+}
+
+async function lastEntryId(admin: Redis, key: string): Promise<string | undefined> {
+  const [last] = (await admin.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+  return last?.[0];
 }
