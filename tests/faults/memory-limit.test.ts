@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
 import { expectHonestPublishes, expectNoneLost } from './support/expectations.js';
+import { ackedSince } from './support/ledger.js';
 import type { PublishFailed } from './support/ledger-records.js';
 import { FaultScenario } from './support/scenario.js';
 
@@ -46,7 +47,7 @@ describe('scenario e: maxmemory with noeviction reached under load', () => {
     }
     const raisedAt = Date.now();
     await waitFor(
-      () => s.ledger.acknowledgedSince(raisedAt) >= 100,
+      () => s.ledger.acknowledgedWhere(ackedSince(raisedAt)) >= 100,
       () => 'publishes acknowledged again after the limit was raised',
       { timeoutMs: 30_000 },
     );

@@ -4,20 +4,24 @@
  * scenario waits on (how many publishes were acknowledged, how many events
  * a group handled).
  */
-import { isLedgerRecord, type LedgerRecord } from './ledger-records.js';
+import { isLedgerRecord, type LedgerRecord, type PublishAcked } from './ledger-records.js';
+
+/** Which acknowledged publishes a count or wait is about. */
+export type AckFilter = (acked: PublishAcked) => boolean;
+
+const every: AckFilter = () => true;
 
 export class Ledger {
   readonly records: LedgerRecord[] = [];
-  /** When each acknowledged id was acknowledged (its first ack). */
-  private readonly acked = new Map<string, number>();
+  /** The first ack of each acknowledged id. */
+  private readonly acked = new Map<string, PublishAcked>();
   private readonly handledBy = new Map<string, Set<string>>();
 
   /** Adds a parsed stdout line of a worker (lines that are no record are ignored). */
   add(line: unknown): void {
     if (!isLedgerRecord(line)) return;
     this.records.push(line);
-    if (line.kind === 'acked' && !this.acked.has(line.eventId))
-      this.acked.set(line.eventId, line.at);
+    if (line.kind === 'acked' && !this.acked.has(line.eventId)) this.acked.set(line.eventId, line);
     if (line.kind === 'handled') {
       let ids = this.handledBy.get(line.group);
       if (ids === undefined) {
@@ -38,17 +42,19 @@ export class Ledger {
     return this.handledBy.get(group)?.size ?? 0;
   }
 
-  /** Distinct ids acknowledged at or after `since` (epoch ms). */
-  acknowledgedSince(since: number): number {
+  /** Distinct ids acknowledged (those `filter` keeps). */
+  acknowledgedWhere(filter: AckFilter): number {
     let n = 0;
-    for (const at of this.acked.values()) if (at >= since) n++;
+    for (const acked of this.acked.values()) if (filter(acked)) n++;
     return n;
   }
 
-  /** Acknowledged ids (at or after `since`) `group` has not handled (yet). */
-  unhandled(group: string, since = 0): string[] {
+  /** Acknowledged ids (those `filter` keeps) `group` has not handled (yet). */
+  unhandled(group: string, filter: AckFilter = every): string[] {
     const handled = this.handledBy.get(group) ?? new Set();
-    return [...this.acked].filter(([id, at]) => at >= since && !handled.has(id)).map(([id]) => id);
+    return [...this.acked.values()]
+      .filter((a) => filter(a) && !handled.has(a.eventId))
+      .map((a) => a.eventId);
   }
 
   /** The bus counters workers reported when they stopped, by worker. */
@@ -80,3 +86,15 @@ export class Ledger {
     return n;
   }
 }
+
+/** Publishes acknowledged at or after `time` (epoch ms, the publisher's clock). */
+export const ackedSince =
+  (time: number): AckFilter =>
+  (acked) =>
+    acked.at >= time;
+
+/** Publishes whose entry id is later than `ms` (the server's clock, e.g. from TIME). */
+export const storedAfter =
+  (ms: number): AckFilter =>
+  (acked) =>
+    Number(acked.entryId.split('-')[0]) > ms;

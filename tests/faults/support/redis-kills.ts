@@ -7,6 +7,7 @@
  * without persistence then loses).
  */
 import { waitFor } from '../../support/wait.js';
+import { ackedSince } from './ledger.js';
 import type { FaultScenario } from './scenario.js';
 import type { WorkerProcess } from './workers.js';
 
@@ -52,11 +53,11 @@ export async function killRedisUnderLoad(
     const progress = s.random.int(100, 250);
     await waitFor(
       () =>
-        s.ledger.acknowledgedSince(restartedAt) >= progress &&
-        s.ledger.unhandled(group, restartedAt).length >= backlog,
+        s.ledger.acknowledgedWhere(ackedSince(restartedAt)) >= progress &&
+        s.ledger.unhandled(group, ackedSince(restartedAt)).length >= backlog,
       () =>
-        `kill ${k + 1}: ${progress} publishes acknowledged since the last restart (got ${s.ledger.acknowledgedSince(restartedAt)}), ` +
-        `${backlog} of them not handled (got ${s.ledger.unhandled(group, restartedAt).length})`,
+        `kill ${k + 1}: ${progress} publishes acknowledged since the last restart (got ${s.ledger.acknowledgedWhere(ackedSince(restartedAt))}), ` +
+        `${backlog} of them not handled (got ${s.ledger.unhandled(group, ackedSince(restartedAt)).length})`,
       { timeoutMs: 30_000, intervalMs: 5 },
     );
     await s.server.kill9();
@@ -67,8 +68,9 @@ export async function killRedisUnderLoad(
   // Back to work after the last restart: publishes acknowledged and handled again.
   await waitFor(
     () =>
-      s.ledger.acknowledgedSince(restartedAt) >= 50 &&
-      s.ledger.unhandled(group, restartedAt).length < s.ledger.acknowledgedSince(restartedAt),
+      s.ledger.acknowledgedWhere(ackedSince(restartedAt)) >= 50 &&
+      s.ledger.unhandled(group, ackedSince(restartedAt)).length <
+        s.ledger.acknowledgedWhere(ackedSince(restartedAt)),
     () => 'publishing and consuming again after the last restart',
     { timeoutMs: 30_000 },
   );

@@ -17,7 +17,7 @@ import type {
   RealtimeConfig,
 } from '../workers/config.js';
 import { type CheckOptions, checkGroup, type GroupCounts } from './checker.js';
-import { Ledger } from './ledger.js';
+import { type AckFilter, Ledger } from './ledger.js';
 import type { StoredEntry } from './ledger-records.js';
 import { type Random, scenarioSeed, seededRandom } from './seed.js';
 import { printRow } from './table.js';
@@ -110,24 +110,21 @@ export class FaultScenario {
   }
 
   /**
-   * Waits until `group` handled every acknowledged publish (but `except`)
-   * and its pending list is empty.
+   * Waits until `group` handled every acknowledged publish (those `which`
+   * keeps: by default all) and its pending list is empty.
    */
   async drained(
     group: string,
-    {
-      timeoutMs = 30_000,
-      except = () => false,
-    }: WaitOptions & { except?: (id: string) => boolean } = {},
+    { timeoutMs = 30_000, which }: WaitOptions & { which?: AckFilter } = {},
   ): Promise<void> {
     const admin = this.server.client();
     const key = this.streamKey(group);
     await waitFor(
       async () =>
-        this.ledger.unhandled(group).filter((id) => !except(id)).length === 0 &&
+        this.ledger.unhandled(group, which).length === 0 &&
         Number((await admin.xpending(key, group))[0]) === 0,
       () => {
-        const left = this.ledger.unhandled(group).filter((id) => !except(id));
+        const left = this.ledger.unhandled(group, which);
         return `${group} drained: ${left.length} acknowledged events not handled (${left.slice(0, 5).join(', ')})`;
       },
       { timeoutMs, intervalMs: 50 },
@@ -184,13 +181,16 @@ export class FaultScenario {
     return checkGroup(this.ledger.records, { group, ...options });
   }
 
-  /** The checker's counts for `group`, printed as the scenario's table line. */
+  /** The checker's counts for `group`, printed as the scenario's table line with `notes`. */
   report(
     group: string,
-    options: Omit<CheckOptions, 'group'> & { notes?: string | undefined } = {},
+    options: Omit<CheckOptions, 'group'> & {
+      notes?: string | ((counts: GroupCounts) => string) | undefined;
+    } = {},
   ): GroupCounts {
     const counts = this.check(group, options);
-    printRow({ scenario: this.name, seed: this.seed, counts, notes: options.notes });
+    const notes = typeof options.notes === 'function' ? options.notes(counts) : options.notes;
+    printRow({ scenario: this.name, seed: this.seed, counts, notes });
     return counts;
   }
 
