@@ -71,6 +71,11 @@ export class Ledger {
     return this.records.filter((r) => r.worker === worker);
   }
 
+  /** The event ids of `worker`'s records of `kind` (e.g. the events its handlers finished). */
+  idsOf(worker: string, kind: LedgerRecord['kind']): string[] {
+    return this.of(worker).flatMap((r) => (r.kind === kind && 'eventId' in r ? [r.eventId] : []));
+  }
+
   /** Messages the workers' buses logged that match `pattern`. */
   logs(pattern: RegExp): string[] {
     return this.records.flatMap((r) => (r.kind === 'log' && pattern.test(r.msg) ? [r.msg] : []));
