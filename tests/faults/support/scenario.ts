@@ -81,9 +81,14 @@ export class FaultScenario {
     return this.start({ role: 'cycler', ...options, ...this.base(name) });
   }
 
-  /** A realtime subscriber process on `channel`. */
-  realtimeSubscriber(name: string, channel: string): WorkerProcess {
-    return this.start({ role: 'realtime', channel, ...this.base(name) } satisfies RealtimeConfig);
+  /** A realtime subscriber process on `channel` whose handler works `busyMs` per message. */
+  realtimeSubscriber(name: string, channel: string, busyMs: number): WorkerProcess {
+    return this.start({
+      role: 'realtime',
+      channel,
+      busyMs,
+      ...this.base(name),
+    } satisfies RealtimeConfig);
   }
 
   /** Whether `worker` said it is ready (subscribed, or about to publish). */

@@ -81,10 +81,15 @@ export interface CyclerConfig extends WorkerBase {
   readonly abandonIn: readonly number[];
 }
 
-/** A realtime subscriber of `channel` (every param open) that reports each message. */
+/**
+ * A realtime subscriber of `channel` (every param open) that reports each
+ * message; its handler works `busyMs` synchronously per message (a slow
+ * handler: the event loop, and so the socket, is not read meanwhile).
+ */
 export interface RealtimeConfig extends WorkerBase {
   readonly role: 'realtime';
   readonly channel: string;
+  readonly busyMs: number;
 }
 
 export type WorkerConfig = PublisherConfig | ConsumerConfig | CyclerConfig | RealtimeConfig;

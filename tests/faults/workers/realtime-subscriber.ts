@@ -9,6 +9,10 @@ export async function runRealtimeSubscriber(config: RealtimeConfig): Promise<voi
   await bus.onRealtime(config.channel, {}, (event) => {
     const message = (event.data as { message?: string }).message ?? '';
     emit({ kind: 'received', eventId: event.id, seq: Number.parseInt(message, 10) });
+    const until = performance.now() + config.busyMs;
+    while (performance.now() < until) {
+      // A slow synchronous handler.
+    }
   });
   emit({ kind: 'ready' });
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));

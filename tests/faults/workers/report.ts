@@ -1,10 +1,21 @@
 /**
- * How a worker process reports: one JSON line per ledger record on stdout
- * (a pipe, written synchronously on Linux, so a line written before a
- * SIGKILL still reaches the test process).
+ * How a worker process reports: one JSON line per ledger record on stdout,
+ * a pipe made blocking first. Node writes to a pipe asynchronously on Linux:
+ * once the pipe is full, lines wait in the process's memory, and a SIGKILL
+ * or `process.exit` drops them (the ledger would lose handlings and acks).
+ * Blocking, each line is in the kernel's pipe buffer before the worker goes
+ * on, and the test process reads it even after the worker died.
  */
 import type { Logger } from '../../../runtime/index.js';
 import type { LedgerRecord } from '../support/ledger-records.js';
+
+const stdoutHandle = (
+  process.stdout as unknown as { _handle?: { setBlocking?(on: boolean): void } }
+)._handle;
+if (stdoutHandle?.setBlocking === undefined) {
+  throw new Error('worker: stdout is not a pipe that can be made blocking; records could be lost');
+}
+stdoutHandle.setBlocking(true);
 
 type Fields<R> = R extends LedgerRecord ? Omit<R, 'worker' | 'pid' | 'at'> : never;
 
