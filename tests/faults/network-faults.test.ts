@@ -58,7 +58,9 @@ async function publishWithLostReply(
 describe('network faults', () => {
   it('a blocking read on a connection that went silent is recovered by the watchdog', async () => {
     const p = await proxy();
-    const catalog = testCatalog();
+    // claimIdleMs far away: a claim scan of the consumer's own idle entries (those the frozen
+    // read took) must not handle them before the watchdog does, as it can on a loaded machine.
+    const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 600_000 }));
     const logger = captureLogger();
     const bus = newBus(server(), catalog, { redis: p.url, logger, watchdogGraceMs: 300 });
     await bus.bootstrap();
