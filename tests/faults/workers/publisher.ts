@@ -78,9 +78,10 @@ export async function runPublisher(config: PublisherConfig): Promise<void> {
   };
   emit({ kind: 'ready' });
   await Promise.all(Array.from({ length: config.inflight }, loop));
+  // Closed first: a trim still running counts (and logs) before the counters are reported.
+  await bus.close({ timeoutMs: 1000 });
   emit({
     kind: 'stopped',
     stats: { ...bus.stats(), retentionForced: bus.retentionForced },
   });
-  await bus.close({ timeoutMs: 1000 });
 }
