@@ -22,7 +22,7 @@ import { FaultScenario } from './support/scenario.js';
 const server = useRedisServer();
 const fixture = new URL('./fixtures/consumer-process.ts', import.meta.url);
 
-type Line = { seq?: number; warn?: string };
+type Line = { seq?: number; log?: string };
 
 describe('a consumer process stopped past claimIdleMs and resumed', () => {
   it('starts none of the entries another consumer took over meanwhile', async () => {
@@ -69,11 +69,11 @@ describe('a consumer process stopped past claimIdleMs and resumed', () => {
     );
     await collect(survivor, total);
     paused.child.kill('SIGCONT');
-    // Resumed, it learns that the entries it held were taken (still pending for the survivor,
-    // or already acked by it, whichever its first heartbeat finds): one line each.
+    // Resumed, it learns that the entries it held were taken over (or, once the survivor
+    // acked them, are not pending any more): one line each.
     const released = /taken over|not pending any more/;
     await waitFor(
-      () => (paused.lines as Line[]).filter((l) => released.test(l.warn ?? '')).length >= total - 1,
+      () => (paused.lines as Line[]).filter((l) => released.test(l.log ?? '')).length >= total - 1,
       () =>
         `the resumed consumer released the ${total - 1} entries it had not started; lines: ${JSON.stringify(paused.lines)}`,
     );
