@@ -69,10 +69,9 @@ describe('scenario h: SIGTERM of a consumer process with 50 handlers in flight',
     expectNoneLost(counts);
     // Every handler it started finished (and was acked) or was abandoned by the close.
     expect(finished.length + abandoned.length).toBe(started.length);
-    // TODO(issue 11, runtime): close() starts waiting entries when a handler finishes while the
-    // reader is being unblocked (StreamConsumer.doClose awaits reader.unblock before
-    // EntryHandling.drain drops the waiting entries; run() does not check stopped()). Once it
-    // starts nothing after close() was called:
+    // TODO(runtime, fixed on main by 8298bb0): close() started waiting entries when a handler
+    // finished while the reader was being unblocked (doClose awaited reader.unblock before
+    // drain dropped them). When merging, restore:
     //   expect(started).toHaveLength(IN_FLIGHT); expect(startedAfterTerm).toBe(0);
     expect(started.length).toBeGreaterThanOrEqual(IN_FLIGHT);
     expect(counts.duplicated).toBe(0); // what finished was acked
