@@ -1,13 +1,19 @@
 /**
  * Crash recovery with real processes: a consumer process killed with SIGKILL
- * while it holds a batch, and an event that kills every process handling it.
+ * while it holds a batch, an event that kills every process handling it,
+ * and consumers killed one after another while publishers run (scenario a
+ * of the fault suite: ledger and checker in tests/faults/support/).
  */
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import { type Job, jobs } from '../contract/helpers.js';
+import { withGroups } from '../support/catalog-overrides.js';
 import { startFixture } from '../support/child-process.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { collect, waitFor } from '../support/wait.js';
+import { expectHonestPublishes, expectNoneLost } from './support/expectations.js';
+import { FaultScenario } from './support/scenario.js';
+import type { WorkerProcess } from './support/workers.js';
 
 const server = useRedisServer();
 const fixture = new URL('./fixtures/consumer-process.ts', import.meta.url);
@@ -93,7 +99,10 @@ describe('a consumer process killed with SIGKILL', () => {
     );
   });
 
-  it('an event that kills every process handling it ends in the DLQ after maxAttempts deliveries', async () => {
+  // Four processes started one after another: slow on a loaded machine.
+  it('an event that kills every process handling it ends in the DLQ after maxAttempts deliveries', {
+    timeout: 90_000,
+  }, async () => {
     const catalog = testCatalog();
     const maxAttempts = catalog.streams.jobs!.groups.workers!.retry.maxAttempts;
     const bus = newBus(server(), catalog);
@@ -128,5 +137,53 @@ describe('a consumer process killed with SIGKILL', () => {
     console.log(
       `poison event: ${attempts.length} processes died on it (attempts ${attempts.join(',')}), then DLQ`,
     );
+  });
+});
+
+describe('scenario a: consumer processes killed with SIGKILL in a loop while publishers run', () => {
+  it('every acknowledged event is handled; redeliveries are counted', {
+    timeout: 90_000,
+  }, async () => {
+    const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 1000 }));
+    const s = new FaultScenario('a. kill -9 of consumers in a loop', server(), catalog);
+    const group = 'workers';
+    const work = { kind: 'sleep', minMs: 2, maxMs: 20 } as const;
+    let started = 0;
+    const startConsumer = () => s.consumer(`c${started++}`, { group, concurrency: 8, work });
+    let live: WorkerProcess[] = [startConsumer(), startConsumer(), startConsumer()];
+    await Promise.all(live.map((c) => s.ready(c)));
+    const publisher = s.publisher('p', { count: 20_000, ratePerSecond: 250 });
+    const kills = 6;
+    for (let k = 0; k < kills; k++) {
+      await s.handled(group, s.ledger.handled(group) + s.random.int(60, 200));
+      // The victim: a consumer that is up (seeded pick) while another one is up too, caught
+      // with a handler running.
+      const up = await waitFor(
+        () => {
+          const ready = live.filter((c) => s.isReady(c));
+          return ready.length >= 2 ? ready : undefined;
+        },
+        () => 'two consumers up',
+        { timeoutMs: 30_000 },
+      );
+      const victim = s.random.pick(up);
+      await waitFor(
+        () => s.ledger.inFlight(victim.name) > 0,
+        () => `${victim.name} running a handler`,
+        { timeoutMs: 20_000, intervalMs: 2 },
+      );
+      await victim.kill9();
+      live = [...live.filter((c) => c !== victim), startConsumer()];
+    }
+    await publisher.terminate();
+    await s.drained(group, { timeoutMs: 40_000 });
+    const counts = s.report(group, {
+      stored: await s.stored(group),
+      notes: `${kills} consumers killed, ${started} started`,
+    });
+    expectNoneLost(counts);
+    expectHonestPublishes(counts);
+    expect(counts).toMatchObject({ notWritten: 0, unknown: 0, storedTwice: 0 });
+    expect(counts.recovered).toBeGreaterThan(0); // each victim had a handler running
   });
 });

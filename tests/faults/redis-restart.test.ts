@@ -1,15 +1,22 @@
 /**
  * Sharp edge "Durability is the server's setting": with `appendonly yes` +
  * `appendfsync always`, redis-server killed with SIGKILL in the middle of a
- * stream of publishes and restarted loses no publish that resolved.
+ * stream of publishes and restarted loses no publish that resolved: once in
+ * process, and five times under load with publisher and consumer processes
+ * (scenario c of the fault suite; its negative control, without
+ * persistence, is redis-restart-volatile.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../runtime/bus.js';
 import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
 import type { Job } from '../contract/helpers.js';
+import { withGroups } from '../support/catalog-overrides.js';
 import { eventIdOf } from '../support/entries.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
+import { expectHonestPublishes, expectNoneLost } from './support/expectations.js';
+import { killRedisUnderLoad } from './support/redis-kills.js';
+import { FaultScenario } from './support/scenario.js';
 
 const server = useRedisServer({ appendOnly: true });
 
@@ -80,5 +87,32 @@ describe('redis-server killed with SIGKILL and restarted (appendonly yes, append
       `kill -9 after ${resolvedBeforeKill} resolved: ${resolved.length}/${total} resolved, ${unknown.length} outcome unknown, ` +
         `${entries.length} entries with ${stored.size} distinct ids stored, missing 0, handled ${handled.size} (${deliveries - handled.size} redeliveries)`,
     );
+  });
+});
+
+describe('scenario c: redis-server killed with SIGKILL five times under load (appendonly yes, appendfsync always)', () => {
+  it('loses no acknowledged publish; outcome-unknown publishes and redeliveries are counted', {
+    timeout: 120_000,
+  }, async () => {
+    const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 1000 }));
+    const s = new FaultScenario(
+      'c. kill -9 of redis-server x5, appendfsync always',
+      server(),
+      catalog,
+    );
+    const group = 'workers';
+    const kills = 5;
+    const { consumers } = await killRedisUnderLoad(s, {
+      group,
+      kills,
+      consumers: 2,
+      ratePerSecond: 300,
+    });
+    await s.drained(group, { timeoutMs: 40_000 });
+    const stored = await s.stored(group);
+    await s.terminate(consumers);
+    const counts = s.report(group, { stored, notes: `${kills} kills of redis-server` });
+    expectNoneLost(counts);
+    expectHonestPublishes(counts);
   });
 });

@@ -15,8 +15,15 @@ export interface Fixture {
   readonly exited: Promise<string>;
 }
 
-/** Starts `node --import tsx <file>` with `env` added to this process's environment. */
-export function startFixture(file: URL, env: Record<string, string>): Fixture {
+/**
+ * Starts `node --import tsx <file>` with `env` added to this process's
+ * environment; `onLine` hears each JSON line as it arrives.
+ */
+export function startFixture(
+  file: URL,
+  env: Record<string, string>,
+  onLine?: (line: unknown) => void,
+): Fixture {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(file)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +37,11 @@ export function startFixture(file: URL, env: Record<string, string>): Fixture {
     while (newline >= 0) {
       const line = buffer.slice(0, newline).trim();
       buffer = buffer.slice(newline + 1);
-      if (line) lines.push(JSON.parse(line));
+      if (line) {
+        const parsed: unknown = JSON.parse(line);
+        lines.push(parsed);
+        onLine?.(parsed);
+      }
       newline = buffer.indexOf('\n');
     }
   });
