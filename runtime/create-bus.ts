@@ -1,8 +1,8 @@
 /** `createBus`: the Redis bus when there is a Redis to talk to, the in-memory bus otherwise. */
-import type { Registry } from 'prom-client';
-import type { EventBus, Logger } from './bus.js';
+import type { EventBus, Logger, MetricsRegistry } from './bus.js';
 import type { Catalog } from './catalog.js';
 import type { EntryFields } from './internal/entry-fields.js';
+
 import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/in-memory-event-bus.js';
 import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
 
@@ -14,7 +14,7 @@ export interface CreateBusOptions {
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
   /** prom-client registry for metrics. @default none */
-  readonly registry?: Registry | undefined;
+  readonly registry?: MetricsRegistry | undefined;
   /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**

@@ -1,5 +1,15 @@
 /** What a bus can tell about itself: counters, the state of its streams and groups, and what bootstrap did. */
 
+/**
+ * What the `registry` option of a bus takes: a prom-client `Registry` (or
+ * prom-client's default `register`). Declared here by the two methods the
+ * bus uses, so the package's types do not need prom-client installed.
+ */
+export interface MetricsRegistry {
+  getSingleMetric(name: string): unknown;
+  registerMetric(metric: never): void;
+}
+
 /** In-process counters since the bus was created. */
 export interface BusStats {
   readonly published: number;

@@ -5,7 +5,6 @@
  * counts, load balancing, retries with backoff, DLQ with replay, retention
  * that spares unacked entries, realtime channels. Nothing survives the process.
  */
-import type { Registry } from 'prom-client';
 import { didYouMean } from '../../schema/closest-name.js';
 import type {
   BatchItem,
@@ -17,6 +16,7 @@ import type {
   EventBus,
   HandlerMap,
   Logger,
+  MetricsRegistry,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -36,6 +36,7 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
+
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { createValidators, type Validators } from '../internal/validate.js';
@@ -56,7 +57,7 @@ export interface InMemoryEventBusOptions {
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry | undefined;
+  readonly registry?: MetricsRegistry | undefined;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */

@@ -9,7 +9,6 @@
  * effort (replication is asynchronous; WAIT narrows the window).
  */
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import type {
   BatchItem,
   BootstrapReport,
@@ -20,6 +19,7 @@ import type {
   EventBus,
   HandlerMap,
   Logger,
+  MetricsRegistry,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -38,6 +38,7 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
+
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
@@ -72,7 +73,7 @@ export interface RedisEventBusOptions extends ConsumerTuning {
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry | undefined;
+  readonly registry?: MetricsRegistry | undefined;
   /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
@@ -139,7 +140,7 @@ export class RedisEventBus implements EventBus {
       maxEntryBytes: options.maxEntryBytes ?? MAX_ENTRY_BYTES,
       losses: new LossWatch({ catalog, connections, stats, logger }, this.errors),
     };
-    this.retention = new RetentionKeeper(this.ctx, options.retention, options.registry);
+    this.retention = new RetentionKeeper(this.ctx, options.retention);
     this.publisher = new Publisher(
       this.ctx,
       this.retention,

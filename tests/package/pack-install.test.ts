@@ -420,8 +420,10 @@ describe('a new project with the package installed', () => {
   });
 
   it(
-    'runs without the generator: import "schemabus" needs neither ts-morph, yaml, yargs, typescript nor dist/generator and dist/cli',
+    'runs without the generator: import "schemabus" needs neither ts-morph, yaml, yargs, typescript, prom-client nor dist/generator and dist/cli',
     async () => {
+      // prom-client is an optional peer dependency: npm does not install it, and the service above ran.
+      expect(existsSync(installed('prom-client'))).toBe(false);
       const away = [
         ['ts-morph'],
         ['@ts-morph'],
@@ -451,7 +453,7 @@ describe('a new project with the package installed', () => {
           [
             '--input-type=module',
             '-e',
-            "for (const name of ['ts-morph', 'yaml', 'yargs', 'typescript']) await import(name).then(() => console.log(name), () => {});",
+            "for (const name of ['ts-morph', 'yaml', 'yargs', 'typescript', 'prom-client']) await import(name).then(() => console.log(name), () => {});",
           ],
           { cwd: project },
         );
