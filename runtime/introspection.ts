@@ -47,6 +47,14 @@ export interface GroupInspection {
   /** Entries not yet delivered to the group; null when Redis cannot tell. */
   readonly lag: number | null;
   readonly lastDeliveredId: string;
+  /** The oldest entry delivered to the group and not acked yet (XPENDING's smallest id); null when nothing is pending. */
+  readonly oldestPendingId: string | null;
+  /**
+   * How long ago that entry was added to the stream (the time in its id), in
+   * ms on the bus's clock; null when nothing is pending. How far behind the
+   * group's slowest unfinished work is.
+   */
+  readonly oldestPendingAgeMs: number | null;
   /** The group holds back retention: the stream is past its limit because of it. */
   readonly laggingPastRetention: boolean;
 }
@@ -56,6 +64,12 @@ export interface StreamInspection {
   readonly name: string;
   readonly key: string;
   readonly length: number;
+  /**
+   * Entries ever added to the stream, trimmed ones included (XINFO STREAM's
+   * `entries-added`, Redis 7.0+); null when Redis cannot tell. Its growth
+   * between two inspections is what was published meanwhile.
+   */
+  readonly entriesAdded: number | null;
   readonly firstEntryId: string | null;
   readonly lastEntryId: string | null;
   readonly dlqLength: number;
