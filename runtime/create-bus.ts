@@ -15,6 +15,13 @@ export interface CreateBusOptions {
   readonly logger?: Logger | undefined;
   /** prom-client registry for metrics. @default none */
   readonly registry?: MetricsRegistry | undefined;
+  /**
+   * With a `registry`: how often the gauges of streams and groups (length,
+   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
+   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
+   * @default 15000
+   */
+  readonly metricsIntervalMs?: number | undefined;
   /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
@@ -41,7 +48,7 @@ export interface CreatedBus extends EventBus {
  * and single-process use).
  */
 export function createBus(options: CreateBusOptions): CreatedBus {
-  const { catalog, logger, registry, maxEntryBytes } = options;
+  const { catalog, logger, registry, metricsIntervalMs, maxEntryBytes } = options;
   const url = options.url ?? (process.env.REDIS_URL || undefined);
   const redis = options.redisOptions?.redis ?? url;
   if (redis !== undefined) {
@@ -51,6 +58,7 @@ export function createBus(options: CreateBusOptions): CreatedBus {
       redis,
       ...(logger && { logger }),
       ...(registry && { registry }),
+      ...(metricsIntervalMs !== undefined && { metricsIntervalMs }),
       ...(maxEntryBytes !== undefined && { maxEntryBytes }),
     });
   }
@@ -59,6 +67,7 @@ export function createBus(options: CreateBusOptions): CreatedBus {
     catalog,
     ...(logger && { logger }),
     ...(registry && { registry }),
+    ...(metricsIntervalMs !== undefined && { metricsIntervalMs }),
     ...(maxEntryBytes !== undefined && { maxEntryBytes }),
   });
 }

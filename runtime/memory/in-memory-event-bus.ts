@@ -36,6 +36,7 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
+import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
 
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
@@ -58,6 +59,13 @@ export interface InMemoryEventBusOptions {
   readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
   readonly registry?: MetricsRegistry | undefined;
+  /**
+   * With a `registry`: how often the gauges of streams and groups (length,
+   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
+   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
+   * @default 15000
+   */
+  readonly metricsIntervalMs?: number | undefined;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */
@@ -83,6 +91,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #subscriptions = new Set<MemorySubscription>();
   readonly #publisher: MemoryPublisher;
   readonly #deps: ConsumerDeps;
+  readonly #metricsRefresher: MetricsRefresher | undefined;
   #closing = false;
   #closed = false;
 
@@ -130,6 +139,12 @@ export class InMemoryEventBus implements EventBus {
       maxEntryBytes: this.#maxEntryBytes,
       stream: (name) => this.#stream(name),
     });
+    this.#metricsRefresher = startBusRefresher(
+      this,
+      options.registry,
+      options.metricsIntervalMs,
+      this.#logger,
+    );
   }
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
@@ -242,6 +257,7 @@ export class InMemoryEventBus implements EventBus {
    */
   async close(options?: CloseOptions): Promise<void> {
     if (this.#closed) return;
+    this.#metricsRefresher?.stop();
     this.#closing = true;
     await Promise.all([...this.#subscriptions].map((s) => s.close(options)));
     this.#realtime.clear();

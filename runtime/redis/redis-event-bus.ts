@@ -38,6 +38,7 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
+import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
 
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
@@ -74,6 +75,13 @@ export interface RedisEventBusOptions extends ConsumerTuning {
   readonly logger?: Logger | undefined;
   /** prom-client registry to report metrics to. @default none (no metrics) */
   readonly registry?: MetricsRegistry | undefined;
+  /**
+   * With a `registry`: how often the gauges of streams and groups (length,
+   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
+   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
+   * @default 15000
+   */
+  readonly metricsIntervalMs?: number | undefined;
   /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
@@ -116,6 +124,7 @@ export class RedisEventBus implements EventBus {
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
   private readonly tails = new AbortController();
+  private readonly metricsRefresher: MetricsRefresher | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -148,6 +157,12 @@ export class RedisEventBus implements EventBus {
       options.idempotentPublish,
     );
     this.realtime = new RealtimeHub(this.ctx, this.errors);
+    this.metricsRefresher = startBusRefresher(
+      this,
+      options.registry,
+      options.metricsIntervalMs,
+      logger,
+    );
   }
 
   /** The command connection (for tools and tests; do not quit it). */
@@ -305,6 +320,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private async doClose(options?: CloseOptions): Promise<void> {
+    this.metricsRefresher?.stop();
     this.closing = true;
     await Promise.all([...this.subscriptions].map((s) => s.close(options)));
     this.closing = false;
