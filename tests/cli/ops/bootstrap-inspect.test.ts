@@ -86,11 +86,13 @@ describe('schemabus inspect', () => {
     const outcome = await runInspect({ redis: url, schema: SCHEMA }, context);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.stdout).toMatch(
-      /^STREAM +LENGTH +DLQ +GROUP +CONSUMERS +PENDING +LAG +RETENTION$/m,
+      /^STREAM +LENGTH +DLQ +GROUP +CONSUMERS +PENDING +OLDEST +LAG +RETENTION$/m,
     );
-    expect(outcome.stdout).toMatch(/^campaign-events +\d+ +0 +analytics-service +0 +0 +\d+ +ok$/m);
     expect(outcome.stdout).toMatch(
-      /^system-events +\d+ +0 +monitoring-service +- +- +- +missing: run schemabus bootstrap$/m,
+      /^campaign-events +\d+ +0 +analytics-service +0 +0 +- +\d+ +ok$/m,
+    );
+    expect(outcome.stdout).toMatch(
+      /^system-events +\d+ +0 +monitoring-service +- +- +- +- +missing: run schemabus bootstrap$/m,
     );
     expect(outcome.stdout).toContain(
       '1 dead letter in timer-events: see `schemabus dlq list timer-events`',
