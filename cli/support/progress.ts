@@ -2,9 +2,10 @@
  * Progress of a long operation (a DLQ replay or purge, a bootstrap): one
  * line on stderr, redrawn in place, only when stderr is a terminal and the
  * output is not `--json`; otherwise nothing at all, so scripts and pipes see
- * only the result.
+ * only the result. Counted (`replayed 120/5000 (2%)`) where the command
+ * sees each step, else the time spent on a single call (`purging ... 3 s`).
  */
-import type { CommandContext } from '../command.js';
+import type { CommandContext, LiveIo } from '../command.js';
 
 /** Reports how far an operation got. */
 export interface Progress {
@@ -14,21 +15,26 @@ export interface Progress {
   end(): void;
 }
 
+/** Carriage return and erase the line. */
+export const CLEAR_LINE = '\r\u001b[2K';
+
 const QUIET: Progress = { update() {}, end() {} };
 
-/** Carriage return and erase the line. */
-const CLEAR_LINE = '\r\u001b[2K';
-
-/** A progress line `label done/total (pct%)` on the terminal, or one that shows nothing. */
-export function progressLine(context: CommandContext, label: string, json: boolean): Progress {
+/** The terminal progress goes to, or undefined when it must stay quiet. */
+function terminal(context: CommandContext, json: boolean): LiveIo | undefined {
   const live = context.live;
-  if (live === undefined || !live.stderrIsTTY || json) return QUIET;
+  return live?.stderrIsTTY && !json ? live : undefined;
+}
+
+/** A line `label done/total (pct%)`, redrawn when the percentage moves; or one that shows nothing. */
+export function progressLine(context: CommandContext, label: string, json: boolean): Progress {
+  const live = terminal(context, json);
+  if (live === undefined) return QUIET;
   let shown = -1;
   let drawn = false;
   return {
     update(done, total) {
       const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-      // Redraw when the percentage moves (a large operation does not flood the terminal).
       if (percent === shown && done !== total) return;
       shown = percent;
       drawn = true;
@@ -39,4 +45,26 @@ export function progressLine(context: CommandContext, label: string, json: boole
       drawn = false;
     },
   };
+}
+
+/** Shows `label... N s` (a second more each second) while `work` runs, then clears it. */
+export async function whileRunning<T>(
+  context: CommandContext,
+  label: string,
+  json: boolean,
+  work: () => Promise<T>,
+): Promise<T> {
+  const live = terminal(context, json);
+  if (live === undefined) return work();
+  const started = Date.now();
+  const draw = () =>
+    live.err(`${CLEAR_LINE}${label}... ${Math.floor((Date.now() - started) / 1000)} s`);
+  draw();
+  const timer = setInterval(draw, 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    live.err(CLEAR_LINE);
+  }
 }

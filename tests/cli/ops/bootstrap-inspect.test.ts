@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runBootstrap } from '../../../cli/commands/bootstrap.js';
 import { runInspect } from '../../../cli/commands/inspect.js';
+import { CLEAR_LINE } from '../../../cli/support/progress.js';
 import { resolveRedisUrl } from '../../../cli/support/redis-session.js';
+import { testLive } from '../../support/live-io.js';
 import { groupsOf, SCHEMA, useOpsFixture } from './ops-fixture.js';
 
 const fixture = useOpsFixture();
@@ -45,6 +47,22 @@ describe('schemabus bootstrap', () => {
       s.groups.map((g) => g.status),
     );
     expect(statuses).toEqual(Array(9).fill('found'));
+  });
+  it('on a terminal shows that it is at work on stderr, and nothing with --json', async () => {
+    const { url, context } = fixture();
+    const tty = testLive({ stderr: true });
+    const outcome = await runBootstrap(
+      { redis: url, schema: SCHEMA },
+      { ...context, live: tty.live },
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(tty.err().startsWith(`${CLEAR_LINE}bootstrap of 4 streams and 9 groups... 0 s`)).toBe(
+      true,
+    );
+    expect(tty.err().endsWith(CLEAR_LINE)).toBe(true);
+    const json = testLive({ stderr: true });
+    await runBootstrap({ redis: url, schema: SCHEMA, json: true }, { ...context, live: json.live });
+    expect(json.err()).toBe('');
   });
 });
 
