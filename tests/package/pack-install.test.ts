@@ -467,6 +467,23 @@ describe('a new project with the package installed', () => {
   );
 });
 
+describe('the exporter without prom-client', () => {
+  it('schemabus metrics exits 2 saying how to install prom-client (the optional peer dependency)', async () => {
+    const metrics = await run(
+      'npx',
+      ['--no', '--', 'schemabus', 'metrics', '--redis', redis!.url],
+      {
+        cwd: project,
+      },
+    );
+    expect(metrics.status).toBe(2);
+    expect(metrics.stdout).toBe('');
+    expect(metrics.stderr).toContain(
+      'schemabus metrics needs prom-client (an optional peer dependency of schemabus): npm install prom-client',
+    );
+  });
+});
+
 describe('the repository', () => {
   it(
     'npm install leaves package-lock.json as it is',
