@@ -1,5 +1,5 @@
 /** `createBus`: the Redis bus when there is a Redis to talk to, the in-memory bus otherwise. */
-import type { EventBus, Logger, MetricsRegistry } from './bus.js';
+import type { BusMetricsOptions, EventBus, Logger } from './bus.js';
 import type { Catalog } from './catalog.js';
 import type { EntryFields } from './internal/entry-fields.js';
 
@@ -7,21 +7,12 @@ import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/in-memo
 import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
 
 /** Options of {@link createBus}. */
-export interface CreateBusOptions {
+export interface CreateBusOptions extends BusMetricsOptions {
   readonly catalog: Catalog;
   /** Redis URL (`redis://` or `rediss://`). @default process.env.REDIS_URL; none means the in-memory bus */
   readonly url?: string | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry for metrics. @default none */
-  readonly registry?: MetricsRegistry | undefined;
-  /**
-   * With a `registry`: how often the gauges of streams and groups (length,
-   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
-   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
-   * @default 15000
-   */
-  readonly metricsIntervalMs?: number | undefined;
   /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**

@@ -10,6 +10,19 @@ export interface MetricsRegistry {
   registerMetric(metric: never): void;
 }
 
+/** The metrics options of both buses and of `createBus`. */
+export interface BusMetricsOptions {
+  /** prom-client registry to report metrics to (prom-client is loaded only then). @default none */
+  readonly registry?: MetricsRegistry | undefined;
+  /**
+   * With a `registry`: how often the gauges of streams and groups (length,
+   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
+   * `inspect()`, and the loss counters from `stats()`; 0 turns that off.
+   * @default 15000
+   */
+  readonly metricsIntervalMs?: number | undefined;
+}
+
 /** In-process counters since the bus was created. */
 export interface BusStats {
   readonly published: number;

@@ -10,13 +10,13 @@ import type {
   BatchItem,
   BootstrapReport,
   BusInspection,
+  BusMetricsOptions,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
   EventBus,
   HandlerMap,
   Logger,
-  MetricsRegistry,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -51,21 +51,12 @@ import { StreamState } from './stream-state.js';
 
 const BUS = 'InMemoryEventBus';
 /** Options of {@link InMemoryEventBus}. */
-export interface InMemoryEventBusOptions {
+export interface InMemoryEventBusOptions extends BusMetricsOptions {
   readonly catalog: Catalog;
   /** Time and timers (retries, claims, close timeouts). @default the system clock */
   readonly clock?: Clock | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: MetricsRegistry | undefined;
-  /**
-   * With a `registry`: how often the gauges of streams and groups (length,
-   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
-   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
-   * @default 15000
-   */
-  readonly metricsIntervalMs?: number | undefined;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */

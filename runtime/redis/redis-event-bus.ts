@@ -13,13 +13,13 @@ import type {
   BatchItem,
   BootstrapReport,
   BusInspection,
+  BusMetricsOptions,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
   EventBus,
   HandlerMap,
   Logger,
-  MetricsRegistry,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -62,7 +62,7 @@ const BUS = 'RedisEventBus';
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 /** Options of {@link RedisEventBus}. */
-export interface RedisEventBusOptions extends ConsumerTuning {
+export interface RedisEventBusOptions extends ConsumerTuning, BusMetricsOptions {
   readonly catalog: Catalog;
   /**
    * A URL, ioredis options, or a ready client. A client given here is used
@@ -73,15 +73,6 @@ export interface RedisEventBusOptions extends ConsumerTuning {
   readonly redis?: RedisConnectionOption | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: MetricsRegistry | undefined;
-  /**
-   * With a `registry`: how often the gauges of streams and groups (length,
-   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
-   * `inspect()`, and the stats counters from `stats()`; 0 turns that off.
-   * @default 15000
-   */
-  readonly metricsIntervalMs?: number | undefined;
   /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
