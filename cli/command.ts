@@ -26,6 +26,27 @@ export interface CommandResult {
 export interface CommandContext {
   /** Directory relative paths are resolved against (and shown relative to). */
   readonly cwd: string;
+  /**
+   * The terminal of a command that runs on or reports as it goes (`tail`,
+   * `inspect --watch`, `metrics`, progress of long operations): the CLI gives
+   * the process's (`cli/support/live-io.ts`), tests their own. Without it
+   * such a command collects its output into the result and shows no progress.
+   */
+  readonly live?: LiveIo | undefined;
+}
+
+/** Where a running command writes as it goes, what it writes to, and what stops it. */
+export interface LiveIo {
+  /** Writes to stdout now. */
+  out(text: string): void;
+  /** Writes to stderr now. */
+  err(text: string): void;
+  /** stdout is a terminal: redraw in place. */
+  readonly stdoutIsTTY: boolean;
+  /** stderr is a terminal: show progress. */
+  readonly stderrIsTTY: boolean;
+  /** Aborted when the user stops the command (SIGINT, SIGTERM). */
+  readonly signal: AbortSignal;
 }
 
 /**

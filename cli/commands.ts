@@ -13,6 +13,7 @@ import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
 import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
+import { metricsCommand } from './commands/metrics.js';
 import { tailCommand } from './commands/tail.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   bootstrapCommand,
   inspectCommand,
+  metricsCommand,
   tailCommand,
   dlqCommand,
   aclCommand,

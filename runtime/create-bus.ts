@@ -1,20 +1,18 @@
 /** `createBus`: the Redis bus when there is a Redis to talk to, the in-memory bus otherwise. */
-import type { Registry } from 'prom-client';
-import type { EventBus, Logger } from './bus.js';
+import type { BusMetricsOptions, EventBus, Logger } from './bus.js';
 import type { Catalog } from './catalog.js';
 import type { EntryFields } from './internal/entry-fields.js';
+
 import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/in-memory-event-bus.js';
 import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
 
 /** Options of {@link createBus}. */
-export interface CreateBusOptions {
+export interface CreateBusOptions extends BusMetricsOptions {
   readonly catalog: Catalog;
   /** Redis URL (`redis://` or `rediss://`). @default process.env.REDIS_URL; none means the in-memory bus */
   readonly url?: string | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry for metrics. @default none */
-  readonly registry?: Registry | undefined;
   /** Largest encoded event, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
@@ -41,7 +39,7 @@ export interface CreatedBus extends EventBus {
  * and single-process use).
  */
 export function createBus(options: CreateBusOptions): CreatedBus {
-  const { catalog, logger, registry, maxEntryBytes } = options;
+  const { catalog, logger, registry, metricsIntervalMs, maxEntryBytes } = options;
   const url = options.url ?? (process.env.REDIS_URL || undefined);
   const redis = options.redisOptions?.redis ?? url;
   if (redis !== undefined) {
@@ -51,6 +49,7 @@ export function createBus(options: CreateBusOptions): CreatedBus {
       redis,
       ...(logger && { logger }),
       ...(registry && { registry }),
+      ...(metricsIntervalMs !== undefined && { metricsIntervalMs }),
       ...(maxEntryBytes !== undefined && { maxEntryBytes }),
     });
   }
@@ -59,6 +58,7 @@ export function createBus(options: CreateBusOptions): CreatedBus {
     catalog,
     ...(logger && { logger }),
     ...(registry && { registry }),
+    ...(metricsIntervalMs !== undefined && { metricsIntervalMs }),
     ...(maxEntryBytes !== undefined && { maxEntryBytes }),
   });
 }

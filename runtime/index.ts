@@ -4,7 +4,8 @@
  * This is the whole public surface; what is not exported here is internal
  * and may change in any release. Values: `createBus`, the two buses, the
  * error classes, `ManualClock` for tests, `decodeEntry` and `redactUrl` for
- * tools, and TypeBox's `Type`. The rest are types.
+ * tools, `MetricsRefresher` for exporters, and TypeBox's `Type`. The rest are
+ * types.
  */
 
 // TypeBox, for the schemas of generated `events.ts` (and hand-written ones).
@@ -30,6 +31,12 @@ export {
 export { type DecodeResult, decodeEntry } from './internal/entry-codec.js';
 export type { EntryFields } from './internal/entry-fields.js';
 export { redactUrl } from './internal/logger.js';
+export {
+  type MetricsRefresh,
+  MetricsRefresher,
+  type MetricsRefresherOptions,
+  type MetricsSource,
+} from './internal/metrics-refresher.js';
 export { type Clock, ManualClock } from './memory/clock.js';
 export {
   InMemoryEventBus,

@@ -1,5 +1,28 @@
 /** What a bus can tell about itself: counters, the state of its streams and groups, and what bootstrap did. */
 
+/**
+ * What the `registry` option of a bus takes: a prom-client `Registry` (or
+ * prom-client's default `register`). Declared here by the two methods the
+ * bus uses, so the package's types do not need prom-client installed.
+ */
+export interface MetricsRegistry {
+  getSingleMetric(name: string): unknown;
+  registerMetric(metric: never): void;
+}
+
+/** The metrics options of both buses and of `createBus`. */
+export interface BusMetricsOptions {
+  /** prom-client registry to report metrics to (prom-client is loaded only then). @default none */
+  readonly registry?: MetricsRegistry | undefined;
+  /**
+   * With a `registry`: how often the gauges of streams and groups (length,
+   * lag, pending, DLQ, consumers, oldest pending age) are refreshed from
+   * `inspect()`, and the loss counters from `stats()`; 0 turns that off.
+   * @default 15000
+   */
+  readonly metricsIntervalMs?: number | undefined;
+}
+
 /** In-process counters since the bus was created. */
 export interface BusStats {
   readonly published: number;
@@ -37,6 +60,14 @@ export interface GroupInspection {
   /** Entries not yet delivered to the group; null when Redis cannot tell. */
   readonly lag: number | null;
   readonly lastDeliveredId: string;
+  /** The oldest entry delivered to the group and not acked yet (XPENDING's smallest id); null when nothing is pending. */
+  readonly oldestPendingId: string | null;
+  /**
+   * How long ago that entry was added to the stream (the time in its id), in
+   * ms on the bus's clock; null when nothing is pending. How far behind the
+   * group's slowest unfinished work is.
+   */
+  readonly oldestPendingAgeMs: number | null;
   /** The group holds back retention: the stream is past its limit because of it. */
   readonly laggingPastRetention: boolean;
 }
@@ -46,6 +77,12 @@ export interface StreamInspection {
   readonly name: string;
   readonly key: string;
   readonly length: number;
+  /**
+   * Entries ever added to the stream, trimmed ones included (XINFO STREAM's
+   * `entries-added`, Redis 7.0+); null when Redis cannot tell. Its growth
+   * between two inspections is what was published meanwhile.
+   */
+  readonly entriesAdded: number | null;
   readonly firstEntryId: string | null;
   readonly lastEntryId: string | null;
   readonly dlqLength: number;

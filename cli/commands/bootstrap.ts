@@ -12,6 +12,8 @@ import {
   EXIT_OK,
   result,
 } from '../command.js';
+import { withLiveIo } from '../support/live-io.js';
+import { whileRunning } from '../support/progress.js';
 import {
   type RedisSession,
   type RedisTargetOptions,
@@ -32,7 +34,11 @@ export function runBootstrap(
   context: CommandContext,
 ): Promise<CommandResult> {
   return withRedisSession(options, context, async (session) => {
-    const { streams } = await session.bus.bootstrap();
+    const groups = Object.values(session.catalog.streams).flatMap((s) => Object.keys(s.groups));
+    const label = `bootstrap of ${plural(Object.keys(session.catalog.streams).length, 'stream')} and ${plural(groups.length, 'group')}`;
+    const { streams } = await whileRunning(context, label, options.json === true, () =>
+      session.bus.bootstrap(),
+    );
     if (options.json) {
       return {
         exitCode: EXIT_OK,
@@ -98,5 +104,5 @@ export const bootstrapCommand = defineCommand({
       .epilogue(
         'A new group starts at the end of its stream, or at its start with startFrom: earliest.',
       ),
-  run: (args, context) => runBootstrap(args, context),
+  run: (args, context) => withLiveIo(context, (live) => runBootstrap(args, live), false),
 });

@@ -5,7 +5,7 @@
  * again for the failing group only; a purge deletes for good and needs
  * `--yes`.
  */
-import type { CatalogStream, DeadLetter, DeadLetterFilter, DeadLetterReason } from 'schemabus';
+import type { CatalogStream, DeadLetterFilter } from 'schemabus';
 import {
   type CommandContext,
   type CommandResult,
@@ -15,7 +15,17 @@ import {
   result,
   usageError,
 } from '../command.js';
+import {
+  describeFilter,
+  type FilterOptions,
+  filterOf,
+  matching,
+  REASONS,
+  unmatchedIds,
+} from '../support/dead-letter-filter.js';
 import { formatDeadLetter, formatDeadLetterTable } from '../support/dead-letter-text.js';
+import { withLiveIo } from '../support/live-io.js';
+import { progressLine, whileRunning } from '../support/progress.js';
 import {
   findStream,
   isResult,
@@ -31,25 +41,13 @@ export const DLQ_ACTIONS = ['list', 'show', 'replay', 'purge'] as const;
 /** One of {@link DLQ_ACTIONS}. */
 export type DlqAction = (typeof DLQ_ACTIONS)[number];
 
-const REASONS: readonly DeadLetterReason[] = [
-  'exhausted',
-  'non-retryable',
-  'invalid',
-  'undecodable',
-];
-
 /** Dead letters `list` and `show` print at most. @default 100 */
 export const DEFAULT_DLQ_COUNT = 100;
 
 /** Options of `dlq`. */
-export interface DlqOptions extends RedisTargetOptions {
+export interface DlqOptions extends RedisTargetOptions, FilterOptions {
   readonly action: DlqAction;
   readonly stream: string;
-  readonly group?: string | undefined;
-  readonly type?: string | undefined;
-  readonly reason?: string | undefined;
-  /** DLQ entry ids. */
-  readonly id?: readonly string[] | undefined;
   /** `list`/`show`: at most this many. @default DEFAULT_DLQ_COUNT */
   readonly count?: number | undefined;
   readonly json?: boolean | undefined;
@@ -69,60 +67,11 @@ export function runDlq(options: DlqOptions, context: CommandContext): Promise<Co
       case 'show':
         return list(session, stream, filter, options);
       case 'replay':
-        return replay(session, stream, filter, options);
+        return replay(session, stream, filter, options, context);
       case 'purge':
-        return purge(session, stream, filter, options);
+        return purge(session, stream, filter, options, context);
     }
   });
-}
-
-/** The filter of the options, or a usage error naming what the stream has. */
-function filterOf(options: DlqOptions, stream: CatalogStream): DeadLetterFilter | CommandResult {
-  const groups = Object.keys(stream.groups);
-  if (options.group !== undefined && !groups.includes(options.group)) {
-    return usageError(
-      `stream ${stream.name} has no group "${options.group}"; its groups: ${groups.join(', ')}`,
-    );
-  }
-  if (options.type !== undefined && !stream.events.includes(options.type)) {
-    return usageError(
-      `stream ${stream.name} has no event type "${options.type}"; its types: ${stream.events.join(', ')}`,
-    );
-  }
-  if (options.reason !== undefined && !REASONS.includes(options.reason as DeadLetterReason)) {
-    return usageError(`--reason must be one of ${REASONS.join(', ')}, got "${options.reason}"`);
-  }
-  return {
-    ...(options.group !== undefined && { group: options.group }),
-    ...(options.type !== undefined && { type: options.type }),
-    ...(options.reason !== undefined && { reason: options.reason as DeadLetterReason }),
-    ...(options.id !== undefined && options.id.length > 0 && { ids: options.id }),
-  };
-}
-
-/** Every dead letter matching `filter`, oldest first. */
-function matching(
-  session: RedisSession,
-  stream: CatalogStream,
-  filter: DeadLetterFilter,
-): Promise<DeadLetter[]> {
-  return session.bus.dlq(stream.name).list({ ...filter, count: Number.MAX_SAFE_INTEGER });
-}
-
-/** Ids asked for with `--id` that matched nothing. */
-function unmatchedIds(filter: DeadLetterFilter, found: readonly DeadLetter[]): string[] {
-  const seen = new Set(found.map((l) => l.id));
-  return (filter.ids ?? []).filter((id) => !seen.has(id));
-}
-
-function describeFilter(filter: DeadLetterFilter): string {
-  const parts = [
-    filter.group !== undefined && `group ${filter.group}`,
-    filter.type !== undefined && `type ${filter.type}`,
-    filter.reason !== undefined && `reason ${filter.reason}`,
-    filter.ids !== undefined && `id ${filter.ids.join(', ')}`,
-  ].filter(Boolean);
-  return parts.length === 0 ? '' : ` matching ${parts.join(', ')}`;
 }
 
 async function list(
@@ -177,8 +126,10 @@ async function replay(
   stream: CatalogStream,
   filter: DeadLetterFilter,
   options: DlqOptions,
+  context: CommandContext,
 ): Promise<CommandResult> {
   const letters = await matching(session, stream, filter);
+  const progress = progressLine(context, `replaying ${stream.name}`, options.json === true);
   const missing = unmatchedIds(filter, letters);
   const dlq = session.bus.dlq(stream.name);
   const replayed: {
@@ -187,6 +138,7 @@ async function replay(
     type: string | undefined;
     entryId: string | undefined;
   }[] = [];
+  progress.update(0, letters.length);
   for (const letter of letters) {
     const published = await dlq.replay(letter.id);
     replayed.push({
@@ -195,7 +147,9 @@ async function replay(
       type: letter.type,
       entryId: published.entryId,
     });
+    progress.update(replayed.length, letters.length);
   }
+  progress.end();
   const exitCode = missing.length > 0 ? EXIT_FINDING : EXIT_OK;
   if (options.json) {
     return {
@@ -223,6 +177,7 @@ async function purge(
   stream: CatalogStream,
   filter: DeadLetterFilter,
   options: DlqOptions,
+  context: CommandContext,
 ): Promise<CommandResult> {
   if (!options.yes) {
     const letters = await matching(session, stream, filter);
@@ -235,7 +190,12 @@ async function purge(
       `purge would delete ${plural(letters.length, 'dead letter')}${describeFilter(filter)} from ${stream.dlqKey} for good; add --yes to delete them (or replay them instead)`,
     );
   }
-  const deleted = await session.bus.dlq(stream.name).purge(filter);
+  const deleted = await whileRunning(
+    context,
+    `purging the dead letters of ${stream.name}${describeFilter(filter)}`,
+    options.json === true,
+    () => session.bus.dlq(stream.name).purge(filter),
+  );
   if (options.json)
     return { exitCode: EXIT_OK, stdout: jsonText({ stream: stream.name, deleted }), stderr: '' };
   return result(EXIT_OK, [
@@ -282,13 +242,18 @@ export const dlqCommand = defineCommand({
       )
       .example('$0 dlq purge campaign-events --type campaign.deleted --yes', 'delete for good'),
   run: (args, context) =>
-    runDlq(
-      {
-        ...args,
-        action: args.action as DlqAction,
-        stream: String(args.stream),
-        ...(args.id !== undefined && { id: args.id.map(String) }),
-      },
+    withLiveIo(
       context,
+      (live) =>
+        runDlq(
+          {
+            ...args,
+            action: args.action as DlqAction,
+            stream: String(args.stream),
+            ...(args.id !== undefined && { id: args.id.map(String) }),
+          },
+          live,
+        ),
+      false,
     ),
 });

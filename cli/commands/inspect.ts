@@ -1,11 +1,11 @@
 /**
  * `schemabus inspect --redis URL`: per stream of the catalogue, its length
- * and DLQ size; per group, its consumers, pending entries, lag and whether
- * it holds the stream past its retention. Exit 1 when something needs a
- * look: dead letters, a group lagging past retention, a stream or group
- * missing on Redis.
+ * and DLQ size; per group, its consumers (with their idle time), pending
+ * entries, the age of the oldest, lag and whether it holds the stream past
+ * its retention. Exit 1 when something needs a look: dead letters, a group
+ * lagging past retention, a stream or group missing on Redis. With
+ * `--watch [SECONDS]` it inspects again and again (cli/support/inspect-watch.ts).
  */
-import type { BusInspection, Catalog, GroupInspection, StreamInspection } from 'schemabus';
 import {
   type CommandContext,
   type CommandResult,
@@ -13,41 +13,51 @@ import {
   EXIT_FINDING,
   EXIT_OK,
   result,
+  usageError,
 } from '../command.js';
+import { watchInspection } from '../support/inspect-watch.js';
 import {
-  type RedisSession,
-  type RedisTargetOptions,
-  redisArgs,
-  withRedisSession,
-} from '../support/redis-session.js';
-import { formatDuration, formatTable, jsonText, plural } from '../support/table.js';
+  findingLines,
+  findingsOf,
+  inspectionTable,
+  withMissingGroups,
+} from '../support/inspection-report.js';
+import { withLiveIo } from '../support/live-io.js';
+import { type RedisTargetOptions, redisArgs, withRedisSession } from '../support/redis-session.js';
+import { jsonText } from '../support/table.js';
+
+export type { InspectFinding, StreamReport } from '../support/inspection-report.js';
+
+/** Seconds between two inspections of `--watch` given without a number. */
+export const DEFAULT_WATCH_SECONDS = 2;
 
 /** Options of `inspect`. */
 export interface InspectOptions extends RedisTargetOptions {
-  /** Print the inspection as JSON. */
+  /** Print the inspection as JSON (with `watch`: one document per line). */
   readonly json?: boolean | undefined;
+  /** Inspect again every this many seconds until stopped. */
+  readonly watch?: number | undefined;
 }
 
-/** One stream as `inspect` reports it: what Redis says plus the catalogue's groups missing there. */
-export interface StreamReport extends StreamInspection {
-  readonly missingGroups: readonly string[];
-}
-
-/** Something that needs a look, and what to do about it. */
-export interface InspectFinding {
-  readonly stream: string;
-  readonly group?: string;
-  readonly message: string;
-}
-
-/** Inspects every stream of the catalogue on Redis. */
+/** Inspects every stream of the catalogue on Redis (again and again with `watch`). */
 export function runInspect(
   options: InspectOptions,
   context: CommandContext,
 ): Promise<CommandResult> {
+  const watch = options.watch;
+  if (watch !== undefined) {
+    if (!(watch >= 0.1)) {
+      return Promise.resolve(usageError(`--watch takes seconds (0.1 or more), got ${watch}`));
+    }
+    return withLiveIo(context, ({ live }) =>
+      withRedisSession(options, context, async (session) => {
+        await watchInspection(session, watch, options.json === true, live);
+        return result(EXIT_OK, []);
+      }),
+    );
+  }
   return withRedisSession(options, context, async (session) => {
-    const inspection = await session.bus.inspect();
-    const streams = withMissingGroups(session.catalog, inspection);
+    const streams = withMissingGroups(session.catalog, await session.bus.inspect());
     const findings = findingsOf(streams);
     const exitCode = findings.length === 0 ? EXIT_OK : EXIT_FINDING;
     if (options.json) {
@@ -59,111 +69,14 @@ export function runInspect(
       };
       return { exitCode, stdout: jsonText(report), stderr: '' };
     }
-    return result(exitCode, formatInspection(session, streams, findings));
+    return result(exitCode, [
+      `Redis at ${session.label}, namespace ${session.catalog.namespace} (${session.schemaPath})`,
+      '',
+      ...inspectionTable(streams),
+      '',
+      ...findingLines(findings),
+    ]);
   });
-}
-
-function withMissingGroups(catalog: Catalog, inspection: BusInspection): StreamReport[] {
-  return inspection.streams.map((stream) => {
-    const present = new Set(stream.groups.map((g) => g.name));
-    const expected = Object.keys(catalog.streams[stream.name]?.groups ?? {});
-    return { ...stream, missingGroups: expected.filter((g) => !present.has(g)).sort() };
-  });
-}
-
-function findingsOf(streams: readonly StreamReport[]): InspectFinding[] {
-  const findings: InspectFinding[] = [];
-  for (const stream of streams) {
-    if (stream.dlqLength > 0) {
-      findings.push({
-        stream: stream.name,
-        message: `${plural(stream.dlqLength, 'dead letter')} in ${stream.name}: see \`schemabus dlq list ${stream.name}\``,
-      });
-    }
-    for (const group of stream.missingGroups) {
-      findings.push({
-        stream: stream.name,
-        group,
-        message: `group ${group} of ${stream.name} does not exist on Redis: run \`schemabus bootstrap\``,
-      });
-    }
-    for (const group of stream.groups.filter((g) => g.laggingPastRetention)) {
-      findings.push({
-        stream: stream.name,
-        group: group.name,
-        message: `group ${group.name} holds ${stream.name} past its retention (unacked or unread entries): start or fix its consumers, or delete the group if it is gone for good`,
-      });
-    }
-  }
-  return findings;
-}
-
-const COLUMNS = [
-  { header: 'STREAM' },
-  { header: 'LENGTH', right: true },
-  { header: 'DLQ', right: true },
-  { header: 'GROUP' },
-  { header: 'CONSUMERS', right: true },
-  { header: 'PENDING', right: true },
-  { header: 'LAG', right: true },
-  { header: 'RETENTION' },
-];
-
-function formatInspection(
-  session: RedisSession,
-  streams: readonly StreamReport[],
-  findings: readonly InspectFinding[],
-): string[] {
-  const rows: string[][] = [];
-  for (const stream of streams) {
-    const head = [stream.name, String(stream.length), String(stream.dlqLength)];
-    const blank = ['', '', ''];
-    let first = true;
-    const next = () => {
-      const cells = first ? head : blank;
-      first = false;
-      return cells;
-    };
-    for (const group of stream.groups) {
-      rows.push([...next(), ...groupCells(group)]);
-      for (const consumer of group.consumers) {
-        const idle = formatDuration(consumer.idleMs);
-        rows.push([
-          ...blank,
-          `  ${consumer.name}`,
-          '',
-          String(consumer.pending),
-          '',
-          `idle ${idle}`,
-        ]);
-      }
-    }
-    for (const group of stream.missingGroups) {
-      rows.push([...next(), group, '-', '-', '-', 'missing: run schemabus bootstrap']);
-    }
-    if (first) rows.push([...head, '(no groups)']);
-  }
-  const summary =
-    findings.length === 0
-      ? ['nothing needs a look']
-      : [`${plural(findings.length, 'finding')}:`, ...findings.map((f) => `  - ${f.message}`)];
-  return [
-    `Redis at ${session.label}, namespace ${session.catalog.namespace} (${session.schemaPath})`,
-    '',
-    ...formatTable(COLUMNS, rows),
-    '',
-    ...summary,
-  ];
-}
-
-function groupCells(group: GroupInspection): string[] {
-  return [
-    group.name,
-    String(group.consumers.length),
-    String(group.pending),
-    group.lag === null ? '?' : String(group.lag),
-    group.laggingPastRetention ? 'LAGGING past retention' : 'ok',
-  ];
 }
 
 /** The yargs command. */
@@ -173,12 +86,18 @@ export const inspectCommand = defineCommand({
   builder: (yargs) =>
     redisArgs(yargs)
       .option('json', { type: 'boolean', default: false, describe: 'Print the inspection as JSON' })
+      .option('watch', {
+        type: 'string',
+        describe: `Inspect again every SECONDS (${DEFAULT_WATCH_SECONDS} when not given) with rates, until Ctrl-C`,
+        coerce: (value: string) => (value === '' ? DEFAULT_WATCH_SECONDS : Number(value)),
+      })
       .example(
         '$0 inspect --redis redis://127.0.0.1:6379',
         'one row per group, its consumers below it',
       )
+      .example('$0 inspect --watch 5', 'redraw every 5 s with entries/s and acks/s')
       .epilogue(
         'Exit 1 when something needs a look: dead letters, a group lagging past retention, a missing group.',
       ),
-  run: (args, context) => runInspect(args, context),
+  run: (args, context) => runInspect({ ...args, watch: args.watch as number | undefined }, context),
 });

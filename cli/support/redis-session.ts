@@ -101,15 +101,25 @@ export async function connectBus(
   }
 }
 
+/** What a Redis command knows before it connects: where to, and the catalogue. */
+export interface RedisTarget {
+  readonly url: string;
+  /** The URL, password redacted. */
+  readonly label: string;
+  readonly catalog: Catalog;
+  /** The catalogue file as shown to the user. */
+  readonly schemaPath: string;
+}
+
 /**
- * Runs `work` with a session, then closes it. A `SchemabusError` thrown by
- * `work` (a connection error, an unknown id) becomes exit 2 with its message.
+ * The Redis URL (`--redis`, else REDIS_URL) and the loaded catalogue, or the
+ * result to return: exit 2 without a usable URL or file, 1 for an invalid
+ * catalogue.
  */
-export async function withRedisSession(
+export async function resolveTarget(
   options: RedisTargetOptions,
   context: CommandContext,
-  work: (session: RedisSession) => Promise<CommandResult>,
-): Promise<CommandResult> {
+): Promise<RedisTarget | CommandResult> {
   const target = resolveRedisUrl(options.redis);
   if ('error' in target) return usageError(target.error);
   const file = await readCatalogFile(context.cwd, options.schema ?? DEFAULT_SCHEMA);
@@ -121,15 +131,34 @@ export async function withRedisSession(
       [...formatIssues(file.path, file.issues), 'fix the catalogue first (schemabus check)'],
     );
   }
-  const connected = await connectBus(file.model.catalog, target.url);
+  return {
+    url: target.url,
+    label: redactUrl(target.url),
+    catalog: file.model.catalog,
+    schemaPath: file.path,
+  };
+}
+
+/**
+ * Runs `work` with a session, then closes it. A `SchemabusError` thrown by
+ * `work` (a connection error, an unknown id) becomes exit 2 with its message.
+ */
+export async function withRedisSession(
+  options: RedisTargetOptions,
+  context: CommandContext,
+  work: (session: RedisSession) => Promise<CommandResult>,
+): Promise<CommandResult> {
+  const target = await resolveTarget(options, context);
+  if (isResult(target)) return target;
+  const connected = await connectBus(target.catalog, target.url);
   if ('error' in connected) return usageError(connected.error);
   const { bus } = connected;
   try {
     return await work({
       bus,
       catalog: bus.catalog,
-      schemaPath: file.path,
-      label: redactUrl(target.url),
+      schemaPath: target.schemaPath,
+      label: target.label,
     });
   } catch (error) {
     if (error instanceof SchemabusError) return usageError(error.message);

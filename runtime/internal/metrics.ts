@@ -1,14 +1,19 @@
 /**
- * Optional prom-client instruments. A bus given a `registry` registers them
- * there (reusing ones already registered by another bus on the same
- * registry); without one every call is a no-op.
+ * Optional prom-client instruments of what a bus does. A bus given a
+ * `registry` registers them there (reusing ones already registered by another
+ * bus on the same registry); without one every call is a no-op and
+ * prom-client is never loaded.
  *
  * - `schemabus_published_total{type,outcome}` outcome: ok | rejected | failed
  * - `schemabus_consumed_total{stream,group,type,outcome}` outcome: acked | skipped | unknown_type | retried | dead_lettered | lost
  * - `schemabus_handler_duration_seconds{group,type,outcome}` outcome: ok | error
  * - `schemabus_realtime_total{channel,direction}` direction: sent | received
+ * - `schemabus_retention_forced_total{stream}` (Redis: trims past the hard cap)
+ *
+ * The gauges of streams and groups are `bus-gauges.ts`.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { MetricsRegistry } from '../introspection.js';
+import { counterOn, histogramOn } from './prom-client.js';
 
 /** What happened to a delivered (or fetched) entry. */
 export type ConsumeOutcome =
@@ -25,6 +30,8 @@ export interface BusMetrics {
   consumed(stream: string, group: string, type: string, outcome: ConsumeOutcome): void;
   handlerDuration(group: string, type: string, seconds: number, ok: boolean): void;
   realtime(channel: string, direction: 'sent' | 'received'): void;
+  /** A retention trim removed entries a group had not acked (the hard cap). */
+  retentionForced(stream: string): void;
 }
 
 /** Metrics that record nothing. */
@@ -33,6 +40,7 @@ export const noopMetrics: BusMetrics = Object.freeze({
   consumed() {},
   handlerDuration() {},
   realtime() {},
+  retentionForced() {},
 });
 
 /** Buckets of the handler duration histogram, in seconds. */
@@ -40,46 +48,40 @@ export const HANDLER_DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
 
-function counter(registry: Registry, name: string, help: string, labelNames: string[]) {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<string>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
-}
-
 /** Instruments on `registry`, or {@link noopMetrics} when none is given. */
-export function createMetrics(registry?: Registry): BusMetrics {
+export function createMetrics(registry?: MetricsRegistry): BusMetrics {
   if (registry === undefined) return noopMetrics;
-  const published = counter(registry, 'schemabus_published_total', 'Events published, by outcome', [
-    'type',
-    'outcome',
-  ]);
-  const consumed = counter(
-    registry,
-    'schemabus_consumed_total',
-    'Stream entries consumed, by outcome',
-    ['stream', 'group', 'type', 'outcome'],
-  );
-  const realtime = counter(registry, 'schemabus_realtime_total', 'Realtime messages', [
-    'channel',
-    'direction',
-  ]);
-  const durationName = 'schemabus_handler_duration_seconds';
-  const existing = registry.getSingleMetric(durationName);
-  const duration =
-    existing instanceof Histogram
-      ? (existing as Histogram<string>)
-      : new Histogram({
-          name: durationName,
-          help: 'Handler run time in seconds',
-          labelNames: ['group', 'type', 'outcome'],
-          buckets: HANDLER_DURATION_BUCKETS,
-          registers: [registry],
-        });
+  const published = counterOn(registry, {
+    name: 'schemabus_published_total',
+    help: 'Events published, by outcome',
+    labelNames: ['type', 'outcome'],
+  });
+  const consumed = counterOn(registry, {
+    name: 'schemabus_consumed_total',
+    help: 'Stream entries consumed, by outcome',
+    labelNames: ['stream', 'group', 'type', 'outcome'],
+  });
+  const realtime = counterOn(registry, {
+    name: 'schemabus_realtime_total',
+    help: 'Realtime messages',
+    labelNames: ['channel', 'direction'],
+  });
+  const forced = counterOn(registry, {
+    name: 'schemabus_retention_forced_total',
+    help: 'Retention trims that removed entries a group had not acked (hard cap reached)',
+    labelNames: ['stream'],
+  });
+  const duration = histogramOn(registry, {
+    name: 'schemabus_handler_duration_seconds',
+    help: 'Handler run time in seconds',
+    labelNames: ['group', 'type', 'outcome'],
+    buckets: HANDLER_DURATION_BUCKETS,
+  });
 
   // Label children cached by their joined values: cheaper than prom-client's per-call hashing.
   const children = new Map<string, { inc(n?: number): void }>();
   const histograms = new Map<string, { observe(v: number): void }>();
-  function child(metric: Counter<string>, key: string, labels: Record<string, string>) {
+  function child(metric: typeof published, key: string, labels: Record<string, string>) {
     let c = children.get(key);
     if (c === undefined) {
       c = metric.labels(labels);
@@ -112,6 +114,9 @@ export function createMetrics(registry?: Registry): BusMetrics {
     },
     realtime(channel, direction) {
       child(realtime, `r\u0000${channel}\u0000${direction}`, { channel, direction }).inc();
+    },
+    retentionForced(stream) {
+      child(forced, `f\u0000${stream}`, { stream }).inc();
     },
   };
 }

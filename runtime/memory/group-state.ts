@@ -176,6 +176,8 @@ export class GroupState {
       perConsumer.set(p.owner, (perConsumer.get(p.owner) ?? 0) + 1);
     }
     const names = [...new Set([...this.#seen.keys(), ...perConsumer.keys()])].sort();
+    // Pending entries are kept in stream order: the first is the oldest.
+    const oldest = this.pending.values().next().value as PendingEntry | undefined;
     return {
       name: this.group.name,
       consumers: names.map((name) => ({
@@ -186,6 +188,8 @@ export class GroupState {
       pending: this.pending.size,
       lag: Math.max(0, this.log.endPos - Math.max(this.nextPos, this.log.startPos)),
       lastDeliveredId: this.lastDeliveredId,
+      oldestPendingId: oldest?.entry.id ?? null,
+      oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, now - oldest.entry.ms),
       laggingPastRetention,
     };
   }

@@ -5,12 +5,12 @@
  * counts, load balancing, retries with backoff, DLQ with replay, retention
  * that spares unacked entries, realtime channels. Nothing survives the process.
  */
-import type { Registry } from 'prom-client';
 import { didYouMean } from '../../schema/closest-name.js';
 import type {
   BatchItem,
   BootstrapReport,
   BusInspection,
+  BusMetricsOptions,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
@@ -36,6 +36,8 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
+import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
+
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { createValidators, type Validators } from '../internal/validate.js';
@@ -49,14 +51,12 @@ import { StreamState } from './stream-state.js';
 
 const BUS = 'InMemoryEventBus';
 /** Options of {@link InMemoryEventBus}. */
-export interface InMemoryEventBusOptions {
+export interface InMemoryEventBusOptions extends BusMetricsOptions {
   readonly catalog: Catalog;
   /** Time and timers (retries, claims, close timeouts). @default the system clock */
   readonly clock?: Clock | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry | undefined;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
   /** Largest encoded event accepted by publish and decoded by consumers. @default MAX_ENTRY_BYTES (1 MiB) */
@@ -82,6 +82,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #subscriptions = new Set<MemorySubscription>();
   readonly #publisher: MemoryPublisher;
   readonly #deps: ConsumerDeps;
+  readonly #metricsRefresher: MetricsRefresher | undefined;
   #closing = false;
   #closed = false;
 
@@ -129,6 +130,12 @@ export class InMemoryEventBus implements EventBus {
       maxEntryBytes: this.#maxEntryBytes,
       stream: (name) => this.#stream(name),
     });
+    this.#metricsRefresher = startBusRefresher(
+      this,
+      options.registry,
+      options.metricsIntervalMs,
+      this.#logger,
+    );
   }
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
@@ -241,6 +248,7 @@ export class InMemoryEventBus implements EventBus {
    */
   async close(options?: CloseOptions): Promise<void> {
     if (this.#closed) return;
+    this.#metricsRefresher?.stop();
     this.#closing = true;
     await Promise.all([...this.#subscriptions].map((s) => s.close(options)));
     this.#realtime.clear();

@@ -153,6 +153,7 @@ export class StreamState {
       name: this.name,
       key: this.def.key,
       length: this.log.length,
+      entriesAdded: this.log.endPos,
       firstEntryId: this.log.first?.id ?? null,
       lastEntryId: this.log.last?.id ?? null,
       dlqLength: this.dlq.size,

@@ -1,6 +1,7 @@
 /**
  * `inspect()` on Redis: XINFO STREAM / GROUPS / CONSUMERS per stream of the
- * catalogue, the DLQ length, and the retention floors (a dry run of the trim
+ * catalogue, the XPENDING summary per group (its oldest pending id), the DLQ
+ * length, and the retention floors (a dry run of the trim
  * script) to tell which group holds the stream past its limit. `lag` is
  * XINFO GROUPS's `lag` (Redis 7.0+), null when Redis cannot tell (after
  * deletions or trims it may not know).
@@ -34,6 +35,10 @@ function num(value: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+function nullableNum(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
 /** Inspects every stream of the catalogue, sorted by name. */
 export async function inspectBus(
   ctx: BusContext,
@@ -59,6 +64,7 @@ async function inspectStream(
         name: stream.name,
         key: stream.key,
         length: 0,
+        entriesAdded: 0,
         firstEntryId: null,
         lastEntryId: null,
         dlqLength,
@@ -77,6 +83,7 @@ async function inspectStream(
       name: stream.name,
       key: stream.key,
       length: num(info.get('length')),
+      entriesAdded: nullableNum(info.get('entries-added')),
       firstEntryId,
       lastEntryId: entryId(info.get('last-entry')),
       dlqLength,
@@ -95,7 +102,13 @@ async function inspectGroup(
   firstEntryId: string | null,
 ): Promise<GroupInspection> {
   const name = String(group.get('name'));
-  const rows = (await ctx.connections.command.xinfo('CONSUMERS', stream.key, name)) as Flat[];
+  const { command } = ctx.connections;
+  const [rows, summary] = await Promise.all([
+    command.xinfo('CONSUMERS', stream.key, name) as Promise<Flat[]>,
+    // The summary form: [count, smallest id, greatest id, per consumer].
+    command.xpending(stream.key, name) as Promise<Flat>,
+  ]);
+  const oldestPendingId = typeof summary[1] === 'string' ? summary[1] : null;
   const consumers: ConsumerInspection[] = rows
     .map((row) => {
       const c = record(row);
@@ -107,6 +120,7 @@ async function inspectGroup(
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const lag = group.get('lag');
+  const oldestMs = oldestPendingId === null ? Number.NaN : Number(oldestPendingId.split('-')[0]);
   const floor = trim.floors.get(name);
   // The group holds the stream past its limit when retention would trim below its floor.
   const laggingPastRetention =
@@ -119,8 +133,10 @@ async function inspectGroup(
     name,
     consumers,
     pending: num(group.get('pending')),
-    lag: lag === null || lag === undefined ? null : num(lag),
+    lag: nullableNum(lag),
     lastDeliveredId: String(group.get('last-delivered-id') ?? '0-0'),
+    oldestPendingId,
+    oldestPendingAgeMs: Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) : null,
     laggingPastRetention,
   };
 }

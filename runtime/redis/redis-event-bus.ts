@@ -9,11 +9,11 @@
  * effort (replication is asynchronous; WAIT narrows the window).
  */
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import type {
   BatchItem,
   BootstrapReport,
   BusInspection,
+  BusMetricsOptions,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
@@ -38,6 +38,8 @@ import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
+import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
+
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
@@ -60,7 +62,7 @@ const BUS = 'RedisEventBus';
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 /** Options of {@link RedisEventBus}. */
-export interface RedisEventBusOptions extends ConsumerTuning {
+export interface RedisEventBusOptions extends ConsumerTuning, BusMetricsOptions {
   readonly catalog: Catalog;
   /**
    * A URL, ioredis options, or a ready client. A client given here is used
@@ -71,8 +73,6 @@ export interface RedisEventBusOptions extends ConsumerTuning {
   readonly redis?: RedisConnectionOption | undefined;
   /** @default a logger that drops everything */
   readonly logger?: Logger | undefined;
-  /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry | undefined;
   /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
   readonly maxEntryBytes?: number | undefined;
   /**
@@ -115,6 +115,7 @@ export class RedisEventBus implements EventBus {
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
   private readonly tails = new AbortController();
+  private readonly metricsRefresher: MetricsRefresher | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -139,7 +140,7 @@ export class RedisEventBus implements EventBus {
       maxEntryBytes: options.maxEntryBytes ?? MAX_ENTRY_BYTES,
       losses: new LossWatch({ catalog, connections, stats, logger }, this.errors),
     };
-    this.retention = new RetentionKeeper(this.ctx, options.retention, options.registry);
+    this.retention = new RetentionKeeper(this.ctx, options.retention);
     this.publisher = new Publisher(
       this.ctx,
       this.retention,
@@ -147,6 +148,12 @@ export class RedisEventBus implements EventBus {
       options.idempotentPublish,
     );
     this.realtime = new RealtimeHub(this.ctx, this.errors);
+    this.metricsRefresher = startBusRefresher(
+      this,
+      options.registry,
+      options.metricsIntervalMs,
+      logger,
+    );
   }
 
   /** The command connection (for tools and tests; do not quit it). */
@@ -304,6 +311,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private async doClose(options?: CloseOptions): Promise<void> {
+    this.metricsRefresher?.stop();
     this.closing = true;
     await Promise.all([...this.subscriptions].map((s) => s.close(options)));
     this.closing = false;

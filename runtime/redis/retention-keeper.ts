@@ -11,7 +11,6 @@
  * entries, logged as `retention forced` and counted, so one stuck group
  * cannot fill Redis until it refuses every write.
  */
-import { Counter, type Registry } from 'prom-client';
 import type { CatalogStream } from '../catalog.js';
 import type { BusContext } from './bus-context.js';
 import { readError } from './redis-errors.js';
@@ -70,27 +69,11 @@ export class RetentionKeeper {
   /** Trims that hit the hard cap. */
   forcedCount = 0;
   private readonly state = new Map<string, StreamState>();
-  private readonly forcedCounter: Counter<string> | undefined;
 
   constructor(
     private readonly ctx: BusContext,
     private readonly options: RetentionOptions = {},
-    registry?: Registry,
-  ) {
-    if (registry) {
-      const name = 'schemabus_retention_forced_total';
-      const existing = registry.getSingleMetric(name);
-      this.forcedCounter =
-        existing instanceof Counter
-          ? (existing as Counter<string>)
-          : new Counter({
-              name,
-              help: 'Retention trims that removed entries a group had not acked (hard cap reached)',
-              labelNames: ['stream'],
-              registers: [registry],
-            });
-    }
-  }
+  ) {}
 
   /** Notes `n` publishes on `stream` and starts a trim when one is due (not awaited; failures are logged). */
   notePublish(stream: CatalogStream, n = 1): void {
@@ -178,7 +161,7 @@ export class RetentionKeeper {
 
   private reportForced(stream: CatalogStream, result: TrimResult): void {
     this.forcedCount++;
-    this.forcedCounter?.labels({ stream: stream.name }).inc();
+    this.ctx.metrics.retentionForced(stream.name);
     const holders = [...result.floors]
       .filter(([, floor]) => result.cutoff === '' || compareIds(floor, result.cutoff) < 0)
       .map(([group]) => group);

@@ -420,8 +420,10 @@ describe('a new project with the package installed', () => {
   });
 
   it(
-    'runs without the generator: import "schemabus" needs neither ts-morph, yaml, yargs, typescript nor dist/generator and dist/cli',
+    'runs without the generator: import "schemabus" needs neither ts-morph, yaml, yargs, typescript, prom-client nor dist/generator and dist/cli',
     async () => {
+      // prom-client is an optional peer dependency: npm does not install it, and the service above ran.
+      expect(existsSync(installed('prom-client'))).toBe(false);
       const away = [
         ['ts-morph'],
         ['@ts-morph'],
@@ -451,7 +453,7 @@ describe('a new project with the package installed', () => {
           [
             '--input-type=module',
             '-e',
-            "for (const name of ['ts-morph', 'yaml', 'yargs', 'typescript']) await import(name).then(() => console.log(name), () => {});",
+            "for (const name of ['ts-morph', 'yaml', 'yargs', 'typescript', 'prom-client']) await import(name).then(() => console.log(name), () => {});",
           ],
           { cwd: project },
         );
@@ -463,6 +465,23 @@ describe('a new project with the package installed', () => {
     },
     2 * MINUTE,
   );
+});
+
+describe('the exporter without prom-client', () => {
+  it('schemabus metrics exits 2 saying how to install prom-client (the optional peer dependency)', async () => {
+    const metrics = await run(
+      'npx',
+      ['--no', '--', 'schemabus', 'metrics', '--redis', redis!.url],
+      {
+        cwd: project,
+      },
+    );
+    expect(metrics.status).toBe(2);
+    expect(metrics.stdout).toBe('');
+    expect(metrics.stderr).toContain(
+      'schemabus metrics needs prom-client (an optional peer dependency of schemabus): npm install prom-client',
+    );
+  });
 });
 
 describe('the repository', () => {

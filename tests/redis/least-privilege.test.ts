@@ -331,7 +331,7 @@ it('runs a whole workflow as the least-privilege user, and Redis refuses nothing
   stopLive.abort();
   await following.return(undefined);
   const tail = await runTail(
-    { redis: url, stream: 'campaign-events', from: '0', count: 2 },
+    { redis: url, streams: ['campaign-events'], from: '0', count: 2 },
     context,
   );
   expect(tail.exitCode).toBe(0);

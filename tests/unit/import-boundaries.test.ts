@@ -158,17 +158,20 @@ function staticClosure(entry: string): { files: Set<string>; packages: Set<strin
 }
 
 describe('what loads what', () => {
-  it('a service importing `schemabus` never loads the generator, YAML or ts-morph', () => {
+  it('a service importing `schemabus` never loads the generator, YAML, ts-morph or prom-client', () => {
     const { files, packages } = staticClosure('runtime/index.ts');
     expect([...files].filter((f) => !inside(f, 'runtime', 'schema'))).toEqual([]);
     expect(
-      [...packages].filter((p) => ['ts-morph', 'typescript', 'yaml', 'yargs'].includes(p)),
+      [...packages].filter((p) =>
+        ['ts-morph', 'typescript', 'yaml', 'yargs', 'prom-client'].includes(p),
+      ),
     ).toEqual([]);
   });
 
-  it('the CLI loads ts-morph only when a command that emits code runs', () => {
+  it('the CLI loads ts-morph only when a command that emits code runs, prom-client only for the exporter', () => {
     const { packages } = staticClosure('cli/main.ts');
     expect(packages).toContain('yargs');
     expect(packages.has('ts-morph')).toBe(false);
+    expect(packages.has('prom-client')).toBe(false);
   });
 });

@@ -204,6 +204,23 @@ describe('InMemoryEventBus on a manual clock', () => {
     await bus.close();
   });
 
+  it('inspect() ages the oldest pending entry on the bus clock, from its publish', async () => {
+    const { clock, bus } = setup();
+    await bus.bootstrap();
+    const [first] = await bus.publishBatch(jobs(2));
+    clock.advance(1500);
+    bus.subscribe('workers', { 'job.requested': () => new Promise<void>(() => {}) });
+    await flush();
+    clock.advance(500);
+    const stream = (await bus.inspect()).streams.find((s) => s.name === 'jobs')!;
+    expect(stream.entriesAdded).toBe(2);
+    expect(stream.groups.find((g) => g.name === 'workers')).toMatchObject({
+      oldestPendingId: first!.entryId,
+      oldestPendingAgeMs: 2000,
+    });
+    await bus.close({ timeoutMs: 0 });
+  });
+
   it('close waits on the bus clock and aborts the handler signal when it gives up', async () => {
     const { clock, bus } = setup();
     let signal: AbortSignal | undefined;

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runBootstrap } from '../../../cli/commands/bootstrap.js';
 import { runInspect } from '../../../cli/commands/inspect.js';
+import { CLEAR_LINE } from '../../../cli/support/progress.js';
 import { resolveRedisUrl } from '../../../cli/support/redis-session.js';
+import { testLive } from '../../support/live-io.js';
 import { groupsOf, SCHEMA, useOpsFixture } from './ops-fixture.js';
 
 const fixture = useOpsFixture();
@@ -46,6 +48,22 @@ describe('schemabus bootstrap', () => {
     );
     expect(statuses).toEqual(Array(9).fill('found'));
   });
+  it('on a terminal shows that it is at work on stderr, and nothing with --json', async () => {
+    const { url, context } = fixture();
+    const tty = testLive({ stderr: true });
+    const outcome = await runBootstrap(
+      { redis: url, schema: SCHEMA },
+      { ...context, live: tty.live },
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(tty.err().startsWith(`${CLEAR_LINE}bootstrap of 4 streams and 9 groups... 0 s`)).toBe(
+      true,
+    );
+    expect(tty.err().endsWith(CLEAR_LINE)).toBe(true);
+    const json = testLive({ stderr: true });
+    await runBootstrap({ redis: url, schema: SCHEMA, json: true }, { ...context, live: json.live });
+    expect(json.err()).toBe('');
+  });
 });
 
 describe('schemabus inspect', () => {
@@ -86,11 +104,13 @@ describe('schemabus inspect', () => {
     const outcome = await runInspect({ redis: url, schema: SCHEMA }, context);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.stdout).toMatch(
-      /^STREAM +LENGTH +DLQ +GROUP +CONSUMERS +PENDING +LAG +RETENTION$/m,
+      /^STREAM +LENGTH +DLQ +GROUP +CONSUMERS +PENDING +OLDEST +LAG +RETENTION$/m,
     );
-    expect(outcome.stdout).toMatch(/^campaign-events +\d+ +0 +analytics-service +0 +0 +\d+ +ok$/m);
     expect(outcome.stdout).toMatch(
-      /^system-events +\d+ +0 +monitoring-service +- +- +- +missing: run schemabus bootstrap$/m,
+      /^campaign-events +\d+ +0 +analytics-service +0 +0 +- +\d+ +ok$/m,
+    );
+    expect(outcome.stdout).toMatch(
+      /^system-events +\d+ +0 +monitoring-service +- +- +- +- +missing: run schemabus bootstrap$/m,
     );
     expect(outcome.stdout).toContain(
       '1 dead letter in timer-events: see `schemabus dlq list timer-events`',

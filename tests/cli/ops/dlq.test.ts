@@ -3,6 +3,8 @@ import { type Envelope, NonRetryableError, type Published } from 'schemabus';
 import { describe, expect, it } from 'vitest';
 import { runDlq } from '../../../cli/commands/dlq.js';
 import { runCli } from '../../../cli/program.js';
+import { CLEAR_LINE } from '../../../cli/support/progress.js';
+import { testLive } from '../../support/live-io.js';
 import { waitFor } from '../../support/wait.js';
 import { SCHEMA, useOpsFixture } from './ops-fixture.js';
 
@@ -140,6 +142,48 @@ describe('schemabus dlq', () => {
       context,
     );
     expect(JSON.parse(all.stdout).replayed).toHaveLength(2);
+  });
+
+  it('on a terminal, replay counts its progress and purge shows it is at work, on stderr; with --json or off a terminal neither shows anything', async () => {
+    const { context } = fixture();
+    const { bus } = await fillDlq();
+    const total = await bus.dlq(STREAM).count();
+    const tty = testLive({ stderr: true });
+    const replayed = await runDlq({ ...base(), action: 'replay' }, { ...context, live: tty.live });
+    expect(replayed.exitCode).toBe(0);
+    expect(replayed.stderr).toBe('');
+    expect(tty.err()).toContain(`${CLEAR_LINE}replaying ${STREAM} 0/${total} (0%)`);
+    expect(tty.err()).toContain(`${CLEAR_LINE}replaying ${STREAM} ${total}/${total} (100%)`);
+    expect(tty.err().endsWith(CLEAR_LINE)).toBe(true);
+    // One consumer of email-service at a time: each fill's own subscriber must get its requests.
+    await bus.close();
+
+    const refill = await fillDlq();
+    const purging = testLive({ stderr: true });
+    const purged = await runDlq(
+      { ...base(), action: 'purge', yes: true },
+      { ...context, live: purging.live },
+    );
+    expect(purged.stdout).toMatch(/^deleted \d+ dead letters? from /);
+    expect(
+      purging.err().startsWith(`${CLEAR_LINE}purging the dead letters of ${STREAM}... 0 s`),
+    ).toBe(true);
+    expect(purging.err().endsWith(CLEAR_LINE)).toBe(true);
+    await refill.bus.close();
+
+    for (const [live, json] of [
+      [testLive({ stderr: true }), true],
+      [testLive({ stderr: false }), false],
+    ] as const) {
+      const filled = await fillDlq();
+      const quiet = await runDlq(
+        { ...base(), action: 'replay', json },
+        { ...context, live: live.live },
+      );
+      expect(quiet.exitCode).toBe(0);
+      expect(live.err()).toBe('');
+      await filled.bus.close();
+    }
   });
 
   it('parses its arguments through the CLI (repeatable --id, --json)', async () => {

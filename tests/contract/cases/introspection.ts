@@ -79,13 +79,23 @@ export function introspectionCases({ h }: ContractContext): void {
         dlqLength: 0,
       });
       expect(stream.groups.map((g) => g.name)).toEqual(Object.keys(def.groups).sort());
+      expect(stream.entriesAdded === null || stream.entriesAdded === 0).toBe(true);
       for (const g of stream.groups) {
-        expect(g).toMatchObject({ pending: 0, consumers: [], laggingPastRetention: false });
+        expect(g).toMatchObject({
+          pending: 0,
+          consumers: [],
+          laggingPastRetention: false,
+          oldestPendingId: null,
+          oldestPendingAgeMs: null,
+        });
       }
     }
     const published = await bus.publishBatch(jobs(3));
+    const added = (await bus.inspect()).streams.find((s) => s.name === 'jobs')!.entriesAdded;
+    if (added !== null) expect(added).toBe(3);
     const queued = await inspectGroup(bus, 'jobs', 'workers');
     expect(queued.pending).toBe(0);
+    expect(queued.oldestPendingId).toBeNull();
     if (queued.lag !== null) expect(queued.lag).toBe(3);
     const gate = deferred();
     const started: number[] = [];
@@ -106,6 +116,9 @@ export function introspectionCases({ h }: ContractContext): void {
     const consumer = busy.consumers.find((c) => c.name === 'inspector');
     expect(consumer?.pending).toBe(busy.pending);
     expect(consumer?.idleMs).toBeGreaterThanOrEqual(0);
+    // The oldest pending entry is the first one handed out; its age counts from its publish.
+    expect(busy.oldestPendingId).toBe(published[0]!.entryId);
+    expect(busy.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
     if (busy.lag !== null) expect(busy.lag).toBe(3 - busy.pending);
     gate.resolve();
     await waitFor(() => groupDrained(bus, 'jobs', 'workers'));
@@ -119,6 +132,7 @@ export function introspectionCases({ h }: ContractContext): void {
     const workers = after.groups.find((g) => g.name === 'workers')!;
     expect(workers.lastDeliveredId).toBe(published[2]!.entryId);
     expect(workers.pending).toBe(0);
+    expect(workers).toMatchObject({ oldestPendingId: null, oldestPendingAgeMs: null });
   });
 
   it('onError takes listeners the bus calls only when something goes wrong on its own; a healthy bus reports no loss', async () => {

@@ -1,0 +1,150 @@
+/**
+ * What `schemabus inspect` makes of `bus.inspect()`: the catalogue's groups
+ * missing on Redis, the findings that need a look, and the table (with
+ * rates between two inspections under `--watch`).
+ */
+import type { BusInspection, Catalog, GroupInspection, StreamInspection } from 'schemabus';
+import type { InspectionRates } from './inspection-rates.js';
+import { formatDuration, formatTable, plural } from './table.js';
+
+/** One stream as `inspect` reports it: what Redis says plus the catalogue's groups missing there. */
+export interface StreamReport extends StreamInspection {
+  readonly missingGroups: readonly string[];
+}
+
+/** Something that needs a look, and what to do about it. */
+export interface InspectFinding {
+  readonly stream: string;
+  readonly group?: string;
+  readonly message: string;
+}
+
+/** The streams of `inspection` with the groups the catalogue lists and Redis lacks. */
+export function withMissingGroups(catalog: Catalog, inspection: BusInspection): StreamReport[] {
+  return inspection.streams.map((stream) => {
+    const present = new Set(stream.groups.map((g) => g.name));
+    const expected = Object.keys(catalog.streams[stream.name]?.groups ?? {});
+    return { ...stream, missingGroups: expected.filter((g) => !present.has(g)).sort() };
+  });
+}
+
+/** Dead letters, missing groups, groups lagging past retention. */
+export function findingsOf(streams: readonly StreamReport[]): InspectFinding[] {
+  const findings: InspectFinding[] = [];
+  for (const stream of streams) {
+    if (stream.dlqLength > 0) {
+      findings.push({
+        stream: stream.name,
+        message: `${plural(stream.dlqLength, 'dead letter')} in ${stream.name}: see \`schemabus dlq list ${stream.name}\``,
+      });
+    }
+    for (const group of stream.missingGroups) {
+      findings.push({
+        stream: stream.name,
+        group,
+        message: `group ${group} of ${stream.name} does not exist on Redis: run \`schemabus bootstrap\``,
+      });
+    }
+    for (const group of stream.groups.filter((g) => g.laggingPastRetention)) {
+      findings.push({
+        stream: stream.name,
+        group: group.name,
+        message: `group ${group.name} holds ${stream.name} past its retention (unacked or unread entries): start or fix its consumers, or delete the group if it is gone for good`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The summary under the table. */
+export function findingLines(findings: readonly InspectFinding[]): string[] {
+  return findings.length === 0
+    ? ['nothing needs a look']
+    : [`${plural(findings.length, 'finding')}:`, ...findings.map((f) => `  - ${f.message}`)];
+}
+
+/** `12.5`, `340`: a rate for the table; `-` before there is one, `?` when it cannot be told. */
+function rateCell(rate: number | null | undefined): string {
+  if (rate === undefined) return '-';
+  if (rate === null) return '?';
+  return rate < 100 ? String(Math.round(rate * 10) / 10) : String(Math.round(rate));
+}
+
+/**
+ * One row per group (the stream's cells on its first), one per consumer
+ * below it with its pending entries and idle time. With `rates` (under
+ * `--watch`; null on the first redraw) two more columns: entries added per
+ * second to the stream, entries acked per second by the group.
+ */
+export function inspectionTable(
+  streams: readonly StreamReport[],
+  rates?: InspectionRates | null,
+): string[] {
+  const watching = rates !== undefined;
+  const r = rates ?? undefined;
+  const columns = [
+    { header: 'STREAM' },
+    { header: 'LENGTH', right: true },
+    ...(watching ? [{ header: 'IN/S', right: true }] : []),
+    { header: 'DLQ', right: true },
+    { header: 'GROUP' },
+    { header: 'CONSUMERS', right: true },
+    { header: 'PENDING', right: true },
+    { header: 'OLDEST', right: true },
+    { header: 'LAG', right: true },
+    ...(watching ? [{ header: 'ACK/S', right: true }] : []),
+    { header: 'RETENTION' },
+  ];
+  const rows: string[][] = [];
+  for (const stream of streams) {
+    const head = [
+      stream.name,
+      String(stream.length),
+      ...(watching ? [rateCell(r?.added(stream.name))] : []),
+      String(stream.dlqLength),
+    ];
+    const blank = head.map(() => '');
+    let first = true;
+    const next = () => {
+      const cells = first ? head : blank;
+      first = false;
+      return cells;
+    };
+    for (const group of stream.groups) {
+      const acked = watching ? [rateCell(r?.acked(stream.name, group.name))] : [];
+      rows.push([...next(), ...groupCells(group, acked)]);
+      for (const consumer of group.consumers) {
+        const idle = `idle ${formatDuration(consumer.idleMs)}`;
+        const pad = watching ? [''] : [];
+        rows.push([
+          ...blank,
+          `  ${consumer.name}`,
+          '',
+          String(consumer.pending),
+          '',
+          '',
+          ...pad,
+          idle,
+        ]);
+      }
+    }
+    for (const group of stream.missingGroups) {
+      const pad = watching ? ['-'] : [];
+      rows.push([...next(), group, '-', '-', '-', '-', ...pad, 'missing: run schemabus bootstrap']);
+    }
+    if (first) rows.push([...head, '(no groups)']);
+  }
+  return formatTable(columns, rows);
+}
+
+function groupCells(group: GroupInspection, acked: readonly string[]): string[] {
+  return [
+    group.name,
+    String(group.consumers.length),
+    String(group.pending),
+    group.oldestPendingAgeMs === null ? '-' : formatDuration(group.oldestPendingAgeMs),
+    group.lag === null ? '?' : String(group.lag),
+    ...acked,
+    group.laggingPastRetention ? 'LAGGING past retention' : 'ok',
+  ];
+}
