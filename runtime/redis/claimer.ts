@@ -29,17 +29,14 @@ export interface ClaimerHost {
   readonly consumer: string;
   /** Entry slots free now (claims beyond this wait for the next scan). */
   room(): number;
-  /** Hands over a claimed entry. */
-  accept(id: string, fields: string[], deliveries: number): void;
+  /** Hands over a claimed entry, this consumer's since `since` (when the claim was sent) at the earliest. */
+  accept(id: string, fields: string[], deliveries: number, since: number): void;
   /** Ids of the entries the consumer holds (fetched or running). */
   held(): string[];
   /** Entries the consumer no longer owns in Redis, each with why (taken over, acked or deleted). */
   gone(entries: readonly [id: string, why: GoneReason][]): void;
-  /**
-   * A heartbeat confirmed at `at` that the consumer still owns what it
-   * holds (or it held nothing): entries it starts soon after are its own.
-   */
-  confirmed(at: number): void;
+  /** A heartbeat confirmed at `at` that the consumer still owns the entries `ids`. */
+  confirmed(at: number, ids: readonly string[]): void;
   /** Counts outcomes of the scan. */
   deadLettered(id: string, deliveries: number, owner: string): void;
   lost(id: string): void;
@@ -122,6 +119,7 @@ export class Claimer {
       return;
     }
     this.scanning = true;
+    const sentAt = Date.now();
     try {
       const [claimed, dead, lost, refusal] = await this.ctx.connections.command.schemabusClaim(
         this.keys.stream,
@@ -148,7 +146,7 @@ export class Claimer {
       for (const id of lost) this.host.lost(id);
       for (const entry of claimed as ClaimedEntry[]) {
         const [id, fields, deliveries] = entry;
-        this.host.accept(id, fields, Number(deliveries));
+        this.host.accept(id, fields, Number(deliveries), sentAt);
       }
     } catch (error) {
       if (!this.stopped) {
@@ -173,15 +171,12 @@ export class Claimer {
     if (this.beating) return;
     const at = Date.now();
     const ids = this.host.held();
-    if (ids.length === 0) {
-      this.host.confirmed(at);
-      return;
-    }
+    if (ids.length === 0) return;
     this.beating = true;
     try {
       const gone = await this.touch(ids);
       if (gone.length > 0) this.host.gone(gone);
-      this.host.confirmed(at);
+      this.host.confirmed(at, ids);
     } catch (error) {
       this.ctx.logger.warn(
         {

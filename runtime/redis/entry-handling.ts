@@ -40,6 +40,8 @@ interface Held {
   started: number;
   /** Its handler has been started. */
   running: boolean;
+  /** Since when, at the latest, Redis is known to count it this consumer's (fetch, claim or heartbeat). */
+  confirmedAt: number;
 }
 
 /** The parts of its consumer the handling uses. */
@@ -80,12 +82,11 @@ export class EntryHandling {
   /** What decideDelivery needs, built once (not one object per entry). */
   private readonly delivery: DeliveryContext;
   private readonly skipped: SkippedEntries;
-  /** When a heartbeat last confirmed that this consumer owns what it holds. */
-  private confirmedAt = Date.now();
   /**
    * Held this long without a confirmation, an entry may have been claimed by
    * another consumer that took this one for dead (the process was stopped,
-   * or its event loop stalled): it is verified before its handler starts.
+   * or its event loop stalled, or a read's reply waited in a stopped
+   * process): it is verified before its handler starts.
    */
   private readonly verifyAfterMs: number;
 
@@ -133,8 +134,12 @@ export class EntryHandling {
     return this.held.has(id) || this.failed.has(id);
   }
 
-  /** Takes a fetched or claimed entry: skip, dead-letter or queue it for its handler. */
-  accept(id: string, fields: string[], deliveries: number): void {
+  /**
+   * Takes a fetched or claimed entry, this consumer's since `since` (when the
+   * read or claim that brought it was sent) at the earliest: skip,
+   * dead-letter or queue it for its handler.
+   */
+  accept(id: string, fields: string[], deliveries: number, since: number): void {
     const { acks } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
@@ -163,6 +168,7 @@ export class EntryHandling {
       timed: -1,
       started: -1,
       running: false,
+      confirmedAt: since,
     };
     this.held.set(id, held);
     let key: string | undefined;
@@ -189,9 +195,12 @@ export class EntryHandling {
     this.holds.add(timer);
   }
 
-  /** A heartbeat confirmed at `at` that this consumer owns what it holds. */
-  confirmed(at: number): void {
-    if (at > this.confirmedAt) this.confirmedAt = at;
+  /** A heartbeat confirmed at `at` that this consumer owns the entries `ids`. */
+  confirmed(at: number, ids: readonly string[]): void {
+    for (const id of ids) {
+      const held = this.held.get(id);
+      if (held !== undefined && held.confirmedAt < at) held.confirmedAt = at;
+    }
   }
 
   /**
@@ -267,7 +276,7 @@ export class EntryHandling {
       done();
       return;
     }
-    if (Date.now() - this.confirmedAt > this.verifyAfterMs) {
+    if (this.mayBeTaken(held)) {
       this.verifyThenStart(held, done);
       return;
     }
@@ -283,6 +292,19 @@ export class EntryHandling {
       return;
     }
     this.handle(held, done);
+  }
+
+  /**
+   * Whether another consumer may have claimed `held` by now: nothing
+   * confirmed it for longer than verifyAfterMs. A read that waited for new
+   * entries was served when they were added, so the entry id's time (Redis's
+   * clock) counts as a confirmation too.
+   */
+  private mayBeTaken(held: Held): boolean {
+    const now = Date.now();
+    if (now - held.confirmedAt <= this.verifyAfterMs) return false;
+    const addedAt = Number(held.id.slice(0, held.id.indexOf('-')));
+    return now - Math.min(addedAt, now) > this.verifyAfterMs;
   }
 
   /**

@@ -46,7 +46,8 @@ export interface RereadHost {
   room(limit: number): Promise<number>;
   /** Whether the consumer has `id` in hand (held, ack queued or on its way, failed here): left alone. */
   busy(id: string): boolean;
-  accept(id: string, fields: string[], deliveries: number): void;
+  /** An entry re-read from the own pending list, this consumer's since `since` at the earliest. */
+  accept(id: string, fields: string[], deliveries: number, since: number): void;
   /** An entry deleted while pending (the script acked it): count the loss. */
   lost(id: string): void;
 }
@@ -129,6 +130,7 @@ export class PendingRereader {
         if (!this.host.busy(id)) ids.push(id);
       }
       if (ids.length > 0) {
+        const sentAt = Date.now();
         const [claimed, lost] = await command.schemabusReclaimOwn(
           key,
           this.host.failuresKey,
@@ -139,7 +141,7 @@ export class PendingRereader {
         );
         for (const id of lost) this.host.lost(id);
         for (const [id, fields, deliveries] of claimed) {
-          this.host.accept(id, fields, Number(deliveries));
+          this.host.accept(id, fields, Number(deliveries), sentAt);
         }
       }
       if (examined === rows.length && rows.length < PAGE) return;

@@ -66,7 +66,7 @@ export function codeOf(error: Error | undefined): string | undefined {
   if (error === undefined) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return code;
-  return /^([A-Z]{4,})\b/.exec(error.message)?.[1];
+  return /^([A-Z]{3,})\b/.exec(error.message)?.[1];
 }
 
 /** A connection failure of the bus's client (it has a `code`) as the failure of `what`. */

@@ -142,7 +142,8 @@ export class StreamConsumer {
         return this.handling.waiting;
       },
       busy: (id) => this.handling.busy(id) || this.acks.has(id),
-      accept: (id, fields, deliveries) => this.handling.accept(id, fields, deliveries),
+      accept: (id, fields, deliveries, since) =>
+        this.handling.accept(id, fields, deliveries, since),
       lost: (id) => this.failures.countLost(id),
     });
     this.failures = new EntryFailures(ctx, group, this.keys, options.consumer);
@@ -224,6 +225,8 @@ export class StreamConsumer {
     let first = true;
     /** Entries of the last read when it was full (a backlog): accepted once the next read is on its way. */
     let fetched: RawEntry[] = [];
+    /** When the read that fetched them was sent: they were this consumer's from then on at the earliest. */
+    let fetchedAt = 0;
     while (!this.stopped) {
       try {
         await untilAborted(this.groupReady, this.stopController.signal);
@@ -249,18 +252,21 @@ export class StreamConsumer {
         }
         const count = size - this.handling.waiting - fetched.length;
         if (count <= 0) {
-          this.acceptAll(fetched.splice(0), 1);
+          this.acceptAll(fetched.splice(0), fetchedAt);
           continue;
         }
-        const read = this.reader.readNew(count, this.acks, (late) => this.acceptAll(late, 1));
-        this.acceptAll(fetched.splice(0), 1);
+        const sentAt = Date.now();
+        const read = this.reader.readNew(count, this.acks, (late) => this.acceptAll(late, sentAt));
+        this.acceptAll(fetched.splice(0), fetchedAt);
         const entries = await read;
         if (entries === HUNG) continue;
         this.status.recovered();
         if (entries.length > 0)
           this.ctx.losses.seen(this.stream.key, entries[entries.length - 1]![0]);
-        if (entries.length >= count) fetched = entries;
-        else this.acceptAll(entries, 1);
+        if (entries.length >= count) {
+          fetched = entries;
+          fetchedAt = sentAt;
+        } else this.acceptAll(entries, sentAt);
         backoffMs = 50;
       } catch (error) {
         if (this.stopped) break;
@@ -287,10 +293,11 @@ export class StreamConsumer {
     }
   }
 
-  private acceptAll(entries: RawEntry[], deliveries: number): void {
+  /** Entries of a read sent at `sentAt` (each delivered for the first time). */
+  private acceptAll(entries: RawEntry[], sentAt: number): void {
     for (const [id, fields] of entries) {
       if (fields === null) this.failures.lost(id);
-      else this.handling.accept(id, fields, deliveries);
+      else this.handling.accept(id, fields, 1, sentAt);
     }
   }
 
@@ -298,11 +305,11 @@ export class StreamConsumer {
     return {
       consumer: this.options.consumer,
       room: () => Math.max(0, this.options.batchSize - this.handling.waiting),
-      accept: (id: string, fields: string[], deliveries: number) =>
-        this.handling.accept(id, fields, deliveries),
+      accept: (id: string, fields: string[], deliveries: number, since: number) =>
+        this.handling.accept(id, fields, deliveries, since),
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
       gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
-      confirmed: (at: number) => this.handling.confirmed(at),
+      confirmed: (at: number, ids: readonly string[]) => this.handling.confirmed(at, ids),
       deadLettered: (id: string, deliveries: number, owner: string) =>
         this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner),
       lost: (id: string) => this.failures.countLost(id),

@@ -7,13 +7,14 @@
  * acknowledged may be lost: what crashed and abandoned consumers held is
  * taken over.
  *
- * Issue 11 item 1 removes consumers left idle past a bound (holding no
- * entries); today they stay in XINFO CONSUMERS, counted here, and the
- * assertion on their removal is a TODO.
+ * The consumers left behind (crashed, abandoned, closed with fetched entries
+ * pending) are counted, then removed by the steady consumer's sweep once
+ * idle past its idleConsumerTimeoutMs with nothing pending.
  */
 import { describe, expect, it } from 'vitest';
 import { withGroups } from '../support/catalog-overrides.js';
 import { testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { waitFor } from '../support/wait.js';
 import { expectHonestPublishes, expectNoneLost } from './support/expectations.js';
 import { FaultScenario } from './support/scenario.js';
 import type { Random } from './support/seed.js';
@@ -45,7 +46,9 @@ function planChurn(random: Random): CyclerPlan[] {
 }
 
 describe('scenario j: 50 consumer start/stop cycles with crashes mixed in', () => {
-  it('loses nothing; consumers left behind are counted', { timeout: 120_000 }, async () => {
+  it('loses nothing; consumers left behind are counted, then removed', {
+    timeout: 120_000,
+  }, async () => {
     const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 1000 }));
     const s = new FaultScenario(
       'j. 50 consumer start/stop cycles, crashes mixed in',
@@ -54,7 +57,7 @@ describe('scenario j: 50 consumer start/stop cycles with crashes mixed in', () =
     );
     const group = 'workers';
     const admin = server().client();
-    const steady = s.consumer('steady', { group });
+    const steady = s.consumer('steady', { group, idleConsumerTimeoutMs: 2000 });
     const publisher = s.publisher('p', { count: 20_000, ratePerSecond: 150 });
     await Promise.all([s.ready(steady), s.ready(publisher)]);
     const plans = planChurn(s.random);
@@ -104,13 +107,18 @@ describe('scenario j: 50 consumer start/stop cycles with crashes mixed in', () =
     expectHonestPublishes(counts);
     expectNoneLost(counts);
     expect(consumers).toContain('steady');
-    // TODO(issue 11 item 1, idle consumers removed; on main since 9e9c133): when merging, give
-    // the steady consumer's bus a short idleConsumerTimeoutMs (a ConsumerConfig field passed
-    // to RedisEventBus in tests/faults/workers/consumer.ts), then wait until only it is left:
-    //   await waitFor(async () => (await xinfoConsumers()).join() === 'steady', ...);
+    // Once idle past the bound with nothing pending, the ones left behind are removed.
+    let names = consumers;
+    await waitFor(
+      async () => {
+        names = ((await admin.xinfo('CONSUMERS', s.streamKey(group), group)) as unknown[][]).map(
+          (c) => String(c[1]),
+        );
+        return names.length === 1;
+      },
+      () => `only steady left in XINFO CONSUMERS, got ${JSON.stringify(names)}`,
+      { timeoutMs: 30_000 },
+    );
+    expect(names).toEqual(['steady']);
   });
-
-  it.todo(
-    'removes consumers left by crashes and abandoned closes once idle past a bound (never one holding entries)',
-  );
 });

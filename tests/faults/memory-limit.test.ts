@@ -70,8 +70,6 @@ describe('scenario e: maxmemory with noeviction reached under load', () => {
     expect(kinds).toEqual([
       "ConnectionError: OOM command not allowed when used memory > 'maxmemory'",
     ]);
-    // TODO(issue 11, runtime): README promises `code` 'OOM' on this ConnectionError, but it is
-    // undefined (redis-errors.ts codeOf matches /^([A-Z]{4,})\b/, too long for OOM). Then:
-    //   expect(new Set(failures.map((f) => f.code))).toEqual(new Set(['OOM']));
+    expect(new Set(failures.map((f) => f.code))).toEqual(new Set(['OOM']));
   });
 });

@@ -3,10 +3,9 @@
  * publisher (its handler works synchronously per message) is disconnected
  * by Redis at `client-output-buffer-limit pubsub`; ioredis reconnects and
  * re-subscribes. Realtime is at-most-once: the messages published while it
- * was cut are gone. The checker counts that gap.
- *
- * Issue 11 item 1 adds a gap signal (a resubscribe after a cut says which
- * channel and for how long); until it exists the assertion on it is a TODO.
+ * was cut are gone. The checker counts that gap, and the subscriber's bus
+ * says so once it is back: a RealtimeGapError (counted, and logged with the
+ * pattern and the time away).
  */
 import { describe, expect, it } from 'vitest';
 import { testCatalog, useRedisServer } from '../support/redis-bus.js';
@@ -70,16 +69,20 @@ describe('scenario i: a slow realtime subscriber cut by client-output-buffer-lim
       scenario: s.name,
       seed: s.seed,
       counts,
-      notes: `cut seen after ${sentAtCut} sent, receiving again ${back.at - cutAt} ms later; subscriber stats().realtimeReceived ${stats.realtimeReceived}; no gap signal yet (TODO)`,
+      notes: `cut seen after ${sentAtCut} sent, receiving again ${back.at - cutAt} ms later; subscriber stats().realtimeReceived ${stats.realtimeReceived}, realtimeGaps ${stats.realtimeGaps}`,
     });
     expect(counts.missing).toBeGreaterThan(0);
     expect(counts.gaps.length).toBeGreaterThan(0);
-    // TODO(issue 11 item 1, realtime gap signal; on main since 065f999): when merging, assert
-    // one RealtimeGapError per cut, e.g.
-    //   expect(stats.realtimeGaps).toBeGreaterThanOrEqual(counts.gaps.length);
-    // (and, with the workers reporting bus.onError, a RealtimeGapError naming the alerts
-    // pattern with its awayMs in the ledger).
+    // The gap signal: counted by the subscriber's bus and logged with the pattern and the time away.
+    expect(stats.realtimeGaps ?? 0).toBeGreaterThanOrEqual(1);
+    expect(
+      s.ledger.records.some(
+        (r) =>
+          r.kind === 'log' &&
+          /was away for \d+ ms and is subscribed again: messages published on .*:alerts:\*/.test(
+            r.msg,
+          ),
+      ),
+    ).toBe(true);
   });
-
-  it.todo('emits a realtime gap signal with the channel and the time it was away after the cut');
 });

@@ -4,10 +4,9 @@
  * back empty: the acknowledged events no consumer had read yet are gone —
  * the server's right, and what README "Durability" says. The checker must
  * see that loss (if it did not, it could not see one in scenario c either).
- *
- * Issue 11 item 1 adds a loss signal (a server that came back empty or with
- * a new run id while the bus held state); until it exists the assertion on
- * it is a TODO below.
+ * And the bus must say so: every consumer that had seen entries raises the
+ * loss signal after the reconnect (a DataLossError on bus.onError, logged as
+ * an error, counted in stats().dataLoss).
  */
 import { describe, expect, it } from 'vitest';
 import { withGroups } from '../support/catalog-overrides.js';
@@ -19,7 +18,7 @@ import { FaultScenario } from './support/scenario.js';
 const server = useRedisServer({ appendOnly: false });
 
 describe('scenario c, negative control: redis-server without persistence killed five times under load', () => {
-  it('acknowledged events are lost, and the checker counts them', {
+  it('acknowledged events are lost, the checker counts them, and the bus raises the loss signal', {
     timeout: 120_000,
   }, async () => {
     const catalog = testCatalog((c) => withGroups(c, 'jobs', { claimIdleMs: 1000 }));
@@ -53,15 +52,12 @@ describe('scenario c, negative control: redis-server without persistence killed 
     const lastRestart = restartedAt.at(-1)!;
     const afterLastRestart = s.check(group, { exempt: (acked) => acked.at < lastRestart });
     expectNoneLost(afterLastRestart);
-    // TODO(issue 11 item 1, loss signal; on main since 065f999): when merging, let the workers
-    // report bus.onError (tests/faults/workers/report.ts: a 'log' record with the error's name)
-    // and assert the signal here:
-    //   expect(consumerStats.some((st) => (st.dataLoss ?? 0) > 0)).toBe(true);
-    //   expect(s.ledger.records.some((r) => r.kind === 'log' && /DataLossError/.test(r.msg))).toBe(true);
-    // (stats() reaches the ledger whole, so `dataLoss` is there once the bus counts it).
+    // The loss signal: counted by the consumers, and logged (the workers report the bus's errors).
+    expect(consumerStats.some((st) => (st.dataLoss ?? 0) > 0)).toBe(true);
+    expect(
+      s.ledger.records.some(
+        (r) => r.kind === 'log' && r.level === 'error' && /came back without entries/.test(r.msg),
+      ),
+    ).toBe(true);
   });
-
-  it.todo(
-    'raises the loss signal (bus.stats().dataLoss, an error event, an inspect() flag) when Redis comes back empty or with a new run id',
-  );
 });

@@ -59,6 +59,8 @@ export interface ConsumerConfig extends WorkerBase {
   readonly blockMs?: number | undefined;
   readonly work: Work;
   readonly closeTimeoutMs: number;
+  /** The bus option `idleConsumerTimeoutMs` (removal of idle consumers holding nothing). @default the bus's */
+  readonly idleConsumerTimeoutMs?: number | undefined;
 }
 
 /**

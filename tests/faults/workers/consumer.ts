@@ -8,7 +8,12 @@ import { reporter, sleep } from './report.js';
 
 export async function runConsumer(config: ConsumerConfig): Promise<void> {
   const { emit, logger } = reporter(config.name);
-  const bus = new RedisEventBus({ catalog: config.catalog, redis: config.redisUrl, logger });
+  const bus = new RedisEventBus({
+    catalog: config.catalog,
+    redis: config.redisUrl,
+    logger,
+    idleConsumerTimeoutMs: config.idleConsumerTimeoutMs,
+  });
   const random = seededRandom(config.seed);
   let terminated: () => void = () => {};
   const termination = new Promise<void>((resolve) => {
