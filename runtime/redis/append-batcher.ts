@@ -12,9 +12,10 @@
  * error (a reply error before the script ran: nothing written; a lost
  * connection or an error while the script ran: outcome unknown).
  */
-import { Command, type Redis, ReplyError } from 'ioredis';
+import { Command, ReplyError } from 'ioredis';
 import { FORMAT_FIELD } from '../internal/entry-codec.js';
 import { RawScript, respArg } from './raw-script-call.js';
+import type { RedisClient } from './redis-client.js';
 import { APPEND_BATCH_LUA } from './scripts/lua.js';
 
 const APPEND_SCRIPT = new RawScript(APPEND_BATCH_LUA);
@@ -58,7 +59,7 @@ export class AppendBatcher {
   private readonly open = new Map<string, Batch>();
   private scheduled = false;
 
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisClient) {}
 
   /** Whether appends wait to be sent. */
   get pending(): boolean {
@@ -139,7 +140,7 @@ export class AppendBatcher {
     }
     APPEND_SCRIPT.call(
       this.client,
-      batch.key,
+      [batch.key],
       batch.argc + 1,
       respArg(String(n)) + batch.args,
     ).then(

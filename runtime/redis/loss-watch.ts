@@ -20,6 +20,7 @@ import { DataLossError, type LostStream, type SchemabusError } from '../errors.j
 import type { Listeners } from '../internal/listeners.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Connections } from './connections.js';
+import { sendRouted } from './routed-command.js';
 
 /** What the watch needs of its bus. */
 export interface LossWatchDeps {
@@ -87,17 +88,19 @@ export class LossWatch {
     if (keys.length === 0) return;
     const lost: LostStream[] = [];
     try {
-      const pipeline = command.pipeline();
-      for (const key of keys) {
-        const id = this.newest.get(key)!;
-        pipeline.xrange(key, id, id);
-        pipeline.xinfo('STREAM', key);
-      }
-      const replies = (await pipeline.exec()) ?? [];
+      // Two commands per stream, all issued at once (on a Cluster each goes to its stream's master).
+      const replies = await Promise.all(
+        keys.map((key) => {
+          const id = this.newest.get(key)!;
+          return Promise.all([
+            settle(command.xrange(key, id, id)),
+            settle(sendRouted(command, key, 'xinfo', ['STREAM', key])),
+          ]);
+        }),
+      );
       keys.forEach((key, i) => {
         const id = this.newest.get(key)!;
-        const [rangeError, range] = replies[2 * i] ?? [];
-        const [infoError, info] = replies[2 * i + 1] ?? [];
+        const [[rangeError, range], [infoError, info]] = replies[i]!;
         if (rangeError === null && Array.isArray(range) && range.length > 0) return;
         const gone = infoError instanceof Error && /no such key/i.test(infoError.message);
         if (!gone && (rangeError || infoError)) return; // cannot tell: say nothing
@@ -144,6 +147,14 @@ export class LossWatch {
     }
     return key;
   }
+}
+
+/** `[error, null]` or `[null, value]`, as a pipeline reply. */
+function settle(promise: Promise<unknown>): Promise<[Error | null, unknown]> {
+  return promise.then(
+    (value) => [null, value],
+    (error: unknown) => [error instanceof Error ? error : new Error(String(error)), null],
+  );
 }
 
 /** `max-deleted-entry-id` of an XINFO STREAM reply; undefined before Redis 7.0, which has none. */

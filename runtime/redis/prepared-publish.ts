@@ -12,7 +12,7 @@ import { createEnvelope, unknownType } from '../internal/envelope.js';
 import { type BusContext, streamOf } from './bus-context.js';
 import { dedupKey } from './keys.js';
 
-/** The commands a publish is sent with, on the client or queued on a pipeline (ioredis adds defined scripts to pipelines too). */
+/** The commands a publish is sent with (the scripts are defined on the command connection). */
 type PublishCommand = 'schemabusPublishOnce' | 'schemabusPublishRealtime' | 'xadd' | 'publish';
 export type PublishCommands = { [K in PublishCommand]: (...args: (string | number)[]) => unknown };
 

@@ -110,23 +110,20 @@ export class Publisher implements PublishOutcomes {
     if (prepared.every((p) => this.batchable(p))) return this.appendBatch(prepared);
     this.batcher.flush();
     const release = this.admit(prepared[0]!, prepared.length);
-    let replies: [Error | null, unknown][];
+    // One command per event, all issued now, so they go out back to back in order (no
+    // Pipeline: on a Cluster one may span several masters; see also AckBatcher.sendOn).
+    let replies: PromiseSettledResult<string | undefined>[];
     try {
-      const pipeline = this.ctx.connections.command.pipeline();
-      for (const p of prepared) this.queue(pipeline, p);
-      replies = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      throw this.failed(prepared, error);
+      replies = await Promise.allSettled(prepared.map((p) => this.send(p)));
     } finally {
       release();
     }
     const entryIds: (string | undefined)[] = [];
     const errors: unknown[] = [];
-    for (let i = 0; i < prepared.length; i++) {
-      const [error, reply] = replies[i] ?? [new Error('no reply from Redis'), undefined];
-      if (error) errors[i] = error;
-      else entryIds[i] = prepared[i]!.stream ? entryIdOf(reply) : undefined;
-    }
+    replies.forEach((reply, i) => {
+      if (reply.status === 'rejected') errors[i] = reply.reason ?? new Error('no reply from Redis');
+      else entryIds[i] = reply.value;
+    });
     return this.batchOutcome(prepared, entryIds, errors);
   }
 
@@ -221,15 +218,6 @@ export class Publisher implements PublishOutcomes {
     const commands = this.ctx.connections.command as unknown as PublishCommands;
     const reply = await commands[name](...args);
     return p.stream ? entryIdOf(reply) : undefined;
-  }
-
-  /** Adds the one command of `p` to a batch pipeline (one reply per event). */
-  private queue(
-    pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
-    p: Prepared,
-  ): void {
-    const [name, args] = publishCommand(p, this.dedupTtlMs);
-    (pipeline as unknown as PublishCommands)[name](...args);
   }
 
   /** Counts a stored event and makes its `Published`. */

@@ -8,7 +8,6 @@
  * `everysec` can lose about a second of writes; with replicas it is best
  * effort (replication is asynchronous; WAIT narrows the window).
  */
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type {
   BatchItem,
@@ -50,6 +49,7 @@ import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
 import { type IdempotentPublishOptions, Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
+import type { RedisClient } from './redis-client.js';
 import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
 import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
 import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
@@ -150,7 +150,7 @@ export class RedisEventBus implements EventBus {
   }
 
   /** The command connection (for tools and tests; do not quit it). */
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.ctx.connections.command;
   }
 
