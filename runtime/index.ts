@@ -24,6 +24,7 @@ export {
   PublishOutcomeUnknownError,
   RealtimeGapError,
   SchemabusError,
+  UnderReplicatedError,
   ValidationError,
   type ValidationIssue,
 } from './errors.js';

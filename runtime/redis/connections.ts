@@ -14,6 +14,9 @@
  * - One subscriber connection for realtime, created on first use; ioredis
  *   re-subscribes it after a reconnect (`autoResubscribe`). On a Cluster it
  *   connects to any node and moves on when that node fails.
+ * - One connection (a Cluster, on a Cluster) for publishes that wait for
+ *   replicas, created on first use: WAIT blocks the connection it is sent
+ *   on, so it gets one of its own (replica-wait.ts).
  *
  * Errors never carry `err.command` and URLs are redacted (redis-errors.ts).
  */
@@ -48,6 +51,7 @@ export class Connections {
   private readonly ownsCommand: boolean;
   private readonly owned = new Set<Redis>();
   private subscriberClient: Redis | undefined;
+  private replicatedClient: RedisClient | undefined;
   private readonly readyListeners = new Set<() => void>();
   private readonly onCommandReadyEvent = () => {
     this.lastError = undefined;
@@ -155,6 +159,33 @@ export class Connections {
     return this.subscriberClient;
   }
 
+  /** The connection for publishes that wait for replicas (see the module comment), created on first use. */
+  replicated(): RedisClient {
+    if (this.replicatedClient === undefined) {
+      const connectionName = `${this.name}:replicated`;
+      const command = this.command;
+      let client: RedisClient;
+      if (isCluster(command)) {
+        const cluster = new BusCluster(clusterSeeds(command), {
+          ...command.options,
+          redisOptions: { ...command.options.redisOptions, connectionName },
+          enableAutoPipelining: false,
+          lazyConnect: true,
+          waitForConnectionMs: this.waitMs,
+          label: this.label,
+        });
+        cluster.connect().catch(() => undefined);
+        client = cluster;
+      } else {
+        const options = { connectionName, enableAutoPipelining: false, lazyConnect: false };
+        client = this.derived(options, this.waitMs);
+      }
+      this.watch(client, 'replicated');
+      this.replicatedClient = client;
+    }
+    return this.replicatedClient;
+  }
+
   /**
    * A connection of the command side to the server `client` is connected to
    * (for CLIENT UNBLOCK and CLIENT KILL of a reader), or undefined when there
@@ -199,6 +230,8 @@ export class Connections {
     this.readyListeners.clear();
     this.command.off('ready', this.onCommandReadyEvent);
     this.subscriberClient = undefined;
+    if (this.replicatedClient !== undefined) all.push(this.replicatedClient);
+    this.replicatedClient = undefined;
     if (this.ownsCommand) all.push(this.command);
     // QUIT only a ready connection: on one still (re)connecting, ioredis settles
     // QUIT only after its retries run out (seconds), and there is nothing to flush.

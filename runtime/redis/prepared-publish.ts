@@ -3,7 +3,7 @@
  * entry fields and realtime message, its size checked; and the one Redis
  * command that sends it.
  */
-import type { Envelope, PublishMeta } from '../bus.js';
+import type { Envelope, PublishMeta, WaitForReplicas } from '../bus.js';
 import type { CatalogEvent, CatalogStream } from '../catalog.js';
 import { ValidationError } from '../errors.js';
 import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
@@ -25,6 +25,8 @@ export interface Prepared {
   readonly fields: string[] | undefined;
   readonly channel: string | undefined;
   readonly message: string | undefined;
+  /** The replicas to wait for (stream events only). */
+  readonly wait: WaitForReplicas | undefined;
 }
 
 /**
@@ -37,6 +39,8 @@ export function prepareEvent(
   type: string,
   data: unknown,
   meta: PublishMeta | undefined,
+  /** The bus option `waitForReplicas`. */
+  waitForReplicas?: WaitForReplicas,
 ): Prepared {
   const { catalog, validators, stats, metrics } = ctx;
   const event: CatalogEvent | undefined = catalog.events[type];
@@ -65,7 +69,8 @@ export function prepareEvent(
       },
     ]);
   }
-  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message };
+  const wait = stream ? (meta?.waitForReplicas ?? waitForReplicas) : undefined;
+  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message, wait };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * RedisEventBus: the EventBus contract on Redis Streams and pub/sub
- * (ioredis, standalone server; every key of a stream shares one hash tag so
- * the layout is Cluster-safe).
+ * (ioredis), on one server or a Redis Cluster (every key of a stream shares
+ * one hash tag, so each stream lives on one slot).
  *
  * Durability is the server's setting: "an acknowledged publish is never
  * lost" holds on one node with `appendonly yes` + `appendfsync always`;
  * `everysec` can lose about a second of writes; with replicas it is best
- * effort (replication is asynchronous; WAIT narrows the window).
+ * effort (replication is asynchronous), unless publishes wait for replicas
+ * (`waitForReplicas`: WAIT).
  */
 import type { Registry } from 'prom-client';
 import type {
@@ -26,6 +27,7 @@ import type {
   SubscribeOptions,
   Subscription,
   Unsubscribe,
+  WaitForReplicas,
   WaitOptions,
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
@@ -99,6 +101,15 @@ export interface RedisEventBusOptions extends ConsumerTuning {
   readonly connectTimeoutMs?: number | undefined;
   /** How retention trimming runs. */
   readonly retention?: RetentionOptions | undefined;
+  /**
+   * Every stream publish resolves only once this many replicas acknowledged
+   * its entry (Redis `WAIT`, on a connection of its own), or rejects with
+   * `UnderReplicatedError` when fewer did within the timeout; a publish's
+   * `meta.waitForReplicas` overrides it. Costs a round trip and the
+   * replicas' lag per publish (batched publishes share one WAIT).
+   * @default none: a publish resolves once the master stored it
+   */
+  readonly waitForReplicas?: WaitForReplicas | undefined;
 }
 
 /** The Redis EventBus (see the contract in runtime/bus.ts). */
@@ -145,6 +156,7 @@ export class RedisEventBus implements EventBus {
       this.retention,
       options.maxOfflineQueue ?? 1000,
       options.idempotentPublish,
+      options.waitForReplicas,
     );
     this.realtime = new RealtimeHub(this.ctx, this.errors);
   }
