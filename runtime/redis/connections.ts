@@ -122,6 +122,18 @@ export class Connections {
   }
 
   /**
+   * Calls `listener` when, on a Cluster, a node connection of the command
+   * side fails: a failover may be under way, and publishes may succeed on a
+   * new master before the bus hears that a slot moved (nothing on one node,
+   * where nothing succeeds between a disconnect and the next `ready`).
+   */
+  onTrouble(listener: () => void): void {
+    if (!isCluster(this.command)) return;
+    this.command.on('node error', listener);
+    this.command.on('-node', listener);
+  }
+
+  /**
    * A new connection for one blocking reader of stream `key` (on a Cluster,
    * to the master of its slot); closed by {@link release} or {@link closeAll}.
    */

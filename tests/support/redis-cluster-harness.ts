@@ -27,6 +27,16 @@ export interface ClusterNode {
   readonly running: boolean;
 }
 
+/** How {@link RedisClusterServer.migrateSlot} moves the keys of a slot. */
+export interface MigrateOptions {
+  /** Keys to move before the others (say, a stream, so the rest of the slot moves while it is on the target). */
+  readonly first?: readonly string[];
+  /** Keys per MIGRATE. @default 10 */
+  readonly batch?: number;
+  /** Awaited after each MIGRATE (load keeps running meanwhile). */
+  readonly between?: () => Promise<void>;
+}
+
 /** Options of {@link startRedisCluster}. */
 export interface StartClusterOptions {
   /** `cluster-node-timeout`: how long a silent master takes to be failed over. @default 2000 */
@@ -48,21 +58,27 @@ export interface RedisClusterServer {
   masters(): Promise<ClusterNode[]>;
   /** The replicas of `master`. */
   replicasOf(master: ClusterNode): Promise<ClusterNode[]>;
-  /** SIGKILL `node` and, for a master, wait until a replica took over its slots and the cluster is ok. */
-  kill9(node: ClusterNode): Promise<void>;
+  /**
+   * SIGKILL `node`, run `afterKill` (resume a paused replica, say) and, for a
+   * master, wait until a replica took over its slots and the cluster is ok.
+   */
+  kill9(node: ClusterNode, afterKill?: () => void): Promise<void>;
   /** Starts a killed node again (it rejoins, as a replica when it was failed over). */
   restart(node: ClusterNode): Promise<void>;
+  /** SIGSTOP `node` (it reads nothing, answers nothing) until {@link resume}. */
+  pause(node: ClusterNode): void;
+  /** SIGCONT a paused node. */
+  resume(node: ClusterNode): void;
   /** `CLUSTER FAILOVER` on `replica`; waits until it is a master and the cluster is ok. */
   failover(replica: ClusterNode): Promise<void>;
-  /** Moves the slot of `key` to `target` (keys migrated in batches of `batch`), waiting between batches for `between`. */
-  migrateSlot(
-    key: string,
-    target: ClusterNode,
-    options?: { batch?: number; between?: () => Promise<void> },
-  ): Promise<void>;
+  /**
+   * Moves the slot of `key` to `target`: the keys of `first` (if any), then the
+   * others in batches of `batch`, awaiting `between` after each MIGRATE.
+   */
+  migrateSlot(key: string, target: ClusterNode, options?: MigrateOptions): Promise<void>;
   /** Deletes every key matching `pattern` on every master. */
   deleteKeys(pattern: string): Promise<void>;
-  /** Waits until every running node reports `cluster_state:ok` and agrees on the slot owners. */
+  /** Waits until every running node reports `cluster_state:ok`, agrees on the slot owners, and every replica is in sync. */
   waitUntilOk(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -107,6 +123,9 @@ class LocalNode implements ClusterNode {
       String(this.nodeTimeoutMs),
       // A replica may always be promoted, however long it was cut off (a loaded test machine).
       '--cluster-replica-validity-factor',
+      '0',
+      // A replica's first sync starts at once (the default waits 5 s for more replicas).
+      '--repl-diskless-sync-delay',
       '0',
       '--save',
       '',
@@ -353,9 +372,10 @@ class LocalCluster implements RedisClusterServer {
       .map((n) => this.node(n.address));
   }
 
-  async kill9(node: ClusterNode): Promise<void> {
+  async kill9(node: ClusterNode, afterKill?: () => void): Promise<void> {
     const wasMaster = (await this.masters()).some((m) => m.address === node.address);
     await this.node(node.address).kill();
+    afterKill?.();
     if (!wasMaster) return;
     await waitFor(
       async () => {
@@ -374,6 +394,14 @@ class LocalCluster implements RedisClusterServer {
     await this.waitUntilOk(30_000);
   }
 
+  pause(node: ClusterNode): void {
+    this.node(node.address).process?.kill('SIGSTOP');
+  }
+
+  resume(node: ClusterNode): void {
+    this.node(node.address).process?.kill('SIGCONT');
+  }
+
   async failover(replica: ClusterNode): Promise<void> {
     const client = this.probe(replica);
     try {
@@ -389,11 +417,7 @@ class LocalCluster implements RedisClusterServer {
     await this.waitUntilOk(30_000);
   }
 
-  async migrateSlot(
-    key: string,
-    target: ClusterNode,
-    options: { batch?: number; between?: () => Promise<void> } = {},
-  ): Promise<void> {
+  async migrateSlot(key: string, target: ClusterNode, options: MigrateOptions = {}): Promise<void> {
     const slot = Number(await this.admin.cluster('KEYSLOT', key));
     const source = await this.masterOf(key);
     if (source.address === target.address)
@@ -405,6 +429,10 @@ class LocalCluster implements RedisClusterServer {
     try {
       await to.cluster('SETSLOT', slot, 'IMPORTING', idOf(source));
       await from.cluster('SETSLOT', slot, 'MIGRATING', idOf(target));
+      if (options.first?.length) {
+        await from.migrate('127.0.0.1', target.port, '', 0, 10_000, 'KEYS', ...options.first);
+        await options.between?.();
+      }
       for (;;) {
         const keys = (await from.cluster('GETKEYSINSLOT', slot, options.batch ?? 10)) as string[];
         if (keys.length === 0) break;
@@ -453,6 +481,12 @@ class LocalCluster implements RedisClusterServer {
             const info = String(await client.cluster('INFO'));
             if (!/cluster_state:ok/.test(info)) {
               last = `${node.address}: ${info.split('\r\n')[0]}`;
+              return false;
+            }
+            // A replica counts once it is in sync with its master.
+            const replication = await client.info('replication');
+            if (/role:slave/.test(replication) && !/master_link_status:up/.test(replication)) {
+              last = `${node.address}: replica not in sync yet`;
               return false;
             }
             const owners = parseNodes(String(await client.cluster('NODES')))
