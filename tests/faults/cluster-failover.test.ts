@@ -13,6 +13,7 @@
  * everything the stream holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RealtimeGapError, RedisEventBus, type SchemabusError } from '../../runtime/index.js';
 import { ClusterWorkload, type WorkloadReport } from '../support/cluster-workload.js';
 import { onCleanup, testCatalog } from '../support/redis-bus.js';
 import {
@@ -20,6 +21,7 @@ import {
   type RedisClusterServer,
   startRedisCluster,
 } from '../support/redis-cluster-harness.js';
+import { waitFor } from '../support/wait.js';
 
 let cluster: RedisClusterServer;
 
@@ -107,5 +109,39 @@ describe('failover of the master of a stream under load', () => {
       'the control: the lagging replica lost what it never got',
     ).toBeGreaterThan(0);
     expect(report.dataLoss, 'the bus reports the loss it saw').toBeGreaterThan(0);
+  }, 90_000);
+
+  it('the realtime subscriber moves to another node when its node dies, and tells the gap', async () => {
+    const catalog = testCatalog();
+    const bus = new RedisEventBus({ catalog, redis: cluster.url });
+    const publisher = new RedisEventBus({ catalog, redis: cluster.url });
+    onCleanup(async () => {
+      await bus.close({ timeoutMs: 100 });
+      await publisher.close({ timeoutMs: 100 });
+    });
+    const errors: SchemabusError[] = [];
+    bus.onError((error) => errors.push(error));
+    const received: string[] = [];
+    await bus.onRealtime('order-status', {}, (event) => void received.push(event.id));
+    const subscribed = await waitFor(async () => {
+      for (const node of cluster.nodes.filter((n) => n.running)) {
+        const clients = String(await cluster.nodeClient(node).client('LIST'));
+        if (clients.includes('name=schemabus:realtime')) return node;
+      }
+      return undefined;
+    });
+    await cluster.kill9(subscribed);
+    onCleanup(() => cluster.restart(subscribed));
+    // Published until one arrives: the subscriber is back, on another node.
+    await waitFor(
+      async () => {
+        await publisher.publish('order.cancelled', { orderId: crypto.randomUUID(), reason: 'r' });
+        return received.length > 0;
+      },
+      () => `a realtime message after ${subscribed.address} died`,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    await waitFor(() => errors.some((e) => e instanceof RealtimeGapError));
+    expect(bus.stats().realtimeGaps).toBe(1);
   }, 90_000);
 });
