@@ -30,11 +30,10 @@ import { ClusterLinks } from './cluster/cluster-links.js';
 import type { NodeTarget } from './cluster/node-target.js';
 import {
   CONNECTION_NAME,
-  commandClient,
   READER_CONNECTION_OVERRIDES,
-  type RedisConnectionOption,
   safeConnectionName,
-} from './connection-options.js';
+} from './connection-defaults.js';
+import { commandClient, type RedisConnectionOption } from './connection-options.js';
 import { isCluster, type RedisClient } from './redis-client.js';
 import { safeErrorText } from './redis-errors.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';

@@ -9,7 +9,6 @@
  * effort (replication is asynchronous), unless publishes wait for replicas
  * (`waitForReplicas`: WAIT).
  */
-import type { Registry } from 'prom-client';
 import type {
   BatchItem,
   BootstrapReport,
@@ -19,7 +18,6 @@ import type {
   DeadLetterQueue,
   EventBus,
   HandlerMap,
-  Logger,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -27,7 +25,6 @@ import type {
   SubscribeOptions,
   Subscription,
   Unsubscribe,
-  WaitForReplicas,
   WaitOptions,
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
@@ -45,72 +42,22 @@ import { SubscriptionStatus } from '../internal/subscription-status.js';
 import { createValidators } from '../internal/validate.js';
 import { bootstrapStreams } from './bootstrap-streams.js';
 import { type BusContext, streamOf } from './bus-context.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOption } from './connection-options.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './connection-defaults.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
-import { type IdempotentPublishOptions, Publisher } from './publisher.js';
+import { Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import type { RedisClient } from './redis-client.js';
 import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
-import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
-import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
+import type { RedisEventBusOptions } from './redis-event-bus-options.js';
+import { RetentionKeeper } from './retention-keeper.js';
+import { StreamConsumer } from './stream-consumer.js';
 import { type TailEntry, type TailOptions, tailStream } from './stream-tail.js';
 
 const BUS = 'RedisEventBus';
 /** How long `waitUntilReady()` waits by default. */
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
-
-/** Options of {@link RedisEventBus}. */
-export interface RedisEventBusOptions extends ConsumerTuning {
-  readonly catalog: Catalog;
-  /**
-   * A URL, ioredis options, or a ready client. A client given here is used
-   * for commands and duplicated for blocking readers and pub/sub; the bus
-   * never quits it.
-   * @default process.env.REDIS_URL, else redis://127.0.0.1:6379
-   */
-  readonly redis?: RedisConnectionOption | undefined;
-  /** @default a logger that drops everything */
-  readonly logger?: Logger | undefined;
-  /** prom-client registry to report metrics to. @default none (no metrics) */
-  readonly registry?: Registry | undefined;
-  /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
-  readonly maxEntryBytes?: number | undefined;
-  /**
-   * Store each event id at most once per stream (a Lua script with a marker
-   * key per id), so retrying a publish whose outcome was unknown, or a
-   * command ioredis re-sent after a reconnect, adds no duplicate. Costs one
-   * key per event for `ttlMs`. @default false
-   */
-  readonly idempotentPublish?: boolean | IdempotentPublishOptions | undefined;
-  /**
-   * Publishes that may wait for the connection while Redis is unreachable;
-   * beyond that a publish fails at once with a `ConnectionError` (0: fail
-   * fast). ioredis's own offline queue is unbounded. @default 1000
-   */
-  readonly maxOfflineQueue?: number | undefined;
-  /**
-   * How long a publish, bootstrap, DLQ, inspect or realtime command waits for
-   * the connection while Redis is unreachable, refusing or rejecting the
-   * credentials; then it fails with a `ConnectionError` whose `code` names the
-   * cause (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, WRONGPASS, NOAUTH) and nothing
-   * is sent. Blocking reads of subscriptions wait for the reconnect instead
-   * (their failures reach `Subscription.onError`). @default 2000
-   */
-  readonly connectTimeoutMs?: number | undefined;
-  /** How retention trimming runs. */
-  readonly retention?: RetentionOptions | undefined;
-  /**
-   * Every stream publish resolves only once this many replicas acknowledged
-   * its entry (Redis `WAIT`, on a connection of its own), or rejects with
-   * `UnderReplicatedError` when fewer did within the timeout; a publish's
-   * `meta.waitForReplicas` overrides it. Costs a round trip and the
-   * replicas' lag per publish (batched publishes share one WAIT).
-   * @default none: a publish resolves once the master stored it
-   */
-  readonly waitForReplicas?: WaitForReplicas | undefined;
-}
 
 /** The Redis EventBus (see the contract in runtime/bus.ts). */
 export class RedisEventBus implements EventBus {

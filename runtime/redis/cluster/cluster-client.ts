@@ -11,7 +11,7 @@ import {
   COMMAND_CONNECTION_DEFAULTS,
   type CommandClient,
   refuseKeyPrefix,
-} from '../connection-options.js';
+} from '../connection-defaults.js';
 import { BusCluster, CLUSTER_DEFAULTS } from './bus-cluster.js';
 import { clusterOfUrl, type NodeAddress } from './cluster-url.js';
 
