@@ -91,7 +91,7 @@ export class ClusterLinks {
 
   /** Whether reads on `client` need ASKING first (its slot is being migrated to its node). */
   asking(client: Redis): boolean {
-    return this.targets.get(client)?.asking === true;
+    return this.targets.get(client)?.needsAsking === true;
   }
 
   /**

@@ -46,7 +46,7 @@ export function addressKey(address: NodeAddress): string {
 export class NodeTarget {
   /** Where the connection went last. */
   current: NodeAddress;
-  /** Reads need ASKING first (the slot is being migrated to `current`). */
+  /** Pinned by an ASK: the slot is being migrated to `current` (see {@link needsAsking}). */
   asking = false;
   private pinned: NodeAddress | undefined;
 
@@ -63,6 +63,19 @@ export class NodeTarget {
     this.current = this.pinned ?? this.resolve(this.current) ?? this.current;
     this.pinned = undefined;
     return this.current;
+  }
+
+  /**
+   * Whether reads need ASKING first: after an ASK, until the slot table names
+   * `current` the slot's master (the migration finished).
+   */
+  get needsAsking(): boolean {
+    if (this.asking) {
+      const owner = this.resolve(this.current);
+      if (owner !== undefined && addressKey(owner) === addressKey(this.current))
+        this.asking = false;
+    }
+    return this.asking;
   }
 
   /** Sends the next connect to `to` (MOVED, or ASK with `asking`). */
