@@ -5,9 +5,9 @@
  *   --quick          small sizes, one repetition (the smoke test uses it)
  *   --json           also write bench/results/latest.json
  *   --out FILE       write the JSON report to FILE (implies --json)
- *   --only a,b       run only these cases (publish, batch, sequential, consume,
- *                    entry-bytes, e2e-1k, e2e-10k, realtime-1k, realtime-10k, in-memory,
- *                    hot-path, codegen, memory)
+ *   --only a,b       run only these cases (publish, batch, sequential, wait-replicas,
+ *                    consume, entry-bytes, e2e-1k, e2e-10k, realtime-1k, realtime-10k,
+ *                    in-memory, hot-path, codegen, memory, cluster)
  *   --variant x,y    run only these variants of the chosen cases (for profiling)
  *   --reps N         repetitions of every case that does not fix its own
  *   --baseline DIR   also run every schemabus variant on the runtime of the
@@ -23,6 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clusterChoicesCase } from './cases/cluster-choices.js';
 import { codegenCase } from './cases/codegen.js';
 import { consumeCase } from './cases/consume.js';
 import { entryBytesCase } from './cases/entry-bytes.js';
@@ -31,6 +32,7 @@ import { latencyCases } from './cases/latency.js';
 import { memoryBusCase } from './cases/memory-bus.js';
 import { memoryFootprintCase } from './cases/memory-footprint.js';
 import { publishBatchCase, publishCase, sequentialCase } from './cases/publish.js';
+import { waitReplicasCase } from './cases/wait-replicas.js';
 import { VariantProfiler } from './support/profiler.js';
 import { connect } from './support/redis-helpers.js';
 import { startRedisServer } from './support/redis-server.js';
@@ -47,6 +49,7 @@ function allCases(quick: boolean): Case[] {
     publishCase(quick),
     publishBatchCase(quick),
     sequentialCase(quick),
+    waitReplicasCase(quick),
     consumeCase(quick),
     entryBytesCase(quick),
     ...latencyCases(quick),
@@ -54,6 +57,7 @@ function allCases(quick: boolean): Case[] {
     hotPathCase(quick),
     codegenCase(quick),
     memoryFootprintCase(quick),
+    clusterChoicesCase(quick),
   ];
 }
 

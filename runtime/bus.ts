@@ -44,6 +44,14 @@ export interface Envelope<T = unknown, K extends string = string> {
 
 /** Optional envelope attributes of one publish. */
 export interface PublishMeta {
+  /**
+   * Resolve only once this many replicas acknowledged the entry (Redis
+   * `WAIT`), so a failover to one of them keeps it; fewer within the timeout
+   * rejects with `UnderReplicatedError` (the entry is stored on the master).
+   * Stream events only; the in-memory bus has no replicas and ignores it.
+   * @default the bus option `waitForReplicas`, else no wait
+   */
+  readonly waitForReplicas?: WaitForReplicas | undefined;
   /** @default a new time-ordered id */
   readonly id?: string | undefined;
   /** @default now */
@@ -58,6 +66,14 @@ export interface PublishMeta {
   readonly tracestate?: string | undefined;
 }
 
+/** How many replicas a publish waits for, and how long at most (`PublishMeta.waitForReplicas`). */
+export interface WaitForReplicas {
+  /** Replicas that must acknowledge the entry: 1 or more. */
+  readonly replicas: number;
+  /** Longest wait in ms: 1 or more. */
+  readonly timeoutMs: number;
+}
+
 /** What a publish stored. */
 export interface Published {
   readonly id: string;
@@ -68,6 +84,8 @@ export interface Published {
   readonly stream?: string;
   /** The concrete channel the event was published on, if realtime. */
   readonly channel?: string;
+  /** How many replicas acknowledged the entry, when the publish waited for them (`waitForReplicas`). */
+  readonly replicas?: number;
 }
 
 /** One event of a `publishBatch`. */

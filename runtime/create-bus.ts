@@ -4,7 +4,8 @@ import type { Catalog } from './catalog.js';
 import type { EntryFields } from './internal/entry-fields.js';
 
 import { InMemoryEventBus, type InMemoryEventBusOptions } from './memory/in-memory-event-bus.js';
-import { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
+import { RedisEventBus } from './redis/redis-event-bus.js';
+import type { RedisEventBusOptions } from './redis/redis-event-bus-options.js';
 
 /** Options of {@link createBus}. */
 export interface CreateBusOptions extends BusMetricsOptions {

@@ -1,4 +1,5 @@
 /** Errors users can catch. Every message says what happened and what to do. */
+import type { Published } from './bus.js';
 
 /** Root of every error schemabus throws on purpose. */
 export class SchemabusError extends Error {
@@ -60,6 +61,28 @@ export class ConnectionError extends SchemabusError {
 /** A publish failed after it may have reached Redis: it may or may not be stored. */
 export class PublishOutcomeUnknownError extends ConnectionError {
   override name = 'PublishOutcomeUnknownError';
+}
+
+/**
+ * A publish that waited for replicas (`waitForReplicas`) was stored on the
+ * master, but fewer replicas than asked acknowledged it within the timeout:
+ * a failover now could lose it. `published` are the stored events (their
+ * `replicas` say how many acknowledged each). Publishing them again adds
+ * duplicates unless `idempotentPublish` is on (same `meta.id`).
+ */
+export class UnderReplicatedError extends SchemabusError {
+  override name = 'UnderReplicatedError';
+  constructor(
+    message: string,
+    /** The events stored on the master (all of them, for a publishBatch). */
+    readonly published: readonly Published[],
+    /** Replicas asked for. */
+    readonly replicas: number,
+    /** The fewest replicas that acknowledged one of them. */
+    readonly acknowledged: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The bus (or subscription) is closed. */

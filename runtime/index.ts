@@ -25,6 +25,7 @@ export {
   PublishOutcomeUnknownError,
   RealtimeGapError,
   SchemabusError,
+  UnderReplicatedError,
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
@@ -47,7 +48,8 @@ export type {
   RedisConnectionOptions,
 } from './redis/connection-options.js';
 export type { IdempotentPublishOptions } from './redis/publisher.js';
-export { RedisEventBus, type RedisEventBusOptions } from './redis/redis-event-bus.js';
+export { RedisEventBus } from './redis/redis-event-bus.js';
+export type { RedisEventBusOptions } from './redis/redis-event-bus-options.js';
 export type { RetentionOptions } from './redis/retention-keeper.js';
 export type { ConsumerTuning } from './redis/stream-consumer.js';
 export type { TailEntry, TailOptions } from './redis/stream-tail.js';

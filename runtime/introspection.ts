@@ -27,6 +27,8 @@ export interface BusMetricsOptions {
 export interface BusStats {
   readonly published: number;
   readonly publishFailed: number;
+  /** Publishes stored but acknowledged by fewer replicas than asked (`UnderReplicatedError`; Redis only). */
+  readonly underReplicated: number;
   readonly rejected: number;
   readonly delivered: number;
   readonly acked: number;

@@ -32,8 +32,8 @@ export function freePort(): Promise<number> {
 
 const READY_TIMEOUT_MS = 10_000;
 
-/** Starts `redis-server` (from PATH or `REDIS_SERVER_BIN`) and waits until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts `redis-server` (from PATH or `REDIS_SERVER_BIN`) and waits until it answers PING; `extraArgs` go last. */
+export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
   const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const dir = mkdtempSync(join(tmpdir(), 'schemabus-bench-'));
   for (let attempt = 0; ; attempt++) {
@@ -55,6 +55,7 @@ export async function startRedisServer(): Promise<RedisServer> {
         'no',
         '--loglevel',
         'warning',
+        ...extraArgs,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );

@@ -53,7 +53,33 @@ export async function runCase(
   const skipped = new Map<string, string>();
   const errors: { variant: string; error: string }[] = [];
   await ctx.admin.flushall();
-  await benchCase.setup?.(ctx);
+  try {
+    await benchCase.setup?.(ctx);
+    await runReps(ctx, benchCase, reps, series, skipped, errors, profiler);
+  } finally {
+    await benchCase.teardown?.(ctx);
+  }
+  return {
+    caseName: benchCase.name,
+    title: benchCase.title,
+    ...(benchCase.note === undefined ? {} : { note: benchCase.note }),
+    series: [...series.values()],
+    skipped: [...skipped].map(([variant, reason]) => ({ variant, reason })),
+    errors,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Every variant once per repetition, alternating the order (see the module comment). */
+async function runReps(
+  ctx: BenchContext,
+  benchCase: Case,
+  reps: number,
+  series: Map<string, Series>,
+  skipped: Map<string, string>,
+  errors: { variant: string; error: string }[],
+  profiler: VariantProfiler | undefined,
+): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? [...benchCase.variants] : [...benchCase.variants].reverse();
     for (const variant of order) {
@@ -88,15 +114,6 @@ export async function runCase(
       }
     }
   }
-  return {
-    caseName: benchCase.name,
-    title: benchCase.title,
-    ...(benchCase.note === undefined ? {} : { note: benchCase.note }),
-    series: [...series.values()],
-    skipped: [...skipped].map(([variant, reason]) => ({ variant, reason })),
-    errors,
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
 async function runProfiled<T>(

@@ -48,6 +48,8 @@ export interface Case {
   readonly reps?: number;
   /** Once, after FLUSHALL, before the first repetition (pre-filling, warm-up). */
   setup?(ctx: BenchContext): Promise<void>;
+  /** Once, after the last repetition, even after a failure (stopping what setup started). */
+  teardown?(ctx: BenchContext): Promise<void>;
   /** Before every run of every variant, untimed (resetting a consumer group...). */
   beforeRun?(ctx: BenchContext, variant: string): Promise<void>;
   readonly variants: readonly Variant[];

@@ -101,6 +101,10 @@ export const bootstrapCommand = defineCommand({
         '$0 bootstrap --redis redis://127.0.0.1:6379',
         'create what is missing, list what was there',
       )
+      .example(
+        '$0 bootstrap --redis redis+cluster://10.0.0.1:7000,10.0.0.2:7000',
+        'the same on a Redis Cluster (the hosts are seeds)',
+      )
       .epilogue(
         'A new group starts at the end of its stream, or at its start with startFrom: earliest.',
       ),

@@ -2,7 +2,8 @@
  * What every Redis command of the CLI (bootstrap, inspect, tail, dlq) does
  * first: find the Redis URL (`--redis`, else REDIS_URL), load the catalogue,
  * and open a RedisEventBus that fails fast (no reconnects, no offline queue:
- * a CLI must not hang while ioredis retries) and wait until it is ready;
+ * a CLI must not hang while ioredis retries; on a Redis Cluster the same
+ * options make the cluster give up at once) and wait until it is ready;
  * afterwards, close it. Only the public `schemabus` API is used, so a user's
  * script can do all of it too. Failures become exit 2 (1 for an invalid
  * catalogue) with what to do.
@@ -55,9 +56,9 @@ export function resolveRedisUrl(
   if (url === undefined) {
     return { error: 'no Redis to talk to: pass --redis redis://host:port, or set REDIS_URL' };
   }
-  if (!/^rediss?:\/\//i.test(url)) {
+  if (!/^rediss?(\+cluster)?:\/\//i.test(url)) {
     return {
-      error: `--redis must be a redis:// or rediss:// URL, got "${redactUrl(url)}" (e.g. redis://127.0.0.1:6379)`,
+      error: `--redis must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL, got "${redactUrl(url)}" (e.g. redis://127.0.0.1:6379, redis+cluster://10.0.0.1:7000,10.0.0.2:7000)`,
     };
   }
   return { url };
@@ -188,7 +189,8 @@ export function redisArgs<T>(yargs: Argv<T>) {
   return yargs
     .option('redis', {
       type: 'string',
-      describe: 'Redis URL, redis://[user:password@]host:port[/db] (default: REDIS_URL)',
+      describe:
+        'Redis URL, redis://[user:password@]host:port[/db], or redis+cluster://host:port[,host:port...] for a Redis Cluster (rediss:// forms for TLS; default: REDIS_URL)',
     })
     .option('schema', {
       type: 'string',

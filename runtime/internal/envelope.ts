@@ -93,6 +93,22 @@ function checkMeta(meta: PublishMeta): void {
   if (time !== undefined && typeof time !== 'string' && !(time instanceof Date)) {
     throw new TypeError(`publish meta.time must be a string or a Date, got ${describeType(time)}`);
   }
+  checkWaitForReplicas(meta.waitForReplicas, 'publish meta.waitForReplicas');
+}
+
+/**
+ * Throws a `TypeError` unless `value` is undefined or `{ replicas, timeoutMs }`
+ * with positive integers (WAIT's timeout 0 would wait forever).
+ */
+export function checkWaitForReplicas(value: unknown, what: string): void {
+  if (value === undefined) return;
+  const { replicas, timeoutMs } = (value ?? {}) as Record<string, unknown>;
+  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+  if (typeof value !== 'object' || value === null || !positive(replicas) || !positive(timeoutMs)) {
+    throw new TypeError(
+      `${what} must be { replicas, timeoutMs } with integers of 1 or more, got ${JSON.stringify(value)}`,
+    );
+  }
 }
 
 function describeType(value: unknown): string {

@@ -7,6 +7,8 @@ export class StatsCounter implements BusStats {
   published = 0;
   /** Publishes that failed after validation (connection errors, outcome unknown). */
   publishFailed = 0;
+  /** Publishes stored, but acknowledged by fewer replicas than their `waitForReplicas` asked for. */
+  underReplicated = 0;
   /** Publishes rejected by validation. */
   rejected = 0;
   /** Entries handed to a handler (each retry counts). */
@@ -37,6 +39,7 @@ export class StatsCounter implements BusStats {
     return Object.freeze({
       published: this.published,
       publishFailed: this.publishFailed,
+      underReplicated: this.underReplicated,
       rejected: this.rejected,
       delivered: this.delivered,
       acked: this.acked,

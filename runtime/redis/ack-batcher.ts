@@ -6,10 +6,11 @@
  * command connection. No ioredis Pipeline: see {@link AckBatcher.sendOn}. XACK is idempotent, so
  * a batch whose reply was lost is simply sent again.
  */
-import type { Redis } from 'ioredis';
+
 import type { Logger } from '../bus.js';
 import { delay } from './delay.js';
 import { failureField, type StreamKeys } from './keys.js';
+import type { RedisClient } from './redis-client.js';
 import { readError } from './redis-errors.js';
 
 /** Acks waiting to be sent. */
@@ -31,7 +32,7 @@ export class AckBatcher {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly command: Redis,
+    private readonly command: RedisClient,
     private readonly keys: StreamKeys,
     private readonly group: string,
     private readonly intervalMs: number,
@@ -108,7 +109,7 @@ export class AckBatcher {
    * defined copies every script onto itself (large objects the GC promotes:
    * the scavenge pauses behind the 1k/s p99).
    */
-  sendOn(client: Redis, batch: AckBatch): Promise<unknown> {
+  sendOn(client: RedisClient, batch: AckBatch): Promise<unknown> {
     const xack = client.xack(this.keys.stream, this.group, ...batch.ids);
     if (batch.records.length === 0) return xack;
     return Promise.all([xack, client.hdel(this.keys.failures, ...batch.records)]);

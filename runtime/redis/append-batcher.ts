@@ -12,9 +12,11 @@
  * error (a reply error before the script ran: nothing written; a lost
  * connection or an error while the script ran: outcome unknown).
  */
-import { Command, type Redis, ReplyError } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import { FORMAT_FIELD } from '../internal/entry-codec.js';
 import { RawScript, respArg } from './raw-script-call.js';
+import type { RedisClient } from './redis-client.js';
+import { RoutedCommand } from './routed-command.js';
 import { APPEND_BATCH_LUA } from './scripts/lua.js';
 
 const APPEND_SCRIPT = new RawScript(APPEND_BATCH_LUA);
@@ -36,9 +38,24 @@ const MAX_BATCH_CHARS = 1 << 20;
  * 100 makes one promise, not 100). Must not throw.
  */
 export interface AppendReceiver {
-  /** Append `index` was stored as `entryId` (`error` undefined), or not (`error` says why). */
-  appended(index: number, entryId: string | undefined, error: unknown): void;
+  /**
+   * Append `index` was stored as `entryId` (`error` undefined), or not
+   * (`error` says why); `replicas`: how many acknowledged it, when the
+   * batcher waits for replicas.
+   */
+  appended(index: number, entryId: string | undefined, error: unknown, replicas?: number): void;
 }
+
+/**
+ * Called for every command the batcher sent to `key` (the command that
+ * carried it is asked once `written` settled); resolves with how many
+ * replicas acknowledged it (replica-wait.ts).
+ */
+export type AfterWrite = (
+  key: string,
+  written: Promise<unknown>,
+  carrier: () => RoutedCommand | undefined,
+) => Promise<number>;
 
 interface Batch {
   readonly key: string;
@@ -51,6 +68,8 @@ interface Batch {
   readonly receivers: AppendReceiver[];
   /** Per append, the index its receiver knows it by. */
   readonly indexes: number[];
+  /** Replicas that acknowledged the batch, when the batcher waits for them. */
+  replicas?: number;
 }
 
 /** The XADD batching of one command connection. */
@@ -58,7 +77,11 @@ export class AppendBatcher {
   private readonly open = new Map<string, Batch>();
   private scheduled = false;
 
-  constructor(private readonly client: Redis) {}
+  constructor(
+    private readonly client: RedisClient,
+    /** When set, every batch settles only once this resolved (waiting for replicas). */
+    private readonly afterWrite?: AfterWrite,
+  ) {}
 
   /** Whether appends wait to be sent. */
   get pending(): boolean {
@@ -127,22 +150,28 @@ export class AppendBatcher {
       // A lone publish (low rates) goes as a plain XADD: a script call costs Redis more.
       // Sent at once like the script calls (never through ioredis auto-pipelining), so
       // appends reach Redis in the order they were made.
-      const xadd = new Command('xadd', [batch.key, '*', ...batch.first], { replyEncoding: 'utf8' });
-      (this.client.sendCommand(xadd) as Promise<unknown>).then(
-        (id) =>
-          typeof id === 'string'
-            ? settleOne(batch, 0, id, undefined)
-            : settleOne(batch, 0, undefined, new Error('no entry id in the XADD reply')),
-        (error: unknown) => settleOne(batch, 0, undefined, error),
+      const xadd = new RoutedCommand('xadd', [batch.key, '*', ...batch.first], undefined);
+      const written = this.client.sendCommand(xadd) as Promise<unknown>;
+      this.settleWhen(
+        batch,
+        written,
+        () => xadd,
+        (id) => {
+          if (typeof id === 'string') settleOne(batch, 0, id, undefined);
+          else settleOne(batch, 0, undefined, new Error('no entry id in the XADD reply'));
+        },
       );
       return;
     }
-    APPEND_SCRIPT.call(
-      this.client,
-      batch.key,
-      batch.argc + 1,
-      respArg(String(n)) + batch.args,
-    ).then(
+    let carrier: RoutedCommand | undefined;
+    const args = respArg(String(n)) + batch.args;
+    const written = APPEND_SCRIPT.call(this.client, [batch.key], batch.argc + 1, args, (c) => {
+      carrier = c;
+    });
+    this.settleWhen(
+      batch,
+      written,
+      () => carrier,
       (ids) => {
         for (let i = 0; i < n; i++) {
           const id = Array.isArray(ids) ? ids[i] : undefined;
@@ -152,9 +181,31 @@ export class AppendBatcher {
           else settleOne(batch, i, undefined, new Error('no reply from Redis for this entry'));
         }
       },
+    );
+  }
+
+  /**
+   * Settles `batch` with `stored(reply)` once `written` succeeded (and, when
+   * waiting for replicas, once they answered), or fails every append of it.
+   */
+  private settleWhen(
+    batch: Batch,
+    written: Promise<unknown>,
+    carrier: () => RoutedCommand | undefined,
+    stored: (reply: unknown) => void,
+  ): void {
+    const replicas = this.afterWrite?.(batch.key, written, carrier);
+    written.then(
+      (reply) => {
+        if (replicas === undefined) return stored(reply);
+        void replicas.then((count) => {
+          batch.replicas = count;
+          stored(reply);
+        });
+      },
       (error: unknown) => {
         const outcome = wholeBatchError(error);
-        for (let i = 0; i < n; i++) settleOne(batch, i, undefined, outcome);
+        for (let i = 0; i < batch.receivers.length; i++) settleOne(batch, i, undefined, outcome);
       },
     );
   }
@@ -179,5 +230,5 @@ function wholeBatchError(error: unknown): unknown {
 }
 
 function settleOne(batch: Batch, i: number, entryId: string | undefined, error: unknown): void {
-  batch.receivers[i]!.appended(batch.indexes[i]!, entryId, error);
+  batch.receivers[i]!.appended(batch.indexes[i]!, entryId, error, batch.replicas);
 }

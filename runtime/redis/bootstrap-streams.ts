@@ -6,11 +6,13 @@
  * the state before them), which groups it created, and which groups Redis
  * has that the catalogue does not list.
  */
-import type { Redis } from 'ioredis';
 import type { BootstrapReport, GroupBootstrap, StreamBootstrap } from '../bus.js';
 import type { CatalogStream } from '../catalog.js';
 import type { BusContext } from './bus-context.js';
+import { createGroup } from './consumer-group.js';
+import type { RedisClient } from './redis-client.js';
 import { readError } from './redis-errors.js';
+import { sendRouted } from './routed-command.js';
 
 /** Creates every stream and group of the catalogue that is missing; streams sorted by name. */
 export async function bootstrapStreams(ctx: BusContext): Promise<BootstrapReport> {
@@ -25,33 +27,18 @@ export async function bootstrapStreams(ctx: BusContext): Promise<BootstrapReport
 }
 
 async function bootstrapStream(
-  command: Redis,
+  command: RedisClient,
   label: string,
   stream: CatalogStream,
 ): Promise<StreamBootstrap> {
   const existed = command.exists(stream.key);
   const groups = Object.values(stream.groups).map((group) =>
-    command
-      .xgroup(
-        'CREATE',
-        stream.key,
-        group.name,
-        group.startFrom === 'earliest' ? '0' : '$',
-        'MKSTREAM',
-      )
-      .then(
-        (): GroupBootstrap => ({ name: group.name, startFrom: group.startFrom, status: 'created' }),
-        (error: unknown): GroupBootstrap => {
-          if (error instanceof Error && /^BUSYGROUP/.test(error.message)) {
-            return { name: group.name, startFrom: group.startFrom, status: 'found' };
-          }
-          throw readError(
-            error,
-            `creating group "${group.name}" on stream "${stream.name}"`,
-            label,
-          );
-        },
-      ),
+    createGroup(command, stream.key, group).then(
+      (status): GroupBootstrap => ({ name: group.name, startFrom: group.startFrom, status }),
+      (error: unknown): GroupBootstrap => {
+        throw readError(error, `creating group "${group.name}" on stream "${stream.name}"`, label);
+      },
+    ),
   );
   const [exists, created] = await Promise.all([existed, Promise.all(groups)]);
   const status = exists === 1 ? 'found' : created.length > 0 ? 'created' : 'absent';
@@ -68,9 +55,16 @@ async function bootstrapStream(
 }
 
 /** The names of the groups Redis has on the stream. */
-async function groupNames(command: Redis, label: string, stream: CatalogStream): Promise<string[]> {
+async function groupNames(
+  command: RedisClient,
+  label: string,
+  stream: CatalogStream,
+): Promise<string[]> {
   try {
-    const rows = (await command.xinfo('GROUPS', stream.key)) as unknown[][];
+    const rows = await sendRouted<unknown[][]>(command, stream.key, 'xinfo', [
+      'GROUPS',
+      stream.key,
+    ]);
     return rows.map((row) => String(row[row.indexOf('name') + 1]));
   } catch (error) {
     throw readError(error, `listing the groups of stream "${stream.name}"`, label);

@@ -1,27 +1,25 @@
 /**
- * The ioredis client the bus makes its connections with. Three things
- * differ from a plain `Redis`:
+ * The ioredis client the bus makes its standalone connections with. Three
+ * things differ from a plain `Redis`:
  *
- * - **A command waits for the connection for a bounded time.** ioredis
- *   queues commands while it is not connected and fails them only after
- *   `maxRetriesPerRequest` reconnect attempts (about 10 s), with a message
- *   that never names the cause. Here a command issued while the connection
- *   is not ready waits at most `waitForConnectionMs`, in order, and is then
- *   sent, or rejected with a `ConnectionError` whose `code` and message name
- *   the cause (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, WRONGPASS, NOAUTH...) and
- *   say that nothing was sent. `null` keeps ioredis's queue (blocking readers
- *   wait for the reconnect).
+ * - **A command waits for the connection for a bounded time**
+ *   (connection-wait.ts): a command issued while the connection is not ready
+ *   waits at most `waitForConnectionMs`, in order, and is then sent, or
+ *   rejected with a `ConnectionError` naming the cause and saying that
+ *   nothing was sent. `null` keeps ioredis's queue (blocking readers wait for
+ *   the reconnect).
  * - **A database the server does not have is fatal**, not ignored: ioredis
  *   reports a refused `SELECT` as an error event and goes on in database 0.
  *   Here the ready check waits for the `SELECT` reply; when it was refused
  *   the connection ends, and every command fails with that reason.
- * - **Nothing is printed.** ioredis writes to the console when a password is
- *   given to a server that needs none, and when the ready check's INFO is
- *   refused by an ACL; here both become `notice` events (the bus logs them),
- *   and an error event always has a listener.
+ * - **Nothing is printed** (quiet-console.ts): the console warnings of
+ *   ioredis become `notice` events (the bus logs them), and an error event
+ *   always has a listener.
  */
 import { type Command, Redis, type RedisOptions } from 'ioredis';
 import { ConnectionError } from '../errors.js';
+import { ConnectionWait } from './connection-wait.js';
+import { quietConsole } from './quiet-console.js';
 import { codeOf } from './redis-errors.js';
 
 /** Options of a {@link BusClient}: ioredis options and the connection wait. */
@@ -35,23 +33,12 @@ export interface BusClientOptions extends RedisOptions {
 /** Commands ioredis sends on a new connection before it is ready: never held back. */
 const HANDSHAKE = new Set(['auth', 'select', 'client', 'info', 'hello', 'ping', 'readonly']);
 
-/** Replies to AUTH that ioredis prints a warning for and then carries on. */
-const NEEDLESS_PASSWORD = /no password is set|without any password configured/;
-
-interface Parked {
-  readonly command: Command;
-  readonly stream: unknown;
-  readonly timer: NodeJS.Timeout;
-}
-
 type Callback = (error: Error | null, result?: unknown) => void;
 
 /** The bus's ioredis client (see the module comment). */
 export class BusClient extends Redis {
-  /** The last socket or server error since the connection was last ready. */
-  lastFailure: Error | undefined;
   private fatal: ConnectionError | undefined;
-  private readonly parked: Parked[] = [];
+  private readonly parking: ConnectionWait | undefined;
   private readonly waitMs: number | null;
   private readonly label: string;
   /** The outcome of the connect-time SELECT, while one is under way (null: accepted). */
@@ -62,29 +49,29 @@ export class BusClient extends Redis {
     super(redisOptions);
     this.waitMs = waitForConnectionMs;
     this.label = label;
+    this.parking =
+      waitForConnectionMs === null
+        ? undefined
+        : new ConnectionWait(waitForConnectionMs, label, () => this.status);
     this.on('error', (error: Error) => {
-      this.lastFailure = error;
+      if (this.parking) this.parking.lastFailure = error;
     });
     this.on('ready', () => {
-      this.lastFailure = undefined;
-      this.releaseParked();
+      if (this.parking === undefined) return;
+      this.parking.lastFailure = undefined;
+      this.parking.release((command, stream) => super.sendCommand(command, stream as never));
     });
-    this.on('end', () => this.rejectParked(this.fatal ?? this.ended()));
-    // Private or overloaded in ioredis's types: wrapped on the instance.
-    const self = this as unknown as Record<
-      '_readyCheck' | 'auth' | 'info',
-      (...args: unknown[]) => unknown
-    >;
+    this.on('end', () => this.parking?.rejectAll(this.fatal ?? this.ended()));
+    // Private in ioredis's types: wrapped on the instance.
+    const self = this as unknown as Record<'_readyCheck', (...args: unknown[]) => unknown>;
     const readyCheck = self._readyCheck.bind(this);
-    const auth = self.auth.bind(this);
-    const info = self.info.bind(this);
     self._readyCheck = (callback) => readyCheck(this.afterSelect(callback as Callback));
-    self.auth = (...args) => auth(...withCallback(args, (c) => this.quietAuth(c)));
-    // The ready check calls INFO with a callback only.
-    self.info = (...args) =>
-      args.length === 1 && typeof args[0] === 'function'
-        ? info(this.quietInfo(args[0] as Callback))
-        : info(...args);
+    quietConsole(this, label, (text) => this.emit('notice', text));
+  }
+
+  /** The last socket or server error since the connection was last ready. */
+  get lastFailure(): Error | undefined {
+    return this.parking?.lastFailure;
   }
 
   /** A new client with the same settings (ioredis's `duplicate()` would make a plain `Redis`). */
@@ -99,10 +86,7 @@ export class BusClient extends Redis {
 
   /** Rejects every command still waiting for the connection (the bus is closing). */
   rejectParked(error: Error): void {
-    for (const { command, timer } of this.parked.splice(0)) {
-      clearTimeout(timer);
-      command.reject(error);
-    }
+    this.parking?.rejectAll(error);
   }
 
   override sendCommand(command: Command, stream?: unknown): unknown {
@@ -110,7 +94,7 @@ export class BusClient extends Redis {
       command.reject(this.fatal);
       return command.promise;
     }
-    if (this.waitMs === null || this.status === 'ready') {
+    if (this.parking === undefined || this.status === 'ready') {
       return super.sendCommand(command, stream as never);
     }
     if (this.status === 'end') {
@@ -127,9 +111,18 @@ export class BusClient extends Redis {
       return sent;
     }
     if (this.status === 'wait') this.connect().catch(nothing);
-    const timer = setTimeout(() => this.giveUp(command), this.waitMs);
-    this.parked.push({ command, stream, timer });
-    return command.promise;
+    return this.parking.park(command, stream);
+  }
+
+  /** Why a command on an ended connection (it does not reconnect) fails: the cause that ended it. */
+  private ended(): ConnectionError {
+    const cause = this.lastFailure;
+    return new ConnectionError(
+      `Redis at ${this.label} is not connected: the connection ended` +
+        (cause ? ` (${cause.message})` : '') +
+        ' and does not reconnect (its retryStrategy gave up, or it was disconnected); the command was not sent',
+      { code: cause ? codeOf(cause) : undefined },
+    );
   }
 
   /**
@@ -152,80 +145,6 @@ export class BusClient extends Redis {
       });
     };
   }
-
-  /** AUTH's callback, without ioredis's console warning when the server needs no password. */
-  private quietAuth(callback: Callback): Callback {
-    return (error, result) => {
-      if (error && NEEDLESS_PASSWORD.test(error.message)) {
-        this.emit('notice', `Redis at ${this.label} needs no password, but one was given`);
-        return callback(null, 'OK');
-      }
-      callback(error, result);
-    };
-  }
-
-  /** The ready check's INFO callback, without ioredis's console warning when an ACL refuses INFO. */
-  private quietInfo(callback: Callback): Callback {
-    return (error, result) => {
-      if (error?.message.includes('NOPERM')) {
-        this.emit(
-          'notice',
-          `Redis at ${this.label} refused INFO to the ready check; assuming it is ready`,
-        );
-        return callback(null, '');
-      }
-      callback(error, result);
-    };
-  }
-
-  private giveUp(command: Command): void {
-    const index = this.parked.findIndex((p) => p.command === command);
-    if (index < 0) return;
-    this.parked.splice(index, 1);
-    const cause = this.lastFailure;
-    const why = cause
-      ? cause.message
-      : `ETIMEDOUT: no connection within ${this.waitMs} ms (status ${this.status})`;
-    command.reject(
-      this.notSent(
-        `Redis at ${this.label} is not reachable (${why})`,
-        cause ? codeOf(cause) : 'ETIMEDOUT',
-      ),
-    );
-  }
-
-  /** Why a command on an ended connection (it does not reconnect) fails: the cause that ended it. */
-  private ended(): ConnectionError {
-    const cause = this.lastFailure;
-    return new ConnectionError(
-      `Redis at ${this.label} is not connected: the connection ended` +
-        (cause ? ` (${cause.message})` : '') +
-        ' and does not reconnect (its retryStrategy gave up, or it was disconnected); the command was not sent',
-      { code: cause ? codeOf(cause) : undefined },
-    );
-  }
-
-  private notSent(what: string, code?: string): ConnectionError {
-    return new ConnectionError(
-      `${what}; the command was not sent. Check that Redis runs at that address and that the credentials are right ` +
-        `(waited ${this.waitMs} ms: the bus option connectTimeoutMs)`,
-      { code },
-    );
-  }
-
-  private releaseParked(): void {
-    for (const { command, stream, timer } of this.parked.splice(0)) {
-      clearTimeout(timer);
-      super.sendCommand(command, stream as never);
-    }
-  }
-}
-
-/** `args` with its last element, when a function, replaced by `wrap(it)`. */
-function withCallback(args: unknown[], wrap: (callback: Callback) => Callback): unknown[] {
-  const last = args[args.length - 1];
-  if (typeof last !== 'function') return args;
-  return [...args.slice(0, -1), wrap(last as Callback)];
 }
 
 function nothing(): null {

@@ -1,69 +1,43 @@
 /**
  * Where a RedisEventBus connects, and the options it sets on the
  * connections it makes: the command connection (publishes, acks, scripts,
- * inspection), blocking readers and the realtime subscriber.
+ * inspection), blocking readers and the realtime subscriber. A Redis
+ * Cluster (a `redis+cluster://` URL or a ready `Cluster`) is made in
+ * cluster/cluster-client.ts.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { redactUrl } from '../internal/logger.js';
 import { BusClient } from './bus-client.js';
+import { clusterCommandClient } from './cluster/cluster-client.js';
+import { invalidUrl, isClusterUrl } from './cluster/cluster-url.js';
+import {
+  COMMAND_CONNECTION_DEFAULTS,
+  type CommandClient,
+  refuseKeyPrefix,
+} from './connection-defaults.js';
 
 /**
- * ioredis options, optionally with a `redis://` or `rediss://` URL: host,
- * port, credentials and db from the URL win, the options set the rest, and
- * `rediss://` turns TLS on (`{ url, connectTimeout: 3000, retryStrategy: () =>
- * null }` fails fast).
+ * ioredis options, optionally with a URL: host, port, credentials and db
+ * from the URL win, the options set the rest, and `rediss://` turns TLS on
+ * (`{ url, connectTimeout: 3000, retryStrategy: () => null }` fails fast).
+ * With a `redis+cluster://` URL the options are those of every node
+ * connection, except `retryStrategy`, which becomes the cluster's
+ * `clusterRetryStrategy` (`() => null` fails fast), and `enableOfflineQueue`,
+ * which is ignored (a node connection queues while it connects); `cluster`
+ * sets further ioredis Cluster options.
  */
-export type RedisConnectionOptions = RedisOptions & { readonly url?: string | undefined };
-
-/** Where the bus connects: a URL, ioredis options (with or without a URL), or a ready client (never quit by the bus). */
-export type RedisConnectionOption = string | RedisConnectionOptions | Redis;
-
-/** How long a command waits for a connection by default (the bus option `connectTimeoutMs`). */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
-
-/** Default of the command connection's `connectionName`. */
-export const CONNECTION_NAME = 'schemabus';
+export type RedisConnectionOptions = RedisOptions & {
+  readonly url?: string | undefined;
+  /** ioredis Cluster options, with a `redis+cluster://` URL (`natMap`, `maxRedirections`, `retryDelayOnFailover`...). */
+  readonly cluster?: ClusterOptions | undefined;
+};
 
 /**
- * Options the bus sets on connections it creates; given options may override
- * them, except auto-pipelining, which stays off: besides its GC cost (below),
- * it delays commands to the next tick while batched appends go out at once,
- * so one publish could overtake another.
+ * Where the bus connects: a URL (`redis://`, `rediss://`, `redis+cluster://`,
+ * `rediss+cluster://`), ioredis options (with or without a URL), or a ready
+ * client or Cluster (never quit by the bus).
  */
-export const COMMAND_CONNECTION_DEFAULTS: RedisOptions = {
-  // Off: with the bus's scripts defined on this client, every ioredis Pipeline (auto-pipelining
-  // makes one per tick) copies each script onto itself; those objects got promoted by the GC,
-  // and the 3-7 ms scavenges were the 1k/s p99. Commands issued in one tick still go out back
-  // to back; publishes are batched per tick by AppendBatcher, acks go with reads.
-  enableAutoPipelining: false,
-  connectionName: CONNECTION_NAME,
-  // No CLIENT SETINFO at connect (Redis 7.2+): it is one more command a
-  // least-privilege user would need (and Redis 7.0 refuses the rule naming it).
-  disableClientInfo: true,
-};
-
-/** Options forced on blocking reader connections. */
-export const READER_CONNECTION_OVERRIDES: RedisOptions = {
-  maxRetriesPerRequest: null,
-  commandTimeout: undefined,
-  blockingTimeout: undefined,
-  enableAutoPipelining: false,
-  enableOfflineQueue: true,
-  lazyConnect: false,
-};
-
-/** A connection name Redis accepts (`CLIENT SETNAME` refuses spaces and newlines). */
-export function safeConnectionName(name: string): string {
-  return name.replace(/[^\w:.@/-]/g, '_').slice(0, 200);
-}
-
-/** The command connection of a bus: the client, whether the bus made it, and its redacted address. */
-export interface CommandClient {
-  readonly client: Redis;
-  /** The bus created it (and quits it on close); a client given by the user is never quit. */
-  readonly owned: boolean;
-  readonly label: string;
-}
+export type RedisConnectionOption = string | RedisConnectionOptions | Redis | Cluster;
 
 /** Makes (or adopts) the command connection for `option`; `waitMs`: see BusClient. */
 export function commandClient(
@@ -71,6 +45,7 @@ export function commandClient(
   waitMs: number,
 ): CommandClient {
   const given = option ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (given instanceof Cluster) return clusterCommandClient(given, waitMs);
   if (given instanceof Redis) {
     refuseKeyPrefix(given.options.keyPrefix);
     // Auto-pipelining delays a command to the next tick while the bus's batched
@@ -88,7 +63,10 @@ export function commandClient(
       : given;
     return { client, owned: ownCopy, label };
   }
-  const { url, ...options } = typeof given === 'string' ? { url: given } : given;
+  const { url, cluster, ...options } = typeof given === 'string' ? { url: given } : given;
+  if (url !== undefined && isClusterUrl(url)) {
+    return clusterCommandClient({ ...options, url, cluster }, waitMs);
+  }
   const fromUrl = url === undefined ? {} : optionsOfUrl(url);
   const label = url === undefined ? describeOptions(options) : redactUrl(url);
   const client = new BusClient({
@@ -119,11 +97,7 @@ function describeOptions(o: RedisOptions): string {
  * what is wrong and what a right URL looks like.
  */
 export function optionsOfUrl(url: string): RedisOptions {
-  const refuse = (what: string) =>
-    new TypeError(
-      `invalid Redis URL ${JSON.stringify(redactUrl(url))}: ${what}. ` +
-        'Expected redis://[user:password@]host[:port][/db] (rediss:// for TLS), e.g. redis://127.0.0.1:6379/0',
-    );
+  const refuse = (what: string) => invalidUrl(url, what);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -131,11 +105,8 @@ export function optionsOfUrl(url: string): RedisOptions {
     throw refuse('it is not a URL');
   }
   const scheme = parsed.protocol.slice(0, -1);
-  if (scheme === 'redis+cluster' || scheme === 'rediss+cluster') {
-    throw refuse('Redis Cluster URLs are not supported by this version');
-  }
   if (scheme !== 'redis' && scheme !== 'rediss') {
-    throw refuse(`the scheme is ${scheme}://, not redis:// or rediss://`);
+    throw refuse(`the scheme is ${scheme}://, not redis://, rediss:// or redis+cluster://`);
   }
   if (parsed.hostname === '') throw refuse('it names no host');
   if (parsed.port === '0') throw refuse('port 0 is not a port Redis listens on');
@@ -162,17 +133,4 @@ export function optionsOfUrl(url: string): RedisOptions {
     }
   }
   return options;
-}
-
-/**
- * ioredis `keyPrefix` rewrites only the keys it can find in a command: keys
- * inside the bus's scripts and XGROUP/XINFO calls would go unprefixed, so a
- * prefixed client would split one stream over two keys. Refused up front.
- */
-function refuseKeyPrefix(prefix: string | undefined): void {
-  if (prefix) {
-    throw new TypeError(
-      `the Redis connection sets keyPrefix "${prefix}", which the bus does not support: its keys come from the catalogue; give each deployment its own catalogue namespace instead`,
-    );
-  }
 }

@@ -2,15 +2,21 @@
  * The Redis connections of one bus and how their failures are reported.
  *
  * - One command connection for publishes, acks, scripts and inspection
- *   (no auto-pipelining: see COMMAND_CONNECTION_DEFAULTS). ioredis queues
- *   commands while it is disconnected; publishes are bounded on top of that
- *   (`maxOfflineQueue`, offline-gate.ts).
- * - One `duplicate()` per blocking reader (one per stream of a subscription):
+ *   (no auto-pipelining: see COMMAND_CONNECTION_DEFAULTS): a standalone
+ *   client, or an ioredis Cluster that routes each command to the master of
+ *   its key's slot. ioredis queues commands while it is disconnected;
+ *   publishes are bounded on top of that (`maxOfflineQueue`, offline-gate.ts).
+ * - One connection per blocking reader (one per stream of a subscription):
  *   `maxRetriesPerRequest: null` (a read waits for the reconnect instead of
  *   failing), no `commandTimeout`, and a finite BLOCK guarded by the
- *   consumer's watchdog.
+ *   consumer's watchdog. On a Cluster it is a connection to the master of
+ *   its stream's slot that follows the slot (cluster/cluster-links.ts).
  * - One subscriber connection for realtime, created on first use; ioredis
- *   re-subscribes it after a reconnect (`autoResubscribe`).
+ *   re-subscribes it after a reconnect (`autoResubscribe`). On a Cluster it
+ *   connects to any node and moves on when that node fails.
+ * - One connection (a Cluster, on a Cluster) for publishes that wait for
+ *   replicas, created on first use: WAIT blocks the connection it is sent
+ *   on, so it gets one of its own (replica-wait.ts).
  *
  * Errors never carry `err.command` and URLs are redacted (redis-errors.ts).
  */
@@ -18,13 +24,17 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../bus.js';
 import { ClosedError } from '../errors.js';
 import { BusClient } from './bus-client.js';
+import { BusCluster } from './cluster/bus-cluster.js';
+import { clusterSeeds } from './cluster/cluster-client.js';
+import { ClusterLinks } from './cluster/cluster-links.js';
+import type { NodeTarget } from './cluster/node-target.js';
 import {
   CONNECTION_NAME,
-  commandClient,
   READER_CONNECTION_OVERRIDES,
-  type RedisConnectionOption,
   safeConnectionName,
-} from './connection-options.js';
+} from './connection-defaults.js';
+import { commandClient, type RedisConnectionOption } from './connection-options.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { safeErrorText } from './redis-errors.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -32,12 +42,15 @@ import { waitUntilReady } from './wait-until-ready.js';
 /** The connections of one bus. */
 export class Connections {
   /** The command connection, with the bus's scripts defined. */
-  readonly command: Redis & ScriptCommands;
+  readonly command: RedisClient & ScriptCommands;
   /** Redacted address for messages. */
   readonly label: string;
+  /** On a Cluster: where the single-node connections go. */
+  private readonly links: ClusterLinks | undefined;
   private readonly ownsCommand: boolean;
   private readonly owned = new Set<Redis>();
   private subscriberClient: Redis | undefined;
+  private replicatedClient: RedisClient | undefined;
   private readonly readyListeners = new Set<() => void>();
   private readonly onCommandReadyEvent = () => {
     this.lastError = undefined;
@@ -59,7 +72,25 @@ export class Connections {
     this.label = label;
     if (owned) this.watch(client, 'command');
     client.on('ready', this.onCommandReadyEvent);
+    if (isCluster(client)) {
+      this.links = new ClusterLinks(client, clusterSeeds(client));
+      // A slot that changed master is, for the bus, a reconnect of that stream's connection.
+      this.links.onChange(this.onCommandReadyEvent);
+    }
     this.command = withScripts(client);
+  }
+
+  /** Whether the bus talks to a Redis Cluster. */
+  get cluster(): boolean {
+    return this.links !== undefined;
+  }
+
+  /** The command connection's name (CLIENT SETNAME), which the bus's other connections extend. */
+  get name(): string {
+    const options = isCluster(this.command)
+      ? this.command.options.redisOptions
+      : (this.command as Redis).options;
+    return options?.connectionName || CONNECTION_NAME;
   }
 
   /**
@@ -79,25 +110,39 @@ export class Connections {
 
   /**
    * Calls `listener` on every `ready` of the command connection (the first
-   * connect too); returns the function that removes it. After a reconnect
-   * ioredis re-sends commands whose replies were lost: a consumer re-reads
-   * its own pending list then (a claim scan may have run twice).
+   * connect too) and, on a Cluster, after any slot changed master; returns
+   * the function that removes it. After a reconnect ioredis re-sends commands
+   * whose replies were lost: a consumer re-reads its own pending list then (a
+   * claim scan may have run twice).
    */
   onCommandReady(listener: () => void): () => void {
     this.readyListeners.add(listener);
     return () => this.readyListeners.delete(listener);
   }
 
-  /** A new connection for one blocking reader; closed by {@link release} or {@link closeAll}. */
-  reader(name: string): Redis {
+  /**
+   * Calls `listener` when, on a Cluster, a node connection of the command
+   * side fails: a failover may be under way, and publishes may succeed on a
+   * new master before the bus hears that a slot moved (nothing on one node,
+   * where nothing succeeds between a disconnect and the next `ready`).
+   */
+  onTrouble(listener: () => void): void {
+    if (!isCluster(this.command)) return;
+    this.command.on('node error', listener);
+    this.command.on('-node', listener);
+  }
+
+  /**
+   * A new connection for one blocking reader of stream `key` (on a Cluster,
+   * to the master of its slot); closed by {@link release} or {@link closeAll}.
+   */
+  reader(name: string, key: string): Redis {
     if (this.closed.signal.aborted) {
       throw new ClosedError('the bus is closed: it opens no new reader connection');
     }
+    const overrides = { ...READER_CONNECTION_OVERRIDES, connectionName: safeConnectionName(name) };
     // A blocking read waits for the reconnect (no bound): the consumer's watchdog guards it.
-    const client = this.derived(
-      { ...READER_CONNECTION_OVERRIDES, connectionName: safeConnectionName(name) },
-      null,
-    );
+    const client = this.derived(overrides, null, this.links?.readerOptions(key));
     this.owned.add(client);
     this.watch(client, 'reader');
     return client;
@@ -116,12 +161,63 @@ export class Connections {
           connectionName: `${CONNECTION_NAME}:realtime`,
         },
         this.waitMs,
+        this.links?.subscriberOptions(),
       );
       this.owned.add(client);
       this.watch(client, 'subscriber');
       this.subscriberClient = client;
     }
     return this.subscriberClient;
+  }
+
+  /** The connection for publishes that wait for replicas (see the module comment), created on first use. */
+  replicated(): RedisClient {
+    if (this.replicatedClient === undefined) {
+      const connectionName = `${this.name}:replicated`;
+      const command = this.command;
+      let client: RedisClient;
+      if (isCluster(command)) {
+        const cluster = new BusCluster(clusterSeeds(command), {
+          ...command.options,
+          redisOptions: { ...command.options.redisOptions, connectionName },
+          enableAutoPipelining: false,
+          lazyConnect: true,
+          waitForConnectionMs: this.waitMs,
+          label: this.label,
+        });
+        cluster.connect().catch(() => undefined);
+        client = cluster;
+      } else {
+        const options = { connectionName, enableAutoPipelining: false, lazyConnect: false };
+        client = this.derived(options, this.waitMs);
+      }
+      this.watch(client, 'replicated');
+      this.replicatedClient = client;
+    }
+    return this.replicatedClient;
+  }
+
+  /**
+   * A connection of the command side to the server `client` is connected to
+   * (for CLIENT UNBLOCK and CLIENT KILL of a reader), or undefined when there
+   * is none (a Cluster node it has no connection to).
+   */
+  serverOf(client: Redis): RedisClient | undefined {
+    return this.links ? this.links.nodeConnection(client) : this.command;
+  }
+
+  /** Whether reads on `client` need ASKING first (on a Cluster, while its slot migrates to its node). */
+  asking(client: Redis): boolean {
+    return this.links?.asking(client) ?? false;
+  }
+
+  /**
+   * After a failed read on `client`: on a Cluster, MOVED and ASK move it,
+   * UNBLOCKED, TRYAGAIN and CLUSTERDOWN wait a moment (cluster-links.ts).
+   * Resolves true when the read should just be sent again.
+   */
+  followRedirect(client: Redis, error: unknown): Promise<boolean> {
+    return this.links?.followRedirect(client, error) ?? Promise.resolve(false);
   }
 
   /** Closes one connection made by {@link reader} (abruptly when `hard`: the socket may be dead). */
@@ -140,11 +236,13 @@ export class Connections {
   /** Quits every connection the bus created; a client given by the user is left open. */
   async closeAll(): Promise<void> {
     this.closed.abort();
-    const all = [...this.owned];
+    const all: RedisClient[] = [...this.owned];
     this.owned.clear();
     this.readyListeners.clear();
     this.command.off('ready', this.onCommandReadyEvent);
     this.subscriberClient = undefined;
+    if (this.replicatedClient !== undefined) all.push(this.replicatedClient);
+    this.replicatedClient = undefined;
     if (this.ownsCommand) all.push(this.command);
     // QUIT only a ready connection: on one still (re)connecting, ioredis settles
     // QUIT only after its retries run out (seconds), and there is nothing to flush.
@@ -160,17 +258,27 @@ export class Connections {
     );
   }
 
-  /** A new connection with the command connection's settings and `overrides`. */
-  private derived(overrides: RedisOptions, waitMs: number | null): BusClient {
-    return new BusClient({
-      ...this.command.options,
+  /**
+   * A new connection with the command connection's settings (on a Cluster,
+   * those of its nodes, going where `target` says) and `overrides`.
+   */
+  private derived(
+    overrides: RedisOptions,
+    waitMs: number | null,
+    follow?: { options: RedisOptions; target: NodeTarget },
+  ): BusClient {
+    const base = follow?.options ?? (this.command as Redis).options;
+    const client = new BusClient({
+      ...base,
       ...overrides,
       waitForConnectionMs: waitMs,
       label: this.label,
     });
+    if (follow) this.links!.adopt(client, follow.target);
+    return client;
   }
 
-  private watch(client: Redis, role: string): void {
+  private watch(client: RedisClient, role: string): void {
     client.on('notice', (text: string) => this.logger.warn({ redis: this.label, role }, text));
     let lastLogged = 0;
     client.on('error', (error: Error) => {
@@ -194,10 +302,10 @@ export class Connections {
  * publish issued during an outage would never settle after `close()`; its
  * internal `flushQueue` is what its own close handler calls.
  */
-function disconnectNow(client: Redis): void {
+function disconnectNow(client: RedisClient): void {
   const closed = () =>
     new ClosedError('the bus was closed before Redis answered; the command may not have been sent');
-  if (client instanceof BusClient) client.rejectParked(closed());
+  if (client instanceof BusClient || client instanceof BusCluster) client.rejectParked(closed());
   client.disconnect();
   if (client.status === 'end') return;
   const flushable = client as unknown as { flushQueue?: (error: Error) => void };

@@ -16,6 +16,7 @@ import type { CatalogStream } from '../catalog.js';
 import type { BusContext } from './bus-context.js';
 import { readError } from './redis-errors.js';
 import type { RetentionKeeper, TrimResult } from './retention-keeper.js';
+import { sendRouted } from './routed-command.js';
 import { compareIds } from './stream-ids.js';
 
 type Flat = (string | number | null | Flat)[];
@@ -71,9 +72,14 @@ async function inspectStream(
         groups: [],
       };
     }
-    const info = record((await command.xinfo('STREAM', stream.key)) as Flat);
+    const info = record(
+      await sendRouted<Flat>(command, stream.key, 'xinfo', ['STREAM', stream.key]),
+    );
     const firstEntryId = entryId(info.get('first-entry'));
-    const groupRows = (await command.xinfo('GROUPS', stream.key)) as Flat[];
+    const groupRows = await sendRouted<Flat[]>(command, stream.key, 'xinfo', [
+      'GROUPS',
+      stream.key,
+    ]);
     const trim = await retention.trim(stream, true);
     const groups = await Promise.all(
       groupRows.map((row) => inspectGroup(ctx, stream, record(row), trim, firstEntryId)),
@@ -104,7 +110,7 @@ async function inspectGroup(
   const name = String(group.get('name'));
   const { command } = ctx.connections;
   const [rows, summary] = await Promise.all([
-    command.xinfo('CONSUMERS', stream.key, name) as Promise<Flat[]>,
+    sendRouted<Flat[]>(command, stream.key, 'xinfo', ['CONSUMERS', stream.key, name]),
     // The summary form: [count, smallest id, greatest id, per consumer].
     command.xpending(stream.key, name) as Promise<Flat>,
   ]);

@@ -11,6 +11,12 @@
  * since a re-created stream has recorded no deletion. A consumer group that
  * vanished is reported by its consumer (NOGROUP).
  *
+ * On a Redis Cluster the check runs after every slot table change that
+ * gave a slot another master (a failover, a migration), and also asks about
+ * the newest ids seen when a node connection first failed: publishes may
+ * succeed on the new master before the bus hears of the change, and their
+ * ids would hide a loss.
+ *
  * Each detection is logged as an error, counted (`stats().dataLoss`), kept
  * for `inspect().losses` and emitted as a `DataLossError` on `bus.onError`.
  */
@@ -20,6 +26,7 @@ import { DataLossError, type LostStream, type SchemabusError } from '../errors.j
 import type { Listeners } from '../internal/listeners.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Connections } from './connections.js';
+import { sendRouted } from './routed-command.js';
 
 /** What the watch needs of its bus. */
 export interface LossWatchDeps {
@@ -31,6 +38,10 @@ export interface LossWatchDeps {
 
 /** How many detections `inspect()` keeps. */
 const KEPT = 20;
+
+/** A check Redis could not answer is tried this many times in all, this far apart. */
+const CHECK_ATTEMPTS = 5;
+const RECHECK_MS = 1000;
 
 /** `ms-seq` of an entry id as two numbers, for comparing ids. */
 function parts(id: string): [number, number] {
@@ -48,6 +59,8 @@ function atOrBelow(a: string, b: string): boolean {
 /** The newest ids the bus saw, and the check after each reconnect. */
 export class LossWatch {
   private readonly newest = new Map<string, string>();
+  /** The newest ids as they were when a Cluster node connection first failed since the last check. */
+  private beforeTrouble: Map<string, string> | undefined;
   private readonly reports: LossReport[] = [];
   private connectedBefore = false;
 
@@ -58,6 +71,9 @@ export class LossWatch {
     ctx.connections.onCommandReady(() => {
       if (this.connectedBefore) void this.check();
       this.connectedBefore = true;
+    });
+    ctx.connections.onTrouble(() => {
+      this.beforeTrouble ??= new Map(this.newest);
     });
   }
 
@@ -80,34 +96,58 @@ export class LossWatch {
     );
   }
 
-  /** Asks Redis whether the newest entry seen on each stream is still accounted for. */
-  async check(): Promise<void> {
+  /**
+   * Asks Redis whether the newest entry seen on each stream is still
+   * accounted for; when Redis could not say (the connection went again, a
+   * failover not finished), asks again a second later, a few times.
+   */
+  async check(attempt = 1): Promise<void> {
     const { command } = this.ctx.connections;
-    const keys = [...this.newest.keys()];
-    if (keys.length === 0) return;
+    const before = this.beforeTrouble;
+    this.beforeTrouble = undefined;
+    // Per stream, the ids to ask about: the newest seen, and the newest seen before trouble began.
+    const asked: [key: string, id: string][] = [];
+    for (const [key, id] of this.newest) {
+      asked.push([key, id]);
+      const earlier = before?.get(key);
+      if (earlier !== undefined && earlier !== id) asked.push([key, earlier]);
+    }
+    if (asked.length === 0) return;
     const lost: LostStream[] = [];
+    let unsure = false;
     try {
-      const pipeline = command.pipeline();
-      for (const key of keys) {
-        const id = this.newest.get(key)!;
-        pipeline.xrange(key, id, id);
-        pipeline.xinfo('STREAM', key);
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      keys.forEach((key, i) => {
-        const id = this.newest.get(key)!;
-        const [rangeError, range] = replies[2 * i] ?? [];
-        const [infoError, info] = replies[2 * i + 1] ?? [];
+      // Two commands per id, all issued at once (on a Cluster each goes to its stream's master).
+      const replies = await Promise.all(
+        asked.map(([key, id]) =>
+          Promise.all([
+            settle(command.xrange(key, id, id)),
+            settle(sendRouted(command, key, 'xinfo', ['STREAM', key])),
+          ]),
+        ),
+      );
+      asked.forEach(([key, id], i) => {
+        if (lost.some((l) => l.key === key)) return;
+        const [[rangeError, range], [infoError, info]] = replies[i]!;
         if (rangeError === null && Array.isArray(range) && range.length > 0) return;
         const gone = infoError instanceof Error && /no such key/i.test(infoError.message);
-        if (!gone && (rangeError || infoError)) return; // cannot tell: say nothing
+        if (!gone && (rangeError || infoError)) {
+          unsure = true; // cannot tell: say nothing now
+          return;
+        }
         const deletedUpTo = gone ? '0-0' : maxDeletedId(info);
         if (deletedUpTo === undefined) return; // before Redis 7.0: deletions are not recorded
         if (!gone && atOrBelow(id, deletedUpTo)) return; // trimmed or deleted, as recorded
         lost.push({ stream: this.streamName(key), key, lastSeenId: id, gone });
       });
     } catch {
-      return; // the connection went again: the next ready checks
+      unsure = true;
+    }
+    if (unsure && lost.length === 0) {
+      if (before !== undefined) this.beforeTrouble ??= before;
+      if (attempt < CHECK_ATTEMPTS) {
+        setTimeout(() => void this.check(attempt + 1), RECHECK_MS).unref();
+      }
+      return;
     }
     if (lost.length === 0) return;
     const names = lost.map((l) => `"${l.stream}"${l.gone ? ' (gone)' : ''}`).join(', ');
@@ -144,6 +184,14 @@ export class LossWatch {
     }
     return key;
   }
+}
+
+/** `[error, null]` or `[null, value]`, as a pipeline reply. */
+function settle(promise: Promise<unknown>): Promise<[Error | null, unknown]> {
+  return promise.then(
+    (value) => [null, value],
+    (error: unknown) => [error instanceof Error ? error : new Error(String(error)), null],
+  );
 }
 
 /** `max-deleted-entry-id` of an XINFO STREAM reply; undefined before Redis 7.0, which has none. */

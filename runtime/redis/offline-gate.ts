@@ -2,8 +2,9 @@
  * The bound on publishes waiting for a connection: ioredis's offline queue
  * is unbounded, so a long outage would buffer every publish in memory.
  */
-import type { Redis } from 'ioredis';
+
 import { ConnectionError } from '../errors.js';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * Bounds the publishes waiting while the command connection is not ready.
@@ -13,7 +14,7 @@ export class OfflineGate {
   private waiting = 0;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly max: number,
     private readonly label: string,
   ) {}

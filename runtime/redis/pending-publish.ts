@@ -1,25 +1,13 @@
 /**
  * Publishes waiting for the batched appends they went out with
  * (append-batcher.ts): each settles its promise once its entries' replies
- * came, through the publisher's outcome functions.
+ * came (and, when waiting for replicas, their WAIT), through the bus's
+ * publish outcomes (publish-outcomes.ts).
  */
 import type { Published } from '../bus.js';
 import type { AppendReceiver } from './append-batcher.js';
 import type { Prepared } from './prepared-publish.js';
-
-/** How a settled publish becomes its value or its error (the Publisher). */
-export interface PublishOutcomes {
-  /** Counts a stored event and makes its `Published`. */
-  done(p: Prepared, entryId: string | undefined): Published;
-  /** Counts failed events and makes the error their publish rejects with. */
-  failed(prepared: readonly Prepared[], error: unknown): Error;
-  /** The value of a settled batch, or the error naming how many of it failed. */
-  batchOutcome(
-    prepared: readonly Prepared[],
-    entryIds: readonly (string | undefined)[],
-    errors: readonly unknown[],
-  ): Published[];
-}
+import type { PublishOutcomes } from './publish-outcomes.js';
 
 /** One stream-only publish waiting for its batched append. */
 export class PendingPublish implements AppendReceiver {
@@ -27,14 +15,14 @@ export class PendingPublish implements AppendReceiver {
   reject!: (error: unknown) => void;
 
   constructor(
-    private readonly publisher: PublishOutcomes,
+    private readonly outcomes: PublishOutcomes,
     private readonly p: Prepared,
   ) {}
 
-  appended(_index: number, entryId: string | undefined, error: unknown): void {
+  appended(_index: number, entryId: string | undefined, error: unknown, replicas?: number): void {
     try {
-      if (error === undefined) this.resolve(this.publisher.done(this.p, entryId));
-      else this.reject(this.publisher.failed([this.p], error));
+      if (error === undefined) this.resolve(this.outcomes.stored(this.p, entryId, replicas));
+      else this.reject(this.outcomes.failed([this.p], error));
     } catch (thrown) {
       this.reject(thrown);
     }
@@ -47,21 +35,23 @@ export class PendingBatch implements AppendReceiver {
   reject!: (error: unknown) => void;
   private readonly entryIds: (string | undefined)[] = [];
   private readonly errors: unknown[] = [];
+  private readonly replicas: (number | undefined)[] = [];
   private remaining: number;
 
   constructor(
-    private readonly publisher: PublishOutcomes,
+    private readonly outcomes: PublishOutcomes,
     private readonly prepared: readonly Prepared[],
   ) {
     this.remaining = prepared.length;
   }
 
-  appended(index: number, entryId: string | undefined, error: unknown): void {
+  appended(index: number, entryId: string | undefined, error: unknown, replicas?: number): void {
     this.entryIds[index] = entryId;
+    this.replicas[index] = replicas;
     if (error !== undefined) this.errors[index] = error;
     if (--this.remaining > 0) return;
     try {
-      this.resolve(this.publisher.batchOutcome(this.prepared, this.entryIds, this.errors));
+      this.resolve(this.outcomes.batch(this.prepared, this.entryIds, this.errors, this.replicas));
     } catch (thrown) {
       this.reject(thrown);
     }

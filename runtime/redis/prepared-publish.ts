@@ -3,7 +3,7 @@
  * entry fields and realtime message, its size checked; and the one Redis
  * command that sends it.
  */
-import type { Envelope, PublishMeta } from '../bus.js';
+import type { Envelope, PublishMeta, WaitForReplicas } from '../bus.js';
 import type { CatalogEvent, CatalogStream } from '../catalog.js';
 import { ValidationError } from '../errors.js';
 import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
@@ -13,7 +13,7 @@ import { endPublishSpan, type PublishTrace, tracePublish } from '../internal/tra
 import { type BusContext, streamOf } from './bus-context.js';
 import { dedupKey } from './keys.js';
 
-/** The commands a publish is sent with, on the client or queued on a pipeline (ioredis adds defined scripts to pipelines too). */
+/** The commands a publish is sent with (the scripts are defined on the command connection). */
 type PublishCommand = 'schemabusPublishOnce' | 'schemabusPublishRealtime' | 'xadd' | 'publish';
 export type PublishCommands = { [K in PublishCommand]: (...args: (string | number)[]) => unknown };
 
@@ -26,6 +26,8 @@ export interface Prepared {
   readonly fields: string[] | undefined;
   readonly channel: string | undefined;
   readonly message: string | undefined;
+  /** The replicas to wait for (stream events only). */
+  readonly wait: WaitForReplicas | undefined;
   /** The PRODUCER span, when traced (ended by the publisher once Redis replied). */
   readonly trace: PublishTrace | undefined;
 }
@@ -40,6 +42,8 @@ export function prepareEvent(
   type: string,
   data: unknown,
   meta: PublishMeta | undefined,
+  /** The bus option `waitForReplicas`. */
+  waitForReplicas?: WaitForReplicas,
 ): Prepared {
   const { catalog, validators, stats, metrics } = ctx;
   const event: CatalogEvent | undefined = catalog.events[type];
@@ -71,7 +75,8 @@ export function prepareEvent(
     if (trace) endPublishSpan(trace, error);
     throw error;
   }
-  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message, trace };
+  const wait = stream ? (meta?.waitForReplicas ?? waitForReplicas) : undefined;
+  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message, wait, trace };
 }
 
 /**

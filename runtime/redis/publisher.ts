@@ -8,27 +8,33 @@
  * connection failure after sending is reported as
  * `PublishOutcomeUnknownError` (stored or not: nobody can tell).
  *
+ * A stream event that waits for replicas (`waitForReplicas`) goes the same
+ * way on a connection of its own, followed by WAIT (replicated-publish.ts);
+ * it resolves once the replicas answered, with their count.
+ *
  * Durability is the server's: an acknowledged publish survives a crash only
  * with `appendonly yes` + `appendfsync always` on one node; `everysec` can
- * lose about a second of writes; with replicas it is best effort.
+ * lose about a second of writes; with replicas it is best effort, unless it
+ * waited for them.
  */
-import type { BatchItem, Published, PublishMeta } from '../bus.js';
-import { ValidationError } from '../errors.js';
+import type { BatchItem, Published, PublishMeta, WaitForReplicas } from '../bus.js';
 import { type EntryFields, recordToFields } from '../internal/entry-fields.js';
+import { checkWaitForReplicas } from '../internal/envelope.js';
 import { endPublishSpan } from '../internal/tracing.js';
-import { AppendBatcher } from './append-batcher.js';
+import { AppendBatcher, type AppendReceiver } from './append-batcher.js';
 import { type BusContext, streamOf } from './bus-context.js';
 import { OfflineGate } from './offline-gate.js';
-import { PendingBatch, PendingPublish, type PublishOutcomes } from './pending-publish.js';
+import { PendingBatch, PendingPublish } from './pending-publish.js';
 import {
-  describe,
   entryIdOf,
   type Prepared,
   type PublishCommands,
   prepareEvent,
   publishCommand,
 } from './prepared-publish.js';
+import { PublishOutcomes } from './publish-outcomes.js';
 import { writeError } from './redis-errors.js';
+import { ReplicatedPublishes } from './replicated-publish.js';
 import type { RetentionKeeper } from './retention-keeper.js';
 
 /** Idempotent publish: one entry per event id and stream while the marker lives. */
@@ -37,21 +43,34 @@ export interface IdempotentPublishOptions {
   readonly ttlMs?: number | undefined;
 }
 
+/** The outcome of one sent event: its entry id, and the replicas that acknowledged it if it waited. */
+interface Sent {
+  readonly entryId: string | undefined;
+  readonly replicas: number | undefined;
+}
+
 /** The publishing side of a RedisEventBus. */
-export class Publisher implements PublishOutcomes {
+export class Publisher {
   private readonly gate: OfflineGate;
   private readonly dedupTtlMs: number | undefined;
   /** Stream-only events of one tick go out as one command per stream. */
   private readonly batcher: AppendBatcher;
+  private readonly replicated: ReplicatedPublishes;
+  private readonly outcomes: PublishOutcomes;
 
   constructor(
     private readonly ctx: BusContext,
     private readonly retention: RetentionKeeper,
     maxOfflineQueue: number,
     idempotent: boolean | IdempotentPublishOptions | undefined,
+    /** Every stream publish waits for these replicas unless its meta says otherwise. */
+    private readonly waitForReplicas: WaitForReplicas | undefined,
   ) {
+    checkWaitForReplicas(waitForReplicas, 'the bus option waitForReplicas');
     this.gate = new OfflineGate(ctx.connections.command, maxOfflineQueue, ctx.connections.label);
     this.batcher = new AppendBatcher(ctx.connections.command);
+    this.replicated = new ReplicatedPublishes(ctx.connections);
+    this.outcomes = new PublishOutcomes(ctx, retention);
     this.dedupTtlMs =
       idempotent === true ? 86_400_000 : idempotent ? (idempotent.ttlMs ?? 86_400_000) : undefined;
   }
@@ -59,20 +78,20 @@ export class Publisher implements PublishOutcomes {
   publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
     let prepared: Prepared;
     try {
-      prepared = prepareEvent(this.ctx, type, data, meta);
+      prepared = this.prepare(type, data, meta);
     } catch (error) {
       return Promise.reject(error);
     }
     // Fast path, a stream-only event while connected: batched with the other
     // XADDs of this tick; one promise per publish, no async frame.
     if (this.batchable(prepared)) {
-      const pending = new PendingPublish(this, prepared);
+      const pending = new PendingPublish(this.outcomes, prepared);
       const promise = new Promise<Published>((resolve, reject) => {
         pending.resolve = resolve;
         pending.reject = reject;
       });
       try {
-        this.batcher.append(prepared.stream!.key, prepared.fields!, pending, 0);
+        this.append(prepared, pending, 0);
       } catch (error) {
         pending.appended(0, undefined, error);
       }
@@ -81,72 +100,87 @@ export class Publisher implements PublishOutcomes {
     return this.publishOne(prepared);
   }
 
+  private prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
+    return prepareEvent(this.ctx, type, data, meta, this.waitForReplicas);
+  }
+
   /** A stream-only, non-idempotent event, on a ready connection. */
   private batchable(p: Prepared): boolean {
     return (
       p.stream !== undefined &&
       p.channel === undefined &&
       this.dedupTtlMs === undefined &&
-      this.ctx.connections.command.status === 'ready'
+      (p.wait === undefined
+        ? this.ctx.connections.command.status === 'ready'
+        : this.replicated.ready)
     );
   }
 
-  private async publishOne(prepared: Prepared): Promise<Published> {
-    // Appends batched earlier in this tick go first: commands reach Redis in publish order.
+  /** Adds a batchable event to this tick's batch of its stream (and wait setting). */
+  private append(p: Prepared, receiver: AppendReceiver, index: number): void {
+    if (p.wait === undefined) this.batcher.append(p.stream!.key, p.fields!, receiver, index);
+    else this.replicated.append(p.wait, p.stream!.key, p.fields!, receiver, index);
+  }
+
+  /** Sends the appends batched so far: before any other write, so commands reach Redis in publish order. */
+  private flush(): void {
     this.batcher.flush();
+    this.replicated.flush();
+  }
+
+  private async publishOne(prepared: Prepared): Promise<Published> {
+    this.flush();
     const release = this.admit([prepared]);
+    let sent: Sent;
     try {
-      const entryId = await this.send(prepared);
-      return this.done(prepared, entryId);
+      sent = await this.send(prepared);
     } catch (error) {
-      throw this.failed([prepared], error);
+      throw this.outcomes.failed([prepared], error);
     } finally {
       release();
     }
+    return this.outcomes.stored(prepared, sent.entryId, sent.replicas);
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
     const prepared = this.prepareAll(items);
     if (prepared.length === 0) return [];
     if (prepared.every((p) => this.batchable(p))) return this.appendBatch(prepared);
-    this.batcher.flush();
+    this.flush();
     const release = this.admit(prepared);
-    let replies: [Error | null, unknown][];
+    // One command per event, all issued now, so they go out back to back in order (no
+    // Pipeline: on a Cluster one may span several masters; see also AckBatcher.sendOn).
+    let replies: PromiseSettledResult<Sent>[];
     try {
-      const pipeline = this.ctx.connections.command.pipeline();
-      for (const p of prepared) this.queue(pipeline, p);
-      replies = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      throw this.failed(prepared, error);
+      replies = await Promise.allSettled(prepared.map((p) => this.send(p)));
     } finally {
       release();
     }
     const entryIds: (string | undefined)[] = [];
+    const replicas: (number | undefined)[] = [];
     const errors: unknown[] = [];
-    for (let i = 0; i < prepared.length; i++) {
-      const [error, reply] = replies[i] ?? [new Error('no reply from Redis'), undefined];
-      if (error) errors[i] = error;
-      else entryIds[i] = prepared[i]!.stream ? entryIdOf(reply) : undefined;
-    }
-    return this.batchOutcome(prepared, entryIds, errors);
+    replies.forEach((reply, i) => {
+      if (reply.status === 'rejected') errors[i] = reply.reason ?? new Error('no reply from Redis');
+      else [entryIds[i], replicas[i]] = [reply.value.entryId, reply.value.replicas];
+    });
+    return this.outcomes.batch(prepared, entryIds, errors, replicas);
   }
 
   /**
-   * publishBatch of stream-only events: through the batcher, so one script
+   * publishBatch of stream-only events: through the batchers, so one script
    * call per stream (shared with the other publishes of the tick) and one
    * promise for the batch. An entry Redis refused fails the batch, after the
-   * others were stored, as the pipeline path does.
+   * others were stored, as the one-command-per-event path does.
    */
   private appendBatch(prepared: readonly Prepared[]): Promise<Published[]> {
-    const pending = new PendingBatch(this, prepared);
+    const pending = new PendingBatch(this.outcomes, prepared);
     const promise = new Promise<Published[]>((resolve, reject) => {
       pending.resolve = resolve;
       pending.reject = reject;
     });
     for (let i = 0; i < prepared.length; i++) {
-      const p = prepared[i]!;
       try {
-        this.batcher.append(p.stream!.key, p.fields!, pending, i);
+        this.append(prepared[i]!, pending, i);
       } catch (error) {
         // Not appended (the ones before were): these fail, and the batch says how many.
         for (let j = i; j < prepared.length; j++) pending.appended(j, undefined, error);
@@ -156,43 +190,10 @@ export class Publisher implements PublishOutcomes {
     return promise;
   }
 
-  /**
-   * The value of a batch whose events settled: every event stored, or the
-   * error naming how many failed (`entryIds[i]` undefined and `errors[i]`
-   * set for a failed one).
-   */
-  batchOutcome(
-    prepared: readonly Prepared[],
-    entryIds: readonly (string | undefined)[],
-    errors: readonly unknown[],
-  ): Published[] {
-    const results: Published[] = [];
-    const failed: Prepared[] = [];
-    let firstError: unknown;
-    for (let i = 0; i < prepared.length; i++) {
-      const p = prepared[i]!;
-      if (errors[i] === undefined) {
-        results.push(this.done(p, entryIds[i]));
-      } else {
-        firstError ??= errors[i];
-        failed.push(p);
-      }
-    }
-    if (failed.length > 0)
-      throw this.batchError(failed, prepared.length, results.length, firstError);
-    return results;
-  }
-
-  private batchError(failed: Prepared[], total: number, stored: number, cause: unknown): Error {
-    const error = this.failed(failed, cause);
-    error.message = `${failed.length} of ${total} events of the batch failed (the other ${stored} were stored): ${error.message}`;
-    return error;
-  }
-
   /** Stores `fields` as they are on `streamName`, bypassing validation (tests, migrations, tools). */
   async appendRaw(streamName: string, fields: EntryFields): Promise<string> {
     const stream = streamOf(this.ctx.catalog, streamName);
-    this.batcher.flush();
+    this.flush();
     try {
       const id = await this.ctx.connections.command.xadd(
         stream.key,
@@ -211,7 +212,7 @@ export class Publisher implements PublishOutcomes {
     try {
       return this.gate.admit(prepared.length);
     } catch (error) {
-      throw this.failed(prepared, error);
+      throw this.outcomes.failed(prepared, error);
     }
   }
 
@@ -219,8 +220,7 @@ export class Publisher implements PublishOutcomes {
   private prepareAll(items: readonly BatchItem[]): Prepared[] {
     const prepared: Prepared[] = [];
     try {
-      for (const item of items)
-        prepared.push(prepareEvent(this.ctx, item.type, item.data, item.meta));
+      for (const item of items) prepared.push(this.prepare(item.type, item.data, item.meta));
     } catch (error) {
       for (const p of prepared) if (p.trace) endPublishSpan(p.trace, error);
       throw error;
@@ -228,54 +228,12 @@ export class Publisher implements PublishOutcomes {
     return prepared;
   }
 
-  /** Sends the one command of `p`; resolves with the entry id when it has a stream. */
-  private async send(p: Prepared): Promise<string | undefined> {
+  /** Sends the one command of `p` (waiting for replicas when it asks to). */
+  private async send(p: Prepared): Promise<Sent> {
+    if (p.wait !== undefined) return this.replicated.send(p, this.dedupTtlMs, p.wait);
     const [name, args] = publishCommand(p, this.dedupTtlMs);
     const commands = this.ctx.connections.command as unknown as PublishCommands;
     const reply = await commands[name](...args);
-    return p.stream ? entryIdOf(reply) : undefined;
-  }
-
-  /** Adds the one command of `p` to a batch pipeline (one reply per event). */
-  private queue(
-    pipeline: ReturnType<BusContext['connections']['command']['pipeline']>,
-    p: Prepared,
-  ): void {
-    const [name, args] = publishCommand(p, this.dedupTtlMs);
-    (pipeline as unknown as PublishCommands)[name](...args);
-  }
-
-  /** Counts a stored event and makes its `Published`. */
-  done(p: Prepared, entryId: string | undefined): Published {
-    const { stats, metrics } = this.ctx;
-    if (p.trace) endPublishSpan(p.trace);
-    stats.published++;
-    metrics.published(p.envelope.type, 'ok');
-    if (p.channel) {
-      stats.realtimeSent++;
-      metrics.realtime(p.channelDef ?? p.channel, 'sent');
-    }
-    if (p.stream) this.retention.notePublish(p.stream);
-    const published: { -readonly [K in keyof Published]: Published[K] } = {
-      id: p.envelope.id,
-      type: p.envelope.type,
-    };
-    if (p.stream && entryId !== undefined) {
-      published.entryId = entryId;
-      this.ctx.losses.seen(p.stream.key, entryId);
-      published.stream = p.stream.name;
-    }
-    if (p.channel) published.channel = p.channel;
-    return published;
-  }
-
-  /** Counts failed events and makes the error their publish rejects with. */
-  failed(prepared: readonly Prepared[], error: unknown): Error {
-    for (const p of prepared) if (p.trace) endPublishSpan(p.trace, error);
-    if (error instanceof ValidationError) return error;
-    const wrapped = writeError(error, describe(prepared), this.ctx.connections.label);
-    this.ctx.stats.publishFailed += prepared.length;
-    for (const p of prepared) this.ctx.metrics.published(p.envelope.type, 'failed');
-    return wrapped;
+    return { entryId: p.stream ? entryIdOf(reply) : undefined, replicas: undefined };
   }
 }

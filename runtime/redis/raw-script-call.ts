@@ -7,14 +7,18 @@
  * of the publishing process's time per event; writing each argument's RESP
  * once, as the entry is appended, costs about a third of it. The command
  * still goes through `sendCommand`, so reply order, the offline queue,
- * reconnects and errors stay ioredis's.
+ * reconnects and errors stay ioredis's; on a Cluster it is routed to the
+ * slot of its first key (every key of a call shares the stream's hash tag),
+ * and MOVED, ASK, TRYAGAIN and CLUSTERDOWN are followed as for any command.
  *
  * Like ioredis's own scripts, the first call on a connection sends EVAL (the
  * body), later ones EVALSHA; a NOSCRIPT reply (the server restarted or
- * flushed its scripts) resends the call as EVAL.
+ * flushed its scripts, or a failover made a replica the master) resends the
+ * call as EVAL.
  */
 import { createHash } from 'node:crypto';
-import { Command, type Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
+import { RoutedCommand } from './routed-command.js';
 
 /** The RESP of one bulk-string argument. */
 export function respArg(value: string): string {
@@ -32,17 +36,31 @@ export class RawScript {
   }
 
   /**
-   * Calls the script with one key and `argc` further arguments whose RESP is
-   * `args`; resolves with the reply (strings as UTF-8).
+   * Calls the script with `keys` and `argc` further arguments whose RESP is
+   * `args`; resolves with the reply (strings as UTF-8). `sent` hears of every
+   * command that carries the call (a second one after NOSCRIPT), to learn
+   * which connection it went on.
    */
-  call(client: Redis, key: string, argc: number, args: string): Promise<unknown> {
-    const tail = `$1\r\n1\r\n${respArg(key)}${args}`;
-    const first = new RawScriptCall(this, argc + 4, tail);
+  call(
+    client: RedisClient,
+    keys: readonly string[],
+    argc: number,
+    args: string,
+    sent?: (command: RoutedCommand) => void,
+  ): Promise<unknown> {
+    let tail = respArg(String(keys.length));
+    for (const key of keys) tail += respArg(key);
+    tail += args;
+    const count = argc + keys.length + 3;
+    const first = new RawScriptCall(this, count, tail, keys[0]!);
+    sent?.(first);
     return (client.sendCommand(first) as Promise<unknown>).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
       // The server lost its scripts (restart, SCRIPT FLUSH): send the body again.
       if (first.socket !== undefined) this.loadedOn.delete(first.socket);
-      return client.sendCommand(new RawScriptCall(this, argc + 4, tail)) as Promise<unknown>;
+      const again = new RawScriptCall(this, count, tail, keys[0]!);
+      sent?.(again);
+      return client.sendCommand(again) as Promise<unknown>;
     });
   }
 
@@ -56,21 +74,20 @@ export class RawScript {
   }
 }
 
-class RawScriptCall extends Command {
-  /** The connection's socket this call was written to. */
-  socket: object | undefined;
-
+class RawScriptCall extends RoutedCommand {
   constructor(
     private readonly script: RawScript,
-    /** Array length: the verb, the script or its sha, numkeys, the key and the arguments. */
+    /** Array length: the verb, the script or its sha, numkeys, the keys and the arguments. */
     private readonly count: number,
     private readonly tail: string,
+    key: string,
   ) {
-    super('evalsha', [], { replyEncoding: 'utf8' });
+    // No arguments for ioredis to see: the wire form is written below; the key routes it.
+    super('evalsha', [], key);
   }
 
   override toWritable(socket: object): string {
-    this.socket = socket;
+    this.noteWritten(socket);
     return this.script.wireForm(socket, this.count, this.tail);
   }
 }

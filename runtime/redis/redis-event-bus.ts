@@ -1,25 +1,23 @@
 /**
  * RedisEventBus: the EventBus contract on Redis Streams and pub/sub
- * (ioredis, standalone server; every key of a stream shares one hash tag so
- * the layout is Cluster-safe).
+ * (ioredis), on one server or a Redis Cluster (every key of a stream shares
+ * one hash tag, so each stream lives on one slot).
  *
  * Durability is the server's setting: "an acknowledged publish is never
  * lost" holds on one node with `appendonly yes` + `appendfsync always`;
  * `everysec` can lose about a second of writes; with replicas it is best
- * effort (replication is asynchronous; WAIT narrows the window).
+ * effort (replication is asynchronous), unless publishes wait for replicas
+ * (`waitForReplicas`: WAIT).
  */
-import type { Redis } from 'ioredis';
 import type {
   BatchItem,
   BootstrapReport,
   BusInspection,
-  BusMetricsOptions,
   BusStats,
   CloseOptions,
   DeadLetterQueue,
   EventBus,
   HandlerMap,
-  Logger,
   Published,
   PublishMeta,
   RealtimeHandler,
@@ -39,67 +37,28 @@ import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
-
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
 import { createValidators } from '../internal/validate.js';
 import { bootstrapStreams } from './bootstrap-streams.js';
 import { type BusContext, streamOf } from './bus-context.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnectionOption } from './connection-options.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './connection-defaults.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
-import { type IdempotentPublishOptions, Publisher } from './publisher.js';
+import { Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
+import type { RedisClient } from './redis-client.js';
 import { RedisDeadLetterQueue } from './redis-dead-letter-queue.js';
-import { RetentionKeeper, type RetentionOptions } from './retention-keeper.js';
-import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
+import type { RedisEventBusOptions } from './redis-event-bus-options.js';
+import { RetentionKeeper } from './retention-keeper.js';
+import { StreamConsumer } from './stream-consumer.js';
 import { type TailEntry, type TailOptions, tailStream } from './stream-tail.js';
 
 const BUS = 'RedisEventBus';
 /** How long `waitUntilReady()` waits by default. */
 const DEFAULT_READY_TIMEOUT_MS = 10_000;
-
-/** Options of {@link RedisEventBus}. */
-export interface RedisEventBusOptions extends ConsumerTuning, BusMetricsOptions {
-  readonly catalog: Catalog;
-  /**
-   * A URL, ioredis options, or a ready client. A client given here is used
-   * for commands and duplicated for blocking readers and pub/sub; the bus
-   * never quits it.
-   * @default process.env.REDIS_URL, else redis://127.0.0.1:6379
-   */
-  readonly redis?: RedisConnectionOption | undefined;
-  /** @default a logger that drops everything */
-  readonly logger?: Logger | undefined;
-  /** Largest entry published or decoded, in UTF-8 bytes. @default MAX_ENTRY_BYTES (1 MiB) */
-  readonly maxEntryBytes?: number | undefined;
-  /**
-   * Store each event id at most once per stream (a Lua script with a marker
-   * key per id), so retrying a publish whose outcome was unknown, or a
-   * command ioredis re-sent after a reconnect, adds no duplicate. Costs one
-   * key per event for `ttlMs`. @default false
-   */
-  readonly idempotentPublish?: boolean | IdempotentPublishOptions | undefined;
-  /**
-   * Publishes that may wait for the connection while Redis is unreachable;
-   * beyond that a publish fails at once with a `ConnectionError` (0: fail
-   * fast). ioredis's own offline queue is unbounded. @default 1000
-   */
-  readonly maxOfflineQueue?: number | undefined;
-  /**
-   * How long a publish, bootstrap, DLQ, inspect or realtime command waits for
-   * the connection while Redis is unreachable, refusing or rejecting the
-   * credentials; then it fails with a `ConnectionError` whose `code` names the
-   * cause (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, WRONGPASS, NOAUTH) and nothing
-   * is sent. Blocking reads of subscriptions wait for the reconnect instead
-   * (their failures reach `Subscription.onError`). @default 2000
-   */
-  readonly connectTimeoutMs?: number | undefined;
-  /** How retention trimming runs. */
-  readonly retention?: RetentionOptions | undefined;
-}
 
 /** The Redis EventBus (see the contract in runtime/bus.ts). */
 export class RedisEventBus implements EventBus {
@@ -146,6 +105,7 @@ export class RedisEventBus implements EventBus {
       this.retention,
       options.maxOfflineQueue ?? 1000,
       options.idempotentPublish,
+      options.waitForReplicas,
     );
     this.realtime = new RealtimeHub(this.ctx, this.errors);
     this.metricsRefresher = startBusRefresher(
@@ -157,7 +117,7 @@ export class RedisEventBus implements EventBus {
   }
 
   /** The command connection (for tools and tests; do not quit it). */
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.ctx.connections.command;
   }
 

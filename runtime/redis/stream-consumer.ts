@@ -33,6 +33,7 @@ import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
 import type { BusContext } from './bus-context.js';
 import { Claimer } from './claimer.js';
+import { joinGroup } from './consumer-group.js';
 import { ConsumerSweeper, DEFAULT_IDLE_CONSUMER_TIMEOUT_MS } from './consumer-sweeper.js';
 import { delay, untilAborted, untilDeadline } from './delay.js';
 import { EntryFailures } from './entry-failures.js';
@@ -188,20 +189,10 @@ export class StreamConsumer {
   }
 
   private ensureGroup(): Promise<void> {
-    const { command } = this.ctx.connections;
-    const from = this.group.startFrom === 'earliest' ? '0' : '$';
     this.groupFailed = false;
-    const created = command.xgroup('CREATE', this.stream.key, this.group.name, from, 'MKSTREAM');
-    // Listed by XINFO CONSUMERS (inspect) from now on, not only once Redis served it an entry.
-    const member = command
-      .xgroup('CREATECONSUMER', this.stream.key, this.group.name, this.options.consumer)
-      .catch(() => undefined);
-    const ready = created.then(
-      () => member.then(() => undefined),
+    const { command } = this.ctx.connections;
+    const ready = joinGroup(command, this.stream.key, this.group, this.options.consumer).catch(
       (error: unknown) => {
-        if (error instanceof Error && /^BUSYGROUP/.test(error.message)) {
-          return member.then(() => undefined);
-        }
         this.groupFailed = true;
         throw error;
       },
@@ -339,7 +330,7 @@ export class StreamConsumer {
     this.offCommandReady();
     this.claimer.stop();
     this.sweeper.stop();
-    await untilDeadline(this.reader.unblock(this.ctx.connections.command), deadline);
+    await untilDeadline(this.reader.unblock(), deadline);
     await this.handling.drain(Math.max(0, deadline - Date.now()));
     this.claimer.stopHeartbeat();
     // The reader is dropped, not quit: a read still in flight is rejected at once (its acks are kept).

@@ -10,6 +10,14 @@
  * connection and opens a new one. Entries the old read may have taken are
  * pending for this consumer: `onReconnect` makes the consumer re-read its
  * own pending list, as after every reconnect.
+ *
+ * On a Redis Cluster the connection goes to the master of the stream's slot
+ * and follows it (cluster/cluster-links.ts): a read answered MOVED or ASK
+ * reconnects it to the node named (a move is a reconnect: the own pending
+ * list is re-read), UNBLOCKED (its master became a replica, or the key
+ * migrated away), TRYAGAIN and CLUSTERDOWN are read again after a moment;
+ * only when that goes on for {@link REDIRECTS_QUIET_MS} is it reported as a
+ * failed read.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../bus.js';
@@ -20,8 +28,11 @@ import { delay } from './delay.js';
 /** One entry as XREADGROUP returns it; `fields` is null for an entry deleted while pending. */
 export type RawEntry = [id: string, fields: string[] | null];
 
-/** A read that did not settle in time. */
+/** A read that did not settle in time, or was redirected: no entries, read again. */
 export const HUNG = Symbol('hung');
+
+/** How long a Cluster may keep redirecting reads before the read loop hears of it as a failure. */
+const REDIRECTS_QUIET_MS = 3000;
 
 /** The part of a socket used to write several commands at once. */
 interface Corkable {
@@ -57,6 +68,8 @@ export class StreamReader {
   private unidentified = true;
   private reading = false;
   private closed = false;
+  /** Since when reads have been redirected without a successful one (0: they are not). */
+  private redirectedSince = 0;
   /** Watchdog recoveries so far. */
   recoveries = 0;
 
@@ -70,7 +83,7 @@ export class StreamReader {
   }
 
   private open(): Redis {
-    const client = this.connections.reader(this.settings.name);
+    const client = this.connections.reader(this.settings.name, this.settings.key);
     let readies = 0;
     client.on('close', () => {
       if (client === this.client) this.clientId = undefined;
@@ -111,7 +124,10 @@ export class StreamReader {
       key,
       '>',
     ] as const;
-    const batch = acks.take();
+    // While its slot migrates to the reader's node, ASKING goes right before the read (acks
+    // then go on the command connection, which follows ASK by itself).
+    const asking = this.connections.asking(this.client);
+    const batch = asking ? undefined : acks.take();
     let settled = false;
     const giveBack = () => {
       if (batch !== undefined && !settled) {
@@ -121,6 +137,7 @@ export class StreamReader {
     };
     let promise: Promise<StreamsReply>;
     if (batch === undefined) {
+      if (asking) this.client.asking().catch(() => undefined);
       promise = this.client.xreadgroup(...args) as Promise<StreamsReply>;
     } else {
       // The acks and the read go out back to back on this connection (one round trip), as
@@ -149,16 +166,34 @@ export class StreamReader {
         giveBack();
         return HUNG;
       }
+      this.redirectedSince = 0;
       return entriesOf(reply);
+    } catch (error) {
+      if (!(await this.redirected(error))) throw error;
+      giveBack();
+      return HUNG;
     } finally {
       this.reading = false;
     }
   }
 
+  /**
+   * A read failed: whether it was a Cluster redirection the reader followed
+   * (read again), or an error for the read loop (after REDIRECTS_QUIET_MS of
+   * redirections too).
+   */
+  private async redirected(error: unknown): Promise<boolean> {
+    if (!(await this.connections.followRedirect(this.client, error))) return false;
+    const now = Date.now();
+    if (this.redirectedSince === 0) this.redirectedSince = now;
+    return now - this.redirectedSince < REDIRECTS_QUIET_MS;
+  }
+
   /** Makes a blocked read return at once (on close). */
-  async unblock(command: Redis): Promise<void> {
+  async unblock(): Promise<void> {
     if (!this.reading || this.clientId === undefined) return;
-    await command.client('UNBLOCK', this.clientId).catch(() => undefined);
+    const server = this.connections.serverOf(this.client);
+    await server?.client('UNBLOCK', this.clientId).catch(() => undefined);
   }
 
   /** Drops the connection: a read in flight is rejected at once. */
@@ -210,11 +245,12 @@ export class StreamReader {
       { stream: key, group, consumer, graceMs: watchdogGraceMs },
       'blocking read did not return in time (hung connection?): reconnecting the reader',
     );
-    if (oldId !== undefined) {
+    const server = this.connections.serverOf(old);
+    if (oldId !== undefined && server !== undefined) {
       // Kill the old client server-side first so no entry can be served to it after the re-read.
       const waited = new AbortController();
       await Promise.race([
-        this.connections.command.client('KILL', 'ID', oldId).catch(() => undefined),
+        server.client('KILL', 'ID', oldId).catch(() => undefined),
         delay(1000, waited.signal),
       ]);
       waited.abort();

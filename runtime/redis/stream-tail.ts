@@ -4,12 +4,11 @@
  * consumer sees changes. Aborting the signal, or closing the bus, drops that
  * connection, so the iterator ends at once.
  */
-import type { Redis } from 'ioredis';
 import type { CatalogStream } from '../catalog.js';
 import { type DecodeResult, decodeEntry } from '../internal/entry-codec.js';
 import { type EntryFields, fieldsToRecord } from '../internal/entry-fields.js';
 import type { BusContext } from './bus-context.js';
-import { CONNECTION_NAME } from './connection-options.js';
+import type { RedisClient } from './redis-client.js';
 import { readError } from './redis-errors.js';
 
 /** Options of `RedisEventBus.tail`. */
@@ -66,8 +65,7 @@ export async function* tailStream(
   const signal = options.signal ? AbortSignal.any([options.signal, closing]) : closing;
   if (signal.aborted) return;
   // Named after the command connection, so CLIENT LIST tells whose tail it is.
-  const owner = connections.command.options.connectionName || CONNECTION_NAME;
-  const reader = connections.reader(`${owner}:tail:${stream.name}`);
+  const reader = connections.reader(`${connections.name}:tail:${stream.name}`, stream.key);
   // Dropping the reader ends a blocked XREAD at once, whatever the connection went through
   // (a CLIENT UNBLOCK would need the reader's current id, and an ACL allowing it).
   const stop = () => connections.release(reader, true);
@@ -75,15 +73,24 @@ export async function* tailStream(
   try {
     let lastId = from === '$' ? await lastEntryId(connections.command, stream.key) : from;
     while (!signal.aborted) {
-      const reply = (await reader.xread(
-        'COUNT',
-        READ_COUNT,
-        'BLOCK',
-        blockMs,
-        'STREAMS',
-        stream.key,
-        lastId,
-      )) as [key: string, entries: [id: string, fields: string[]][]][] | null;
+      let reply: [key: string, entries: [id: string, fields: string[]][]][] | null;
+      try {
+        // On a Cluster: ASKING while the stream's slot migrates to the reader's node.
+        if (connections.asking(reader)) reader.asking().catch(() => undefined);
+        reply = (await reader.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          stream.key,
+          lastId,
+        )) as typeof reply;
+      } catch (error) {
+        // On a Cluster, MOVED/ASK move the reader, UNBLOCKED/TRYAGAIN/CLUSTERDOWN are read again.
+        if (!signal.aborted && (await connections.followRedirect(reader, error))) continue;
+        throw error;
+      }
       for (const [entryId, fields] of reply?.[0]?.[1] ?? []) {
         lastId = entryId;
         yield {
@@ -104,7 +111,7 @@ export async function* tailStream(
 }
 
 /** The id of the stream's newest entry, `0-0` when it is empty or missing. */
-async function lastEntryId(client: Redis, key: string): Promise<string> {
+async function lastEntryId(client: RedisClient, key: string): Promise<string> {
   const [last] = (await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
   return last?.[0] ?? '0-0';
 }

@@ -5,8 +5,8 @@
  * connection that gave up (its retryStrategy returned null), or a bus that
  * was closed meanwhile.
  */
-import type { Redis } from 'ioredis';
 import { ClosedError, ConnectionError } from '../errors.js';
+import type { RedisClient } from './redis-client.js';
 import { codeOf, safeErrorText } from './redis-errors.js';
 
 /** What a wait needs to know besides the client. */
@@ -21,7 +21,7 @@ export interface ReadyWait {
 }
 
 /** Resolves once `client` is ready and answered PING; rejects as the module comment says. */
-export async function waitUntilReady(client: Redis, wait: ReadyWait): Promise<void> {
+export async function waitUntilReady(client: RedisClient, wait: ReadyWait): Promise<void> {
   if (wait.closed.aborted) throw closedError();
   const deadline = Date.now() + wait.timeoutMs;
   let lastError = wait.earlierError;

@@ -29,6 +29,8 @@ describe('the campaign demo on the in-memory bus', () => {
   it('exits 2 saying what to do when --redis is not a Redis URL', async () => {
     const outcome = await runDemoCommand({ redis: 'localhost:6379' }, { cwd: process.cwd() });
     expect(outcome.exitCode).toBe(2);
-    expect(outcome.stderr).toContain('--redis must be a redis:// or rediss:// URL');
+    expect(outcome.stderr).toContain(
+      '--redis must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL',
+    );
   });
 });

@@ -64,7 +64,10 @@ afterEach(() => {
 
 describe('the URL is checked when the bus is made', () => {
   it.each([
-    ['http://127.0.0.1:6379', /scheme is http:\/\/, not redis:\/\/ or rediss:\/\//],
+    [
+      'http://127.0.0.1:6379',
+      /scheme is http:\/\/, not redis:\/\/, rediss:\/\/ or redis\+cluster:\/\//,
+    ],
     ['127.0.0.1:6379', /it is not a URL/],
     ['not a url', /not a URL/],
     ['redis://127.0.0.1:0', /port 0/],

@@ -127,6 +127,26 @@ describe('InMemoryEventBus', () => {
     expect(copied).toBeUndefined();
   });
 
+  it('has no replicas: takes waitForReplicas, checked, and ignores it', async () => {
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('m') });
+    const published = await bus.publish(
+      'job.requested',
+      { jobId: 'j', key: 'k', seq: 0 },
+      { waitForReplicas: { replicas: 2, timeoutMs: 100 } },
+    );
+    expect(published.replicas).toBeUndefined();
+    await expect(
+      bus.publish(
+        'job.requested',
+        { jobId: 'j', key: 'k', seq: 1 },
+        {
+          waitForReplicas: { replicas: 1.5, timeoutMs: 100 },
+        },
+      ),
+    ).rejects.toThrow(/meta.waitForReplicas must be/);
+    await bus.close();
+  });
+
   it('rejects an event larger than maxEntryBytes and stores nothing', async () => {
     const bus = new InMemoryEventBus({ catalog: createTestCatalog('m'), maxEntryBytes: 300 });
     await expect(

@@ -6,7 +6,7 @@
  * `.lua` files of this folder (read by lua.ts), each opening with its KEYS,
  * ARGV and reply.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-client.js';
 import {
   CLAIM_LUA,
   DEAD_LETTER_LUA,
@@ -168,14 +168,14 @@ const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: str
   ['schemabusSweepConsumers', 1, SWEEP_CONSUMERS_LUA],
 ];
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();
 
 /** Registers the scripts on `client` (once) and returns it typed with them. */
-export function withScripts(client: Redis): Redis & ScriptCommands {
+export function withScripts<C extends RedisClient>(client: C): C & ScriptCommands {
   if (!defined.has(client)) {
     for (const [name, numberOfKeys, lua] of SCRIPTS)
       client.defineCommand(name, { numberOfKeys, lua });
     defined.add(client);
   }
-  return client as Redis & ScriptCommands;
+  return client as C & ScriptCommands;
 }

@@ -13,6 +13,7 @@ export function introspectionCases({ h }: ContractContext): void {
     expect(bus.stats()).toEqual({
       published: 0,
       publishFailed: 0,
+      underReplicated: 0,
       rejected: 0,
       delivered: 0,
       acked: 0,
@@ -50,6 +51,7 @@ export function introspectionCases({ h }: ContractContext): void {
     expect(bus.stats()).toEqual({
       published: 5,
       publishFailed: 0,
+      underReplicated: 0,
       rejected: 1,
       delivered: 5,
       acked: 3,
