@@ -46,6 +46,7 @@ export const BUS_COMMANDS: ReadonlyArray<readonly [command: string, why: string]
   ['select', 'ioredis selects the database of the URL (/N) when it connects'],
   ['info', "ioredis's ready check (it waits while Redis loads its data)"],
   ['ping', 'waitUntilReady'],
+  ['asking', 'on a Redis Cluster, a blocking read of a stream whose slot is being migrated'],
   ['exists', 'bootstrap and inspect: whether a stream exists'],
   ['del', 'dlq purge of a whole DLQ'],
   ['multi', 'dlq purge: count and delete in one transaction'],

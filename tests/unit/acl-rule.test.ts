@@ -163,6 +163,12 @@ function commandsOfRuntime(): Map<string, string> {
       if (name === 'multi') add('exec', undefined, file);
     }
     for (const m of text.matchAll(/new Command\(\s*'([a-z]+)'/g)) add(m[1]!, undefined, file);
+    // Commands routed to their key's node by name (routed-command.ts): sendRouted(client, key, 'xinfo', ['STREAM', ...]).
+    for (const m of text.matchAll(
+      /sendRouted(?:<[^>]*>)?\(\s*[\w.]+,\s*[\w.]+,\s*'([a-z]+)',\s*\[\s*'([A-Za-z]+)'/g,
+    )) {
+      add(m[1]!, m[2], file);
+    }
   }
   return found;
 }
