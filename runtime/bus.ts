@@ -15,7 +15,7 @@
 import type { Catalog } from './catalog.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
 import type { SchemabusError } from './errors.js';
-import type { BootstrapReport, BusInspection, BusStats } from './introspection.js';
+import type { BootstrapReport, BusHealth, BusInspection, BusStats } from './introspection.js';
 
 export type * from './dead-letter-queue.js';
 export type * from './introspection.js';
@@ -154,10 +154,10 @@ export interface WaitOptions {
 
 /**
  * Where a subscription is: `running` (reading), `reconnecting` (its reads or
- * group commands fail and it retries; `lastError` says why), `closing`,
- * `closed`.
+ * group commands fail and it retries; `lastError` says why), `paused` (its
+ * circuit breaker stopped it reading for a cool-down), `closing`, `closed`.
  */
-export type SubscriptionState = 'running' | 'reconnecting' | 'closing' | 'closed';
+export type SubscriptionState = 'running' | 'reconnecting' | 'paused' | 'closing' | 'closed';
 
 /** A running subscription of one group (on every stream where the group exists). */
 export interface Subscription {
@@ -223,6 +223,12 @@ export interface EventBus {
   dlq(stream: string): DeadLetterQueue;
   stats(): BusStats;
   inspect(): Promise<BusInspection>;
+  /**
+   * The bus's health: its connections, and per subscription its state, last
+   * successful read and lag. Never rejects (a bus that cannot reach its
+   * server is `down`, a closed one too).
+   */
+  health(): Promise<BusHealth>;
   /**
    * Calls `listener` with what goes wrong on the bus's own, outside any call
    * the application made: a `DataLossError` when Redis came back without

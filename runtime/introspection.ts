@@ -1,5 +1,7 @@
 /** What a bus can tell about itself: counters, the state of its streams and groups, and what bootstrap did. */
 
+import type { SubscriptionState } from './bus.js';
+
 /**
  * What the `registry` option of a bus takes: a prom-client `Registry` (or
  * prom-client's default `register`). Declared here by the two methods the
@@ -140,4 +142,43 @@ export interface StreamBootstrap {
 /** What `bootstrap()` created and what was there, per stream (sorted by name). */
 export interface BootstrapReport {
   readonly streams: readonly StreamBootstrap[];
+}
+
+/** One connection of a bus, as `health()` sees it. */
+export interface ConnectionHealth {
+  /** `command` (publishes, acks, scripts), `reader` (one per stream of a subscription), `subscriber` (realtime), `replicated` (publishes that wait for replicas). */
+  readonly role: 'command' | 'reader' | 'subscriber' | 'replicated';
+  readonly name: string;
+  /** ioredis's status: `ready`, `connecting`, `reconnecting`, `end`... */
+  readonly status: string;
+}
+
+/** One subscription of a bus, as `health()` sees it. */
+export interface SubscriptionHealth {
+  readonly group: string;
+  readonly consumer: string;
+  /** `running`, `reconnecting` (reads fail, it retries), `paused` (its circuit breaker is open), `closing`, `closed`. */
+  readonly state: SubscriptionState;
+  /** Why it is not running, when it is not. */
+  readonly lastError: string | null;
+  /** When a read last succeeded (the in-memory bus: when it last took an entry); null before the first. */
+  readonly lastReadAt: string | null;
+  /** Entries of its streams not yet delivered to its group (inspect()'s lag, summed); null when unknown. */
+  readonly lag: number | null;
+}
+
+/**
+ * What `health()` reports: `ok` when the bus reaches its server and every
+ * subscription runs; `degraded` when one reconnects or is paused; `down`
+ * when the bus cannot reach its server (or is closed).
+ */
+export interface BusHealth {
+  readonly status: 'ok' | 'degraded' | 'down';
+  /** When it was taken (ISO). */
+  readonly checkedAt: string;
+  /** Why it is `down`, when it is. */
+  readonly reason: string | null;
+  /** The bus's connections (none in memory). */
+  readonly connections: readonly ConnectionHealth[];
+  readonly subscriptions: readonly SubscriptionHealth[];
 }

@@ -114,7 +114,11 @@ export async function runMetrics(
   });
 }
 
-/** The checks of `/healthz`: the catalogue is loaded, Redis answered the last refresh, which is recent. */
+/**
+ * The checks of `/healthz`: the catalogue is loaded, Redis answered the last
+ * refresh, the bus's connections are healthy (its `health()`), and the last
+ * refresh is recent.
+ */
 function checks(
   target: RedisTarget,
   last: MetricsRefresh | undefined,
@@ -133,6 +137,14 @@ function checks(
       url: target.label,
       ...(last === undefined && { error: 'no answer yet' }),
       ...(last?.error !== undefined && { error: last.error }),
+    },
+    connections: {
+      // The exporter's own connections to Redis, as the bus's health() reports them.
+      ok: last?.health?.status === 'ok',
+      ...(last?.health !== undefined && {
+        status: last.health.status,
+        connections: last.health.connections.map((c) => `${c.role} ${c.status}`),
+      }),
     },
     refresh: {
       // A refresh that stopped coming (a hung connection) fails too.

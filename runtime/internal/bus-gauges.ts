@@ -18,7 +18,7 @@
  * 0 consumers. One catalogue per registry: two would share the series of
  * streams with the same name.
  */
-import type { BusInspection, BusStats } from '../bus.js';
+import type { BusHealth, BusInspection, BusStats } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import type { MetricsRegistry } from '../introspection.js';
 import { counterOn, gaugeOn } from './prom-client.js';
@@ -54,6 +54,7 @@ export class BusGauges {
   readonly #success;
   readonly #duration;
   readonly #stats;
+  readonly #subscriptions;
   /** The stats() values already added to the counters (each bus adds its own). */
   readonly #counted = new Map<string, number>();
 
@@ -109,6 +110,11 @@ export class BusGauges {
       'schemabus_inspect_duration_seconds',
       'How long the last inspection took',
     );
+    this.#subscriptions = gauge(
+      'schemabus_subscription_state',
+      '1 for the state each subscription of this process is in (running, reconnecting, paused, closing)',
+      ['group', 'consumer', 'state'],
+    );
     this.#stats = STATS_COUNTERS.map(([name, help, field]) => ({
       field,
       counter: counterOn(registry, { name, help }),
@@ -143,6 +149,14 @@ export class BusGauges {
     }
     this.#success.set(1);
     this.#duration.set(durationSeconds);
+  }
+
+  /** Replaces the subscription series with what `health` says. */
+  setHealth(health: BusHealth): void {
+    this.#subscriptions.reset();
+    for (const s of health.subscriptions) {
+      this.#subscriptions.set({ group: s.group, consumer: s.consumer, state: s.state }, 1);
+    }
   }
 
   /** Notes an inspection that failed: the series keep their last values. */

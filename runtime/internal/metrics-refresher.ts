@@ -5,7 +5,7 @@
  * `metricsIntervalMs`); `schemabus metrics`, the exporter, runs its own and
  * reads `last` for its `/healthz`.
  */
-import type { BusInspection, BusStats, Logger } from '../bus.js';
+import type { BusHealth, BusInspection, BusStats, Logger } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import type { MetricsRegistry } from '../introspection.js';
 import { BusGauges } from './bus-gauges.js';
@@ -19,6 +19,8 @@ export interface MetricsSource {
   readonly catalog: Catalog;
   inspect(): Promise<BusInspection>;
   stats(): BusStats;
+  /** The bus's health, when it has one: the subscription states and the connections. */
+  health?(): Promise<BusHealth>;
 }
 
 /** How one refresh went. */
@@ -30,6 +32,8 @@ export interface MetricsRefresh {
   readonly durationMs: number;
   /** Why it failed (one line, no credentials). */
   readonly error?: string;
+  /** The source's health, taken with this refresh (when it has one). */
+  readonly health?: BusHealth;
 }
 
 /** Options of {@link MetricsRefresher}. */
@@ -96,11 +100,13 @@ export class MetricsRefresher {
     try {
       const inspection = await this.#source.inspect();
       const durationMs = performance.now() - started;
+      const health = await this.#source.health?.();
       if (!this.#stopped) {
         this.#gauges.setInspection(inspection, this.#source.catalog, durationMs / 1000);
         this.#gauges.setStats(this.#source.stats());
+        if (health) this.#gauges.setHealth(health);
       }
-      outcome = { ok: true, at: new Date(), durationMs };
+      outcome = { ok: true, at: new Date(), durationMs, ...(health && { health }) };
       if (this.#last?.ok === false) this.#logger.info({}, 'metrics refresh works again');
     } catch (error) {
       const durationMs = performance.now() - started;

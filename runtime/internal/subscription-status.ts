@@ -9,8 +9,10 @@ import { Listeners } from './listeners.js';
 /** State, last error and error listeners of one subscription. */
 export class SubscriptionStatus {
   state: SubscriptionState = 'running';
-  /** Why reading fails, while `reconnecting`. */
+  /** Why reading fails, while `reconnecting` (or why it is paused). */
   lastError: Error | undefined;
+  /** When a read last succeeded (ms since the epoch), 0 before the first. */
+  lastReadAt = 0;
   private readonly listeners: Listeners<Error>;
 
   constructor(logger: Logger) {
@@ -33,6 +35,7 @@ export class SubscriptionStatus {
 
   /** A read succeeded: `running` again. */
   recovered(): void {
+    this.lastReadAt = Date.now();
     if (this.state !== 'reconnecting') return;
     this.state = 'running';
     this.lastError = undefined;

@@ -9,6 +9,7 @@ import { didYouMean } from '../../schema/closest-name.js';
 import type {
   BatchItem,
   BootstrapReport,
+  BusHealth,
   BusInspection,
   BusMetricsOptions,
   BusStats,
@@ -28,6 +29,7 @@ import type {
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
 import { CatalogMismatchError, type SchemabusError } from '../errors.js';
+import { busHealth } from '../internal/bus-health.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
 import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
@@ -223,6 +225,15 @@ export class InMemoryEventBus implements EventBus {
   async inspect(): Promise<BusInspection> {
     if (this.#closed) throw closedError(BUS, 'inspect');
     return { streams: [...this.#streams.values()].map((s) => s.inspect()), losses: [] };
+  }
+
+  health(): Promise<BusHealth> {
+    return busHealth({
+      connections: [],
+      subscriptions: [...this.#subscriptions].map((s) => s.facts()),
+      down: this.#closed ? 'the bus is closed' : undefined,
+      inspect: () => this.inspect(),
+    });
   }
 
   /** Nothing goes wrong on an in-memory bus on its own: the listener is kept, never called. */

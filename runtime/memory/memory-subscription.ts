@@ -1,6 +1,7 @@
 /** A running subscription of the in-memory bus: one consumer per stream of its group. */
 import type { CloseOptions, Logger, Subscription, SubscriptionState } from '../bus.js';
 import { ClosedError } from '../errors.js';
+import type { SubscriptionFacts } from '../internal/bus-health.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
 import type { Clock } from './clock.js';
 import type { MemoryConsumer } from './memory-consumer.js';
@@ -31,6 +32,17 @@ export class MemorySubscription implements Subscription {
 
   get lastError(): Error | undefined {
     return this.#status.lastError;
+  }
+
+  /** What `health()` reports of it (its last read: when a consumer of it last took an entry, on the bus clock). */
+  facts(): SubscriptionFacts {
+    return {
+      group: this.group,
+      consumer: this.consumer,
+      state: this.#status.state,
+      lastError: this.#status.lastError,
+      lastReadAt: this.#consumers.reduce((last, c) => Math.max(last, c.seenAt), 0),
+    };
   }
 
   /** An in-memory subscription never fails to read: the listener is kept, never called. */

@@ -21,7 +21,7 @@
  * Errors never carry `err.command` and URLs are redacted (redis-errors.ts).
  */
 import type { Redis, RedisOptions } from 'ioredis';
-import type { Logger } from '../bus.js';
+import type { ConnectionHealth, Logger } from '../bus.js';
 import { ClosedError } from '../errors.js';
 import { BusClient } from './bus-client.js';
 import { BusCluster } from './cluster/bus-cluster.js';
@@ -49,6 +49,7 @@ export class Connections {
   private readonly links: ClusterLinks | undefined;
   private readonly ownsCommand: boolean;
   private readonly owned = new Set<Redis>();
+  private readonly roles = new WeakMap<object, ConnectionHealth['role']>();
   private subscriberClient: Redis | undefined;
   private replicatedClient: RedisClient | undefined;
   private readonly readyListeners = new Set<() => void>();
@@ -278,7 +279,17 @@ export class Connections {
     return client;
   }
 
-  private watch(client: RedisClient, role: string): void {
+  /** Every connection of the bus with its role and status, for `health()`. */
+  health(): ConnectionHealth[] {
+    return [this.command, ...this.owned].map((client) => ({
+      role: this.roles.get(client) ?? 'command',
+      name: (client.options as { connectionName?: string }).connectionName ?? CONNECTION_NAME,
+      status: client.status,
+    }));
+  }
+
+  private watch(client: RedisClient, role: ConnectionHealth['role']): void {
+    this.roles.set(client, role);
     client.on('notice', (text: string) => this.logger.warn({ redis: this.label, role }, text));
     let lastLogged = 0;
     client.on('error', (error: Error) => {

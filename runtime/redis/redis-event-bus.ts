@@ -12,6 +12,7 @@
 import type {
   BatchItem,
   BootstrapReport,
+  BusHealth,
   BusInspection,
   BusStats,
   CloseOptions,
@@ -29,6 +30,7 @@ import type {
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import type { SchemabusError } from '../errors.js';
+import { busHealth } from '../internal/bus-health.js';
 import { closedError, closedRejection, guardDeadLetterQueue } from '../internal/closed-guard.js';
 import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import type { EntryFields } from '../internal/entry-fields.js';
@@ -69,7 +71,7 @@ export class RedisEventBus implements EventBus {
   private readonly retention: RetentionKeeper;
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Map<Subscription, SubscriptionStatus>();
   private readonly consumers = new Set<StreamConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
@@ -193,7 +195,7 @@ export class RedisEventBus implements EventBus {
         return closing;
       },
     };
-    this.subscriptions.add(subscription);
+    this.subscriptions.set(subscription, status);
     return subscription;
   }
 
@@ -255,6 +257,28 @@ export class RedisEventBus implements EventBus {
     return inspectBus(this.ctx, this.retention);
   }
 
+  health(): Promise<BusHealth> {
+    const { command } = this.ctx.connections;
+    const down =
+      this.closed !== undefined
+        ? 'the bus is closed'
+        : command.status === 'ready'
+          ? undefined
+          : `Redis at ${this.ctx.connections.label} is not connected (${command.status})`;
+    return busHealth({
+      connections: this.closed === undefined ? this.ctx.connections.health() : [],
+      subscriptions: [...this.subscriptions].map(([s, status]) => ({
+        group: s.group,
+        consumer: s.consumer,
+        state: status.state,
+        lastError: status.lastError,
+        lastReadAt: status.lastReadAt,
+      })),
+      down,
+      inspect: () => this.inspect(),
+    });
+  }
+
   onError(listener: (error: SchemabusError) => void): () => void {
     return this.errors.add(listener);
   }
@@ -273,7 +297,7 @@ export class RedisEventBus implements EventBus {
   private async doClose(options?: CloseOptions): Promise<void> {
     this.metricsRefresher?.stop();
     this.closing = true;
-    await Promise.all([...this.subscriptions].map((s) => s.close(options)));
+    await Promise.all([...this.subscriptions.keys()].map((s) => s.close(options)));
     this.closing = false;
     this.realtime.close();
     this.tails.abort();

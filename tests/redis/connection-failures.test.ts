@@ -172,6 +172,18 @@ describe('an unreachable or refusing Redis', () => {
     );
     expect(sub.state).toBe('reconnecting');
     expect((errors[0] as ConnectionError).code).toBe('ECONNREFUSED');
+    const health = await b.health();
+    expect(health.status).toBe('down');
+    expect(health.reason).toMatch(/not connected/);
+    expect(health.subscriptions).toMatchObject([
+      {
+        group: 'workers',
+        state: 'reconnecting',
+        lastError: expect.stringMatching(/ECONNREFUSED/),
+        lag: null,
+      },
+    ]);
+    expect(health.connections.find((c) => c.role === 'command')?.status).not.toBe('ready');
     const closed = b.close({ timeoutMs: 200 }).then(() => 'closed');
     // The deadline stands for "does not wait for the connection": connectTimeoutMs is 60 s here.
     const late = new Promise((resolve) => setTimeout(resolve, 5000, 'still closing')).then(String);

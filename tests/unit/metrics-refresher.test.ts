@@ -78,6 +78,13 @@ describe('MetricsRefresher', () => {
     expect(sampleValue(m, 'schemabus_group_idle_seconds', quiet)).toBeUndefined();
     expect(sampleValue(m, 'schemabus_group_oldest_pending_age_seconds', quiet)).toBe(0);
     expect(sampleValue(m, 'schemabus_inspect_success')).toBe(1);
+    expect(
+      sampleValue(m, 'schemabus_subscription_state', {
+        group: 'workers',
+        consumer: 'w1',
+        state: 'running',
+      }),
+    ).toBe(1);
     expect(sampleValue(m, 'schemabus_data_loss_total')).toBe(0);
     expect(sampleValue(m, 'schemabus_realtime_gaps_total')).toBe(0);
     expect(m.get('schemabus_group_lag')?.type).toBe('gauge');

@@ -150,4 +150,33 @@ export function introspectionCases({ h }: ContractContext): void {
     expect((await bus.inspect()).losses).toEqual([]);
     expect(bus.stats()).toMatchObject({ dataLoss: 0, realtimeGaps: 0 });
   });
+
+  it('health() reports the subscriptions (state, last read, lag) and ok; a closed bus is down', async () => {
+    const { bus } = h();
+    const handled: number[] = [];
+    const sub = bus.subscribe('workers', { 'job.requested': async () => void handled.push(1) });
+    await bus.publishBatch(jobs(2));
+    await collect(handled, 2);
+    await waitFor(() => groupDrained(bus, 'jobs', 'workers'));
+    const health = await bus.health();
+    expect(health).toMatchObject({ status: 'ok', reason: null });
+    expect(Date.parse(health.checkedAt)).not.toBeNaN();
+    expect(health.subscriptions).toEqual([
+      {
+        group: 'workers',
+        consumer: sub.consumer,
+        state: 'running',
+        lastError: null,
+        lastReadAt: expect.any(String),
+        lag: 0,
+      },
+    ]);
+    for (const c of health.connections) expect(c.status).toBe('ready');
+    await bus.close();
+    expect(await bus.health()).toMatchObject({
+      status: 'down',
+      reason: 'the bus is closed',
+      connections: [],
+    });
+  });
 }
