@@ -29,6 +29,7 @@ import type {
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
 import { CatalogMismatchError, type SchemabusError } from '../errors.js';
+import { gateFor } from '../internal/breaker-gate.js';
 import { busHealth } from '../internal/bus-health.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
 import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
@@ -171,6 +172,11 @@ export class InMemoryEventBus implements EventBus {
         resolved,
         subscription.signal,
         this.#deps,
+        gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
+          logger: this.#logger,
+          metrics: this.#metrics,
+          clock: this.#clock,
+        }),
       );
     });
     subscription.start(consumers);

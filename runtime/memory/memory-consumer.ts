@@ -12,6 +12,7 @@ import type {
   HandlerMap,
   Logger,
 } from '../bus.js';
+import type { BreakerGate } from '../internal/breaker-gate.js';
 import {
   type DeliveryContext,
   decideAfterFailure,
@@ -74,8 +75,11 @@ export class MemoryConsumer implements GroupConsumer {
     private readonly options: ResolvedSubscribeOptions,
     private readonly signal: AbortSignal,
     private readonly deps: ConsumerDeps,
+    /** Its circuit breaker, when it has one. */
+    private readonly gate?: BreakerGate,
   ) {
     this.#stream = state.group.stream;
+    gate?.onReading(() => state.schedule());
     this.#dedupe = options.dedupe ? new DedupeWindow() : undefined;
     this.#delivery = {
       group: state.group,
@@ -94,7 +98,11 @@ export class MemoryConsumer implements GroupConsumer {
   }
 
   hasCapacity(): boolean {
-    return !this.#stopped && this.#dispatcher.waiting < this.options.batchSize;
+    return (
+      !this.#stopped &&
+      this.#dispatcher.waiting < this.options.batchSize &&
+      this.gate?.reading !== false
+    );
   }
 
   accept(pending: PendingEntry): void {
@@ -186,6 +194,7 @@ export class MemoryConsumer implements GroupConsumer {
    */
   #start(task: Task, done: () => void): void {
     const { pending } = task;
+    if (this.gate !== undefined && !this.#admitted(task, done)) return;
     this.deps.stats.delivered++;
     this.#inFlight.add(task);
     const ctx: HandlerContext = {
@@ -204,8 +213,24 @@ export class MemoryConsumer implements GroupConsumer {
     );
   }
 
+  /** Whether the breaker lets `task` start now; else it starts (or is left pending) later. */
+  #admitted(task: Task, done: () => void): boolean {
+    const later = () => {
+      if (this.#stopped) this.#leave(task, done);
+      else this.#start(task, done);
+    };
+    return this.gate!.admit(task, later, () => this.#leave(task, done));
+  }
+
+  /** Leaves a task that never started pending (the subscription closed while it waited). */
+  #leave(task: Task, done: () => void): void {
+    this.state.release(task.pending, task.pending.deliveredAt + this.state.group.claimIdleMs);
+    done();
+  }
+
   #finish(task: Task, done: () => void, started: number, ok: boolean, error: unknown): void {
     try {
+      this.gate?.record(task, ok, error);
       if (started >= 0) {
         this.deps.metrics.handlerDuration(
           this.state.group.name,

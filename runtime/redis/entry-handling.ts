@@ -8,6 +8,7 @@
  */
 import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import type { BreakerGate } from '../internal/breaker-gate.js';
 import {
   type DeliveryContext,
   decideDelivery,
@@ -55,6 +56,8 @@ export interface HandlingDeps {
   readonly failures: EntryFailures;
   /** Times handlers for the read size. */
   readonly sizer: ReadSizer;
+  /** The consumer's circuit breaker, when it has one. */
+  readonly gate?: BreakerGate | undefined;
   /** Whether the consumer is closing (entries fetched from now on stay pending). */
   stopped(): boolean;
   /** A retry of an entry that failed here is due at `at`. */
@@ -276,11 +279,22 @@ export class EntryHandling {
       done();
       return;
     }
+    if (this.deps.gate !== undefined && !this.admitted(held, done)) return;
     if (this.mayBeTaken(held)) {
       this.verifyThenStart(held, done);
       return;
     }
     this.start(held, done);
+  }
+
+  /** Whether the breaker lets `held` start now; else it waits in its slot (its attempt unspent). */
+  private admitted(held: Held, done: () => void): boolean {
+    const leave = () => {
+      held.released = true;
+      this.held.delete(held.id);
+      done();
+    };
+    return this.deps.gate!.admit(held, () => this.run(held, done), leave);
   }
 
   private start(held: Held, done: () => void): void {
@@ -353,6 +367,7 @@ export class EntryHandling {
     const { ctx, group, stream, acks, sizer } = this.deps;
     const type = held.envelope.type;
     try {
+      this.deps.gate?.record(held, ok, error);
       if (held.timed >= 0) sizer.finished(held.timed);
       if (held.started >= 0) {
         const seconds = (performance.now() - held.started) / 1000;

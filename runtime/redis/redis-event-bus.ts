@@ -273,6 +273,7 @@ export class RedisEventBus implements EventBus {
         state: status.state,
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
+        breakers: status.breakers(),
       })),
       down,
       inspect: () => this.inspect(),
