@@ -21,6 +21,7 @@ import {
   invokeHandler,
 } from '../internal/delivery-decisions.js';
 import { DedupeWindow, Dispatcher } from '../internal/dispatcher.js';
+import { type DeliverySite, deliveryFields, logHandlerFailure } from '../internal/log-fields.js';
 import { errorMessage } from '../internal/logger.js';
 import { type BusMetrics, noopMetrics } from '../internal/metrics.js';
 import { SkippedEntries } from '../internal/skipped-entries.js';
@@ -63,6 +64,8 @@ export class MemoryConsumer implements GroupConsumer {
   readonly #inFlight = new Set<Task>();
   readonly #stream: string;
   readonly #skipped: SkippedEntries;
+  /** Stream, group and consumer, for log records. */
+  readonly #site: DeliverySite;
   #stopped = false;
   #abandoned = false;
   /** Last activity (delivery or ack), for `idleMs` in inspect(). */
@@ -79,6 +82,7 @@ export class MemoryConsumer implements GroupConsumer {
     private readonly gate?: BreakerGate,
   ) {
     this.#stream = state.group.stream;
+    this.#site = { stream: this.#stream, group: state.group.name, consumer: name };
     gate?.onReading(() => state.schedule());
     this.#dedupe = options.dedupe ? new DedupeWindow() : undefined;
     this.#delivery = {
@@ -120,7 +124,6 @@ export class MemoryConsumer implements GroupConsumer {
       entry.envelope !== undefined
         ? decideValidated(this.#delivery, entry.envelope, pending.deliveries)
         : decideDelivery(this.#delivery, entry.fields, pending.deliveries);
-    const group = this.state.group.name;
     switch (decision.action) {
       case 'skip':
         this.state.ack(pending);
@@ -142,7 +145,10 @@ export class MemoryConsumer implements GroupConsumer {
             key = this.options.orderingKey(decision.envelope);
           } catch (error) {
             this.deps.logger.warn(
-              { group, entryId: pending.entry.id, error: errorMessage(error) },
+              {
+                ...deliveryFields(this.#site, pending.entry.id, decision.envelope),
+                error: errorMessage(error),
+              },
               'orderingKey threw; handling the event without a key',
             );
           }
@@ -244,8 +250,7 @@ export class MemoryConsumer implements GroupConsumer {
       // Never let bookkeeping turn into an unhandled rejection; the entry stays pending.
       this.deps.logger.error(
         {
-          group: this.state.group.name,
-          entryId: task.pending.entry.id,
+          ...deliveryFields(this.#site, task.pending.entry.id, task.envelope),
           error: errorMessage(failure),
         },
         'failed to settle a delivery',
@@ -276,16 +281,10 @@ export class MemoryConsumer implements GroupConsumer {
     if (decision.action === 'retry') {
       deps.stats.retried++;
       deps.metrics.consumed(this.#stream, group.name, envelope.type, 'retried');
-      deps.logger.debug(
-        {
-          group: group.name,
-          type: envelope.type,
-          entryId: pending.entry.id,
-          attempt: pending.deliveries,
-          delayMs: decision.delayMs,
-          error: decision.error,
-        },
-        'handler failed; retrying',
+      logHandlerFailure(
+        deps.logger,
+        deliveryFields(this.#site, pending.entry.id, envelope, pending.deliveries),
+        decision,
       );
       this.state.release(pending, now + decision.delayMs);
     } else {

@@ -29,6 +29,7 @@
 import type { HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
+import { deliveryFields } from '../internal/log-fields.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -267,6 +268,12 @@ export class StreamConsumer {
         this.acceptAll(fetched.splice(0), fetchedAt);
         const entries = await read;
         if (entries === HUNG) continue;
+        if (backoffMs > 50) {
+          this.ctx.logger.info(
+            { stream: this.stream.name, group: this.group.name, consumer: this.options.consumer },
+            'reading again after failed reads',
+          );
+        }
         this.status.recovered();
         if (entries.length > 0)
           this.ctx.losses.seen(this.stream.key, entries[entries.length - 1]![0]);
@@ -290,7 +297,12 @@ export class StreamConsumer {
         );
         this.status.failed(failure);
         this.ctx.logger.warn(
-          { group: this.group.name, stream: this.stream.name, error: failure.message },
+          {
+            stream: this.stream.name,
+            group: this.group.name,
+            consumer: this.options.consumer,
+            error: failure.message,
+          },
           creating ? 'creating the consumer group failed; retrying' : 'read failed; retrying',
         );
         await delay(backoffMs, this.stopController.signal);
@@ -315,8 +327,20 @@ export class StreamConsumer {
         this.gate?.reading === false
           ? 0
           : Math.max(0, this.options.batchSize - this.handling.waiting),
-      accept: (id: string, fields: string[], deliveries: number, since: number) =>
-        this.handling.accept(id, fields, deliveries, since),
+      accept: (id: string, fields: string[], deliveries: number, since: number) => {
+        if (!this.handling.busy(id)) {
+          const site = {
+            stream: this.stream.name,
+            group: this.group.name,
+            consumer: this.options.consumer,
+          };
+          this.ctx.logger.info(
+            deliveryFields(site, id, undefined, deliveries),
+            'claimed an entry from another consumer (its retry was due, or that consumer looks dead)',
+          );
+        }
+        this.handling.accept(id, fields, deliveries, since);
+      },
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
       gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
       confirmed: (at: number, ids: readonly string[]) => this.handling.confirmed(at, ids),
