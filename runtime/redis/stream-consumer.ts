@@ -29,7 +29,6 @@
 import type { HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
-import { deliveryFields } from '../internal/log-fields.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -327,20 +326,19 @@ export class StreamConsumer {
         this.gate?.reading === false
           ? 0
           : Math.max(0, this.options.batchSize - this.handling.waiting),
-      accept: (id: string, fields: string[], deliveries: number, since: number) => {
-        if (!this.handling.busy(id)) {
-          const site = {
+      accept: (id: string, fields: string[], deliveries: number, since: number) =>
+        this.handling.accept(id, fields, deliveries, since),
+      tookOver: (owner: string, ids: readonly string[]) =>
+        this.ctx.logger.info(
+          {
             stream: this.stream.name,
             group: this.group.name,
             consumer: this.options.consumer,
-          };
-          this.ctx.logger.info(
-            deliveryFields(site, id, undefined, deliveries),
-            'claimed an entry from another consumer (its retry was due, or that consumer looks dead)',
-          );
-        }
-        this.handling.accept(id, fields, deliveries, since);
-      },
+            owner,
+            entryIds: ids,
+          },
+          `claimed ${ids.length} entries from consumer "${owner}", idle past claimIdleMs (presumed dead)`,
+        ),
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
       gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
       confirmed: (at: number, ids: readonly string[]) => this.handling.confirmed(at, ids),

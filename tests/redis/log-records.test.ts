@@ -139,3 +139,58 @@ describe.each(buses)('log records: %s', (_, makeBus) => {
     expect(text).not.toContain(PASSWORD);
   });
 });
+
+describe('log records: RedisEventBus only', () => {
+  it('logs the takeover of entries from a consumer presumed dead, naming it', async () => {
+    const logger = captureLogger();
+    const bus = buses[1]![1](logger) as RedisEventBus;
+    try {
+      let started = false;
+      const stuck = bus.subscribe(
+        'workers',
+        {
+          'job.requested': () => {
+            started = true;
+            return new Promise<void>(() => {});
+          },
+        },
+        { consumer: 'dead-1' },
+      );
+      const published = await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+      await waitFor(
+        () => started,
+        () => 'the stuck handler started',
+      );
+      await stuck.close({ timeoutMs: 0 }); // abandoned: left pending, owned by dead-1
+      const handled: string[] = [];
+      bus.subscribe(
+        'workers',
+        {
+          'job.requested': async (event) => {
+            handled.push(event.id);
+          },
+        },
+        { consumer: 'alive-1' },
+      );
+      await waitFor(
+        () => handled.length === 1,
+        () => 'the entry handled by alive-1',
+      );
+      expect(logger.matching(/presumed dead/)).toEqual([
+        {
+          level: 'info',
+          msg: 'claimed 1 entries from consumer "dead-1", idle past claimIdleMs (presumed dead)',
+          obj: {
+            stream: 'jobs',
+            group: 'workers',
+            consumer: 'alive-1',
+            owner: 'dead-1',
+            entryIds: [published.entryId],
+          },
+        },
+      ]);
+    } finally {
+      await bus.close({ timeoutMs: 50 });
+    }
+  });
+});
