@@ -148,6 +148,8 @@ export class StreamConsumer {
         await this.acks.flush();
       },
       room: async (limit) => {
+        // Not while the breaker is open: a re-read counts a delivery of each entry.
+        if (this.gate) await untilAborted(this.gate.whenReading(), this.stopController.signal);
         await untilAborted(this.handling.whenWaitingBelow(limit), this.stopController.signal);
         return this.handling.waiting;
       },
