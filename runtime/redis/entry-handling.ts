@@ -297,7 +297,6 @@ export class EntryHandling {
       done();
       return;
     }
-    if (this.deps.gate !== undefined && !this.admitted(held, done)) return;
     if (this.mayBeTaken(held)) {
       this.verifyThenStart(held, done);
       return;
@@ -305,7 +304,10 @@ export class EntryHandling {
     this.start(held, done);
   }
 
-  /** Whether the breaker lets `held` start now; else it waits in its slot (its attempt unspent). */
+  /**
+   * Whether the breaker lets `held` start now; else it waits in its slot (its
+   * attempt unspent) and goes through `run` again (verified again) once it may.
+   */
   private admitted(held: Held, done: () => void): boolean {
     const leave = () => {
       held.released = true;
@@ -361,6 +363,8 @@ export class EntryHandling {
    * resume bookkeeping were the largest allocation per delivery.
    */
   private handle(held: Held, done: () => void): void {
+    // Asked right before the handler runs, so a half-open probe is always a handler run.
+    if (this.deps.gate !== undefined && !this.admitted(held, done)) return;
     const { ctx, group, stream, options } = this.deps;
     ctx.stats.delivered++;
     const context: HandlerContext = {
