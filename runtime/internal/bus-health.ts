@@ -9,6 +9,7 @@ import type {
   SubscriptionHealth,
   SubscriptionState,
 } from '../bus.js';
+import type { BreakerFacts } from './breaker-gate.js';
 import { errorMessage } from './logger.js';
 
 /** What a bus knows of one subscription without asking its server. */
@@ -19,6 +20,8 @@ export interface SubscriptionFacts {
   readonly lastError: Error | undefined;
   /** ms since the epoch; 0 before the first read. */
   readonly lastReadAt: number;
+  /** Its consumers' circuit breakers (none when it has none). */
+  readonly breakers: readonly BreakerFacts[];
 }
 
 /** What goes into one health report. */
@@ -73,5 +76,6 @@ function subscriptionHealth(
     lastError: s.lastError ? s.lastError.message : null,
     lastReadAt: s.lastReadAt > 0 ? new Date(s.lastReadAt).toISOString() : null,
     lag,
+    circuitBreakers: s.breakers,
   };
 }

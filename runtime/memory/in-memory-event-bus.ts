@@ -29,6 +29,7 @@ import type {
 } from '../bus.js';
 import type { Catalog, CatalogGroup } from '../catalog.js';
 import { CatalogMismatchError, type SchemabusError } from '../errors.js';
+import { gateFor } from '../internal/breaker-gate.js';
 import { busHealth } from '../internal/bus-health.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
 import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
@@ -36,6 +37,7 @@ import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import { recordToFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
+import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
@@ -159,9 +161,13 @@ export class InMemoryEventBus implements EventBus {
       group,
       resolved.consumer,
       this.#clock,
-      (s) => this.#subscriptions.delete(s),
+      (s) => {
+        this.#subscriptions.delete(s);
+        logSubscription(this.#logger, 'stopped', s, streams);
+      },
       this.#logger,
     );
+    const streams = groups.map((g) => g.stream);
     const consumers = groups.map((g) => {
       const state = this.#ensureGroup(g);
       return new MemoryConsumer(
@@ -171,11 +177,17 @@ export class InMemoryEventBus implements EventBus {
         resolved,
         subscription.signal,
         this.#deps,
+        gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
+          logger: this.#logger,
+          metrics: this.#metrics,
+          clock: this.#clock,
+        }),
       );
     });
     subscription.start(consumers);
     this.#subscriptions.add(subscription);
     for (const consumer of consumers) consumer.state.attach(consumer);
+    logSubscription(this.#logger, 'started', subscription, streams);
     return subscription;
   }
 

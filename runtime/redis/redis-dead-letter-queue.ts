@@ -19,6 +19,7 @@ import {
   matchesDeadLetterFilter,
   replayFields,
 } from '../internal/dead-letter-fields.js';
+import { logReplayed } from '../internal/log-fields.js';
 import type { BusContext } from './bus-context.js';
 import { readError, writeError } from './redis-errors.js';
 import type { RetentionKeeper } from './retention-keeper.js';
@@ -107,6 +108,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     }
     if (entryId === null) return undefined;
     this.retention.notePublish(this.stream);
+    logReplayed(this.ctx.logger, letter, entryId);
     return {
       id: letter.event?.id ?? '',
       type: letter.type ?? '',

@@ -36,6 +36,7 @@ import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import type { EntryFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
+import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
@@ -172,6 +173,8 @@ export class RedisEventBus implements EventBus {
       this.consumers.add(c);
       c.start();
     }
+    const streams = groups.map((g) => g.stream);
+    logSubscription(this.ctx.logger, 'started', { group, consumer: resolved.consumer }, streams);
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       group,
@@ -191,6 +194,7 @@ export class RedisEventBus implements EventBus {
           for (const c of consumers) this.consumers.delete(c);
           this.subscriptions.delete(subscription);
           status.closed();
+          logSubscription(this.ctx.logger, 'stopped', subscription, streams);
         });
         return closing;
       },
@@ -273,6 +277,7 @@ export class RedisEventBus implements EventBus {
         state: status.state,
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
+        breakers: status.breakers(),
       })),
       down,
       inspect: () => this.inspect(),
