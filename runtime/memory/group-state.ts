@@ -109,6 +109,11 @@ export class GroupState {
     return oldest === undefined ? this.nextPos : Math.min(oldest.entry.pos, this.nextPos);
   }
 
+  /** Entries not handed to the group yet while it has live consumers (0 without: nothing drains them). */
+  get backlog(): number {
+    return this.#consumers.length === 0 ? 0 : this.log.endPos - this.nextPos;
+  }
+
   /** Runs {@link distribute} soon (once per microtask, however often called). */
   schedule(): void {
     if (this.#scheduled || this.#consumers.length === 0) return;
