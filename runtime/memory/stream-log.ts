@@ -3,6 +3,18 @@ import type { Envelope } from '../bus.js';
 import { encodeEnvelope } from '../internal/entry-codec.js';
 import { fieldValue } from '../internal/entry-fields.js';
 
+let prefixMs = -1;
+let prefix = '';
+
+/** `<ms>-`, made once per millisecond: most ids made in a row share it. */
+function idPrefix(ms: number): string {
+  if (ms !== prefixMs) {
+    prefixMs = ms;
+    prefix = `${ms}-`;
+  }
+  return prefix;
+}
+
 /**
  * One stored entry. It keeps the two numbers of its id rather than the id
  * string: an entry lives as long as retention keeps it, and with thousands
@@ -34,7 +46,7 @@ export class LogEntry {
 
   /** `<ms>-<seq>`, increasing; made on each use (see the class comment). */
   get id(): string {
-    return `${this.ms}-${this.seq}`;
+    return idPrefix(this.ms) + this.seq;
   }
 
   /** The fields as stored (flat name/value list); encoded on first use for a published envelope. */
