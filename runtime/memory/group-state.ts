@@ -6,6 +6,7 @@
 import type { GroupInspection } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
 import type { Clock } from './clock.js';
+import { PendingList } from './pending-list.js';
 import type { LogEntry, StreamLog } from './stream-log.js';
 
 /** A delivered entry not acked yet, like a Redis PEL record. */
@@ -21,6 +22,8 @@ export interface PendingEntry {
   claimableAt: number;
   firstFailureAt: number | undefined;
   lastFailureAt: number | undefined;
+  /** Its index in the group's pending list (pending-list.ts). */
+  slot: number;
 }
 
 /** A live consumer as the group sees it. */
@@ -40,8 +43,8 @@ export class GroupState {
   nextPos: number;
   /** The last entry delivered (its id is made on use: see LogEntry). */
   #lastDelivered: LogEntry | undefined;
-  /** Pending entries by entry position, in first-delivery (= stream) order. */
-  readonly pending = new Map<number, PendingEntry>();
+  /** Pending entries in first-delivery (= stream) order. */
+  readonly pending = new PendingList<PendingEntry>();
   /** Pending entries another consumer may take once `claimableAt` has passed. */
   #claimable: PendingEntry[] = [];
   #consumers: GroupConsumer[] = [];
@@ -76,7 +79,7 @@ export class GroupState {
     this.#consumers.push(consumer);
     consumer.seenAt = this.clock.now();
     this.#seen.set(consumer.name, consumer.seenAt);
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       if (p.owner === consumer.name && p.claimableAt !== Number.POSITIVE_INFINITY) {
         p.claimableAt = this.clock.now();
       }
@@ -100,13 +103,18 @@ export class GroupState {
 
   /** Removes `pending` from the pending list (ack). */
   ack(pending: PendingEntry): void {
-    this.pending.delete(pending.entry.pos);
+    this.pending.delete(pending);
   }
 
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
   floorPos(): number {
-    const oldest = this.pending.values().next().value as PendingEntry | undefined;
+    const oldest = this.pending.first();
     return oldest === undefined ? this.nextPos : Math.min(oldest.entry.pos, this.nextPos);
+  }
+
+  /** Entries not handed to the group yet while it has live consumers (0 without: nothing drains them). */
+  get backlog(): number {
+    return this.#consumers.length === 0 ? 0 : this.log.endPos - this.nextPos;
   }
 
   /** Runs {@link distribute} soon (once per microtask, however often called). */
@@ -147,8 +155,9 @@ export class GroupState {
         claimableAt: Number.POSITIVE_INFINITY,
         firstFailureAt: undefined,
         lastFailureAt: undefined,
+        slot: -1,
       };
-      this.pending.set(entry.pos, pending);
+      this.pending.add(pending);
       consumer.seenAt = now;
       consumer.accept(pending);
     }
@@ -172,12 +181,12 @@ export class GroupState {
       this.#seen.set(c.name, Math.max(c.seenAt, this.#seen.get(c.name) ?? 0));
     }
     const perConsumer = new Map<string, number>();
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       perConsumer.set(p.owner, (perConsumer.get(p.owner) ?? 0) + 1);
     }
     const names = [...new Set([...this.#seen.keys(), ...perConsumer.keys()])].sort();
     // Pending entries are kept in stream order: the first is the oldest.
-    const oldest = this.pending.values().next().value as PendingEntry | undefined;
+    const oldest = this.pending.first();
     return {
       name: this.group.name,
       consumers: names.map((name) => ({
@@ -212,7 +221,7 @@ export class GroupState {
     let best = -1;
     for (let i = 0; i < this.#claimable.length; i++) {
       const p = this.#claimable[i]!;
-      if (!this.pending.has(p.entry.pos) || p.claimableAt === Number.POSITIVE_INFINITY) {
+      if (!this.pending.has(p) || p.claimableAt === Number.POSITIVE_INFINITY) {
         // Acked or taken meanwhile: forget it.
         this.#claimable.splice(i--, 1);
         continue;

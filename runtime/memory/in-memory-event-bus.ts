@@ -51,6 +51,7 @@ import { type ConsumerDeps, MemoryConsumer } from './memory-consumer.js';
 import { MemoryPublisher } from './memory-publisher.js';
 import { MemoryRealtime } from './memory-realtime.js';
 import { MemorySubscription } from './memory-subscription.js';
+import { PACE_BACKLOG, PublishPacer } from './publish-pacer.js';
 import { StreamState } from './stream-state.js';
 
 const BUS = 'InMemoryEventBus';
@@ -85,6 +86,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #realtime: MemoryRealtime;
   readonly #subscriptions = new Set<MemorySubscription>();
   readonly #publisher: MemoryPublisher;
+  readonly #pacer = new PublishPacer();
   readonly #deps: ConsumerDeps;
   readonly #metricsRefresher: MetricsRefresher | undefined;
   #closing = false;
@@ -144,13 +146,18 @@ export class InMemoryEventBus implements EventBus {
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
     if (this.#closed) throw closedError(BUS, 'publish');
-    return this.#publisher.commit(this.#publisher.prepare(type, data, meta));
+    const prepared = this.#publisher.prepare(type, data, meta);
+    const published = this.#publisher.commit(prepared);
+    if (prepared.stream?.backlogAbove(PACE_BACKLOG)) await this.#pacer.turn();
+    return published;
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
     if (this.#closed) throw closedError(BUS, 'publishBatch');
     const prepared = items.map((item) => this.#publisher.prepare(item.type, item.data, item.meta));
-    return prepared.map((p) => this.#publisher.commit(p));
+    const published = prepared.map((p) => this.#publisher.commit(p));
+    if (prepared.some((p) => p.stream?.backlogAbove(PACE_BACKLOG))) await this.#pacer.turn();
+    return published;
   }
 
   subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {

@@ -156,15 +156,21 @@ export class MemoryPublisher {
     }
     this.deps.stats.published++;
     this.deps.metrics.published(envelope.type, 'ok');
-    const published: { -readonly [K in keyof Published]: Published[K] } = {
+    // One literal per combination: every result of a stored event has one shape, with its
+    // properties in the object itself (no property store grown per publish).
+    if (entryId === undefined) {
+      if (concrete === undefined) return { id: envelope.id, type: envelope.type };
+      return { id: envelope.id, type: envelope.type, channel: concrete };
+    }
+    if (concrete === undefined) {
+      return { id: envelope.id, type: envelope.type, entryId, stream: stream!.name };
+    }
+    return {
       id: envelope.id,
       type: envelope.type,
+      entryId,
+      stream: stream!.name,
+      channel: concrete,
     };
-    if (entryId !== undefined) {
-      published.entryId = entryId;
-      published.stream = stream!.name;
-    }
-    if (concrete !== undefined) published.channel = concrete;
-    return published;
   }
 }

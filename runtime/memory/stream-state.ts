@@ -98,6 +98,12 @@ export class StreamState {
     return entry;
   }
 
+  /** Whether a group with live consumers has more than `limit` entries not handed to it yet. */
+  backlogAbove(limit: number): boolean {
+    for (const group of this.#groupList) if (group.backlog > limit) return true;
+    return false;
+  }
+
   /**
    * Moves `pending` to the DLQ for its group (or drops it when the group's
    * `dlq` is false) and acks it for that group only.
