@@ -49,6 +49,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from './connection-defaults.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
+import { PartitionedConsumer } from './partitioned-consumer.js';
 import { Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import type { RedisClient } from './redis-client.js';
@@ -72,7 +73,7 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
   private readonly subscriptions = new Map<Subscription, SubscriptionStatus>();
-  private readonly consumers = new Set<StreamConsumer>();
+  private readonly consumers = new Set<StreamConsumer | PartitionedConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
   private readonly tails = new AbortController();
@@ -156,18 +157,11 @@ export class RedisEventBus implements EventBus {
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
     const status = new SubscriptionStatus(this.ctx.logger);
-    const consumers = groups.map(
-      (g) =>
-        new StreamConsumer(
-          this.ctx,
-          g,
-          streamOf(this.catalog, g.stream),
-          handlers,
-          resolved,
-          status,
-          this.options,
-        ),
-    );
+    const consumers = groups.map((g) => {
+      const stream = streamOf(this.catalog, g.stream);
+      const Consumer = stream.partitions === undefined ? StreamConsumer : PartitionedConsumer;
+      return new Consumer(this.ctx, g, stream, handlers, resolved, status, this.options);
+    });
     for (const c of consumers) {
       this.consumers.add(c);
       c.start();
