@@ -91,6 +91,27 @@ export interface StreamInspection {
   readonly lastEntryId: string | null;
   readonly dlqLength: number;
   readonly groups: readonly GroupInspection[];
+  /**
+   * A partitioned stream's partitions, in order, each with its own figures
+   * (absent for an ordinary stream). The stream's own figures are then the
+   * totals: lengths, DLQ sizes, pending and lag summed, ids the extremes,
+   * a group's consumers merged by name; `key` is the stream's base key.
+   */
+  readonly partitions?: readonly PartitionInspection[];
+}
+
+/** One partition of a partitioned stream, as `inspect()` sees it. */
+export interface PartitionInspection {
+  readonly index: number;
+  /** Its stream key, `{namespace:stream:p<index>}`. */
+  readonly key: string;
+  readonly dlqKey: string;
+  readonly length: number;
+  readonly entriesAdded: number | null;
+  readonly firstEntryId: string | null;
+  readonly lastEntryId: string | null;
+  readonly dlqLength: number;
+  readonly groups: readonly GroupInspection[];
 }
 
 /** What `inspect()` returns: every stream of the catalogue, sorted by name. */
@@ -137,6 +158,22 @@ export interface StreamBootstrap {
   readonly groups: readonly GroupBootstrap[];
   /** Groups the server has on this stream that the catalogue does not list (left alone), sorted. */
   readonly unknownGroups: readonly string[];
+  /**
+   * A partitioned stream's partitions, in order (absent for an ordinary
+   * stream). Then `key` and `dlqKey` are the stream's base key, which holds
+   * nothing; `status` is `found` when any partition existed, a group is
+   * `created` when this call created it on any partition, and
+   * `unknownGroups` is across all partitions.
+   */
+  readonly partitions?: readonly PartitionBootstrap[];
+}
+
+/** What `bootstrap()` did to one partition of a partitioned stream. */
+export interface PartitionBootstrap {
+  readonly index: number;
+  readonly key: string;
+  readonly dlqKey: string;
+  readonly status: 'created' | 'found' | 'absent';
 }
 
 /** What `bootstrap()` created and what was there, per stream (sorted by name). */

@@ -9,7 +9,9 @@
  * - every key of a stream starts with its key (`runtime/redis/keys.ts`:
  *   `{ns:stream}`, `{ns:stream}:dlq`, `{ns:stream}:failures`,
  *   `{ns:stream}:dedup:<id>`), so `~{ns:stream}` and `~{ns:stream}:*` cover
- *   them;
+ *   them; the partitions of a partitioned stream, `{ns:stream:p<i>}` and the keys
+ *   beside each (`schema/partition-keys.ts`), are covered by `~{ns:stream:p*}`
+ *   and `~{ns:stream:p*}:*`;
  * - a realtime subscription without params PSUBSCRIBEs the channel's prefix
  *   and pattern with `*` for each param (`runtime/internal/channels.ts`), and
  *   Redis allows a PSUBSCRIBE only when that pattern is literally one of the
@@ -98,6 +100,11 @@ export function leastPrivilege(catalog: Catalog): AclGrant {
     const stream = catalog.streams[name]!;
     keys.push(escapeGlob(stream.key), `${escapeGlob(stream.key)}:*`);
     if (!stream.dlqKey.startsWith(`${stream.key}:`)) keys.push(escapeGlob(stream.dlqKey));
+    if (stream.partitions !== undefined) {
+      // `{ns:stream:p<i>}` and its keys; stream names hold no `:`, so no other stream matches.
+      const partitions = `${escapeGlob(stream.key.slice(0, -1))}:p*}`;
+      keys.push(partitions, `${partitions}:*`);
+    }
   }
   const channels: string[] = [];
   const notes: string[] = [];

@@ -12,6 +12,7 @@
  * stream's. Changing the function, `count` or `key` moves keys to other
  * partitions, which is why the catalogue checker calls it a breaking change.
  */
+import { partitionDlqKey, partitionStreamKey } from '../../schema/partition-keys.js';
 import type { CatalogStream } from '../catalog.js';
 import { ValidationError } from '../errors.js';
 
@@ -63,11 +64,9 @@ export function partitionKeys(stream: CatalogStream): readonly PartitionKeys[] {
   if (stream.partitions === undefined) {
     keys.push({ index: 0, key: stream.key, dlqKey: stream.dlqKey });
   } else {
-    // stream.key is `{namespace:stream}`: partition i inserts `:p<i>` inside the tag.
-    const base = stream.key.slice(0, -1);
     for (let index = 0; index < stream.partitions.count; index++) {
-      const key = `${base}:p${index}}`;
-      keys.push({ index, key, dlqKey: `${key}:dlq` });
+      const key = partitionStreamKey(stream.key, index);
+      keys.push({ index, key, dlqKey: partitionDlqKey(key) });
     }
   }
   const frozen = Object.freeze(keys);
