@@ -73,6 +73,8 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
   private readonly subscriptions = new Map<Subscription, SubscriptionStatus>();
+  /** The consumers of partitioned streams of each subscription (for health). */
+  private readonly partitioned = new WeakMap<Subscription, PartitionedConsumer[]>();
   private readonly consumers = new Set<StreamConsumer | PartitionedConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
@@ -190,6 +192,8 @@ export class RedisEventBus implements EventBus {
       },
     };
     this.subscriptions.set(subscription, status);
+    const partitioned = consumers.filter((c) => c instanceof PartitionedConsumer);
+    if (partitioned.length > 0) this.partitioned.set(subscription, partitioned);
     return subscription;
   }
 
@@ -267,10 +271,18 @@ export class RedisEventBus implements EventBus {
         state: status.state,
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
+        partitions: this.heldPartitions(s),
       })),
       down,
       inspect: () => this.inspect(),
     });
+  }
+
+  /** Per partitioned stream of `subscription`, the partitions it holds now. */
+  private heldPartitions(subscription: Subscription): Record<string, number[]> | undefined {
+    const consumers = this.partitioned.get(subscription);
+    if (consumers === undefined) return undefined;
+    return Object.fromEntries(consumers.map((c) => [c.stream.name, c.heldPartitions]));
   }
 
   onError(listener: (error: SchemabusError) => void): () => void {
