@@ -15,6 +15,7 @@
 import { partitionDlqKey, partitionStreamKey } from '../../schema/partition-keys.js';
 import type { CatalogStream } from '../catalog.js';
 import { ValidationError } from '../errors.js';
+import { decodeEntry } from './entry-codec.js';
 
 /** One stream key of a stream: the only one of an unpartitioned stream, or partition `index`. */
 export interface PartitionKeys {
@@ -106,6 +107,28 @@ export function partitionFor(stream: CatalogStream, data: unknown, type?: string
   const keys = partitionKeys(stream);
   if (stream.partitions === undefined) return keys[0] as PartitionKeys;
   return keys[partitionOf(partitionKeyOf(stream, data, type), keys.length)] as PartitionKeys;
+}
+
+/**
+ * The partition stored entry `fields` belongs to (appendRaw, tools): routed
+ * by its decoded payload; partition 0 when it does not decode or lacks the
+ * key (such an entry goes to the DLQ on delivery anyway).
+ */
+export function partitionForFields(
+  stream: CatalogStream,
+  fields: readonly string[],
+): PartitionKeys {
+  const keys = partitionKeys(stream);
+  if (stream.partitions === undefined) return keys[0] as PartitionKeys;
+  const decoded = decodeEntry(fields);
+  if (decoded.ok) {
+    try {
+      return partitionFor(stream, decoded.envelope.data);
+    } catch {
+      // No usable key: partition 0, as documented.
+    }
+  }
+  return keys[0] as PartitionKeys;
 }
 
 /** The partition a stream key belongs to, or undefined when `key` is none of `stream`'s. */

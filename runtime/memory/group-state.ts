@@ -6,6 +6,7 @@
 import type { GroupInspection } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
 import type { Clock } from './clock.js';
+import type { PartitionAssignment } from './partition-assignment.js';
 import type { LogEntry, StreamLog } from './stream-log.js';
 
 /** A delivered entry not acked yet, like a Redis PEL record. */
@@ -60,6 +61,8 @@ export class GroupState {
     readonly group: CatalogGroup,
     readonly log: StreamLog,
     readonly clock: Clock,
+    /** Set on a partition of a partitioned stream: one consumer at a time, one event per key. */
+    private readonly partition?: PartitionAssignment,
   ) {
     const earliest = group.startFrom === 'earliest';
     this.nextPos = earliest ? log.startPos : log.endPos;
@@ -101,6 +104,10 @@ export class GroupState {
   /** Removes `pending` from the pending list (ack). */
   ack(pending: PendingEntry): void {
     this.pending.delete(pending.entry.pos);
+    if (this.partition !== undefined) {
+      this.partition.done(pending);
+      if (this.partition.hasReady) this.schedule();
+    }
   }
 
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
@@ -135,6 +142,16 @@ export class GroupState {
         consumer.accept(claimed);
         continue;
       }
+      const ready = this.partition?.takeReady();
+      if (ready !== undefined) {
+        if (!this.pending.has(ready.entry.pos)) continue;
+        ready.owner = consumer.name;
+        ready.deliveries++;
+        ready.deliveredAt = now;
+        consumer.seenAt = now;
+        consumer.accept(ready);
+        continue;
+      }
       if (this.nextPos >= this.log.endPos) break;
       const entry = this.log.at(this.nextPos++);
       if (entry === undefined) continue;
@@ -150,6 +167,11 @@ export class GroupState {
       };
       this.pending.set(entry.pos, pending);
       consumer.seenAt = now;
+      if (this.partition?.hold(pending)) {
+        // Held behind an earlier entry of its key: pending, delivered later (see PartitionAssignment).
+        pending.deliveries = 0;
+        continue;
+      }
       consumer.accept(pending);
     }
     // The same `now` as the hand-out above: an entry not due then gets a timer, even if the
@@ -195,6 +217,10 @@ export class GroupState {
   }
 
   #nextWithCapacity(): GroupConsumer | undefined {
+    if (this.partition !== undefined) {
+      const owner = this.partition.owner(this.#consumers);
+      return owner?.hasCapacity() ? owner : undefined;
+    }
     const n = this.#consumers.length;
     for (let i = 0; i < n; i++) {
       const index = (this.#turn + i) % n;

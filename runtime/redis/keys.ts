@@ -6,6 +6,7 @@
  * derives others from them.
  */
 import type { CatalogStream } from '../catalog.js';
+import { partitionByKey } from '../internal/partitions.js';
 
 /** The keys of one stream. */
 export interface StreamKeys {
@@ -21,14 +22,20 @@ export interface StreamKeys {
   readonly failures: string;
 }
 
-/** The keys of `stream`. */
-export function streamKeys(stream: CatalogStream): StreamKeys {
-  return { stream: stream.key, dlq: stream.dlqKey, failures: `${stream.key}:failures` };
+/**
+ * The keys of `stream`, or of its partition whose stream key is `key`
+ * (`partitionKeys` in internal/partitions.ts): each partition has its own
+ * DLQ and failure records under its own hash tag.
+ */
+export function streamKeys(stream: CatalogStream, key: string = stream.key): StreamKeys {
+  const dlq =
+    key === stream.key ? stream.dlqKey : (partitionByKey(stream, key)?.dlqKey ?? `${key}:dlq`);
+  return { stream: key, dlq, failures: `${key}:failures` };
 }
 
-/** The idempotent-publish marker of event `eventId` on `stream` (same hash tag). */
-export function dedupKey(stream: CatalogStream, eventId: string): string {
-  return `${stream.key}:dedup:${eventId}`;
+/** The idempotent-publish marker of event `eventId` appended to stream key `key` (same hash tag). */
+export function dedupKey(key: string, eventId: string): string {
+  return `${key}:dedup:${eventId}`;
 }
 
 /** The field of a failure record in {@link StreamKeys.failures}. */

@@ -1,0 +1,182 @@
+/**
+ * Partitioned streams on Redis, the publish side: every publish path appends
+ * an event to the partition key `partitionOf(payload[partitionKey], N)`
+ * chooses, bootstrap creates each group on every partition key, and the keys
+ * beside an entry (dedup markers) share its partition's hash tag.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Catalog } from '../../runtime/catalog.js';
+import { UnderReplicatedError } from '../../runtime/errors.js';
+import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
+import { LEDGER_PARTITIONS } from '../contract/catalog.js';
+import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { collect } from '../support/wait.js';
+
+const server = useRedisServer();
+const ACCOUNTS = ['acc-1', 'acc-2', 'acc-3', 'acc-4', 'acc-5', 'acc-6', 'acc-7', 'acc-8'];
+
+/** The test catalogue with `ledger.credited` also realtime on `ledger-live` (`ledger:{accountId}`). */
+function withLedgerChannel(catalog: Catalog): Catalog {
+  return {
+    ...catalog,
+    channels: {
+      ...catalog.channels,
+      'ledger-live': {
+        name: 'ledger-live',
+        pattern: 'ledger:{accountId}',
+        params: ['accountId'],
+        prefix: `${catalog.namespace}:`,
+        events: ['ledger.credited'],
+      },
+    },
+    events: {
+      ...catalog.events,
+      'ledger.credited': { ...catalog.events['ledger.credited']!, channel: 'ledger-live' },
+    },
+  };
+}
+
+/** accountId of every entry on each partition key, in stream order. */
+async function accountsPerKey(catalog: Catalog): Promise<Map<string, string[]>> {
+  const admin = server().client();
+  const out = new Map<string, string[]>();
+  for (const { key } of partitionKeys(catalog.streams.ledger!)) {
+    const entries = await admin.xrange(key, '-', '+');
+    out.set(
+      key,
+      entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('v1') + 1]!).data.accountId),
+    );
+  }
+  return out;
+}
+
+function expectRouted(perKey: Map<string, string[]>, want: number): void {
+  let total = 0;
+  for (const [key, accounts] of perKey) {
+    for (const account of accounts) {
+      expect(key).toMatch(new RegExp(`:ledger:p${partitionOf(account, LEDGER_PARTITIONS)}}$`));
+    }
+    total += accounts.length;
+  }
+  expect(total).toBe(want);
+  // The accounts spread: more than one partition key holds entries.
+  expect([...perKey.values()].filter((a) => a.length > 0).length).toBeGreaterThan(1);
+}
+
+describe('partitioned stream on Redis: publish', () => {
+  it('routes publish and publishBatch by the partition key, and reports the partition', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    const one = await Promise.all(
+      ACCOUNTS.map((accountId, seq) =>
+        bus.publish('ledger.credited', { accountId, seq, amount: 10 }),
+      ),
+    );
+    const batch = await bus.publishBatch(
+      ACCOUNTS.map((accountId, seq) => ({
+        type: 'ledger.debited',
+        data: { accountId, seq: seq + 100, amount: 5 },
+      })),
+    );
+    for (const [i, published] of [...one, ...batch].entries()) {
+      expect(published.stream).toBe('ledger');
+      expect(published.partition).toBe(
+        partitionOf(ACCOUNTS[i % ACCOUNTS.length]!, LEDGER_PARTITIONS),
+      );
+    }
+    const perKey = await accountsPerKey(catalog);
+    expectRouted(perKey, 16);
+    // An unpartitioned stream is untouched: no partition in Published.
+    const job = await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+    expect(job.partition).toBeUndefined();
+    expect(await server().client().xlen(catalog.streams.jobs!.key)).toBe(1);
+  });
+
+  it('keeps idempotent publish per event id, the marker in the partition hash tag', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog, { idempotentPublish: { ttlMs: 60_000 } });
+    const data = { accountId: 'acc-3', seq: 1, amount: 7 };
+    const first = await bus.publish('ledger.credited', data, { id: 'event-1' });
+    const again = await bus.publish('ledger.credited', data, { id: 'event-1' });
+    expect(again.entryId).toBe(first.entryId);
+    const key = partitionKeys(catalog.streams.ledger!)[partitionOf('acc-3', LEDGER_PARTITIONS)]!
+      .key;
+    expect(await server().client().xlen(key)).toBe(1);
+    expect(await server().client().pttl(`${key}:dedup:event-1`)).toBeGreaterThan(0);
+  });
+
+  it('publishes a stream + realtime event on its partition and its channel', async () => {
+    const catalog = withLedgerChannel(testCatalog());
+    const bus = newBus(server(), catalog);
+    const heard: string[] = [];
+    const off = await bus.onRealtime('ledger-live', {}, (e) => void heard.push(e.id));
+    const published = await Promise.all(
+      ACCOUNTS.map((accountId, seq) =>
+        bus.publish('ledger.credited', { accountId, seq, amount: 1 }),
+      ),
+    );
+    await collect(heard, ACCOUNTS.length);
+    await off();
+    expect(heard.sort()).toEqual(published.map((p) => p.id).sort());
+    expectRouted(await accountsPerKey(catalog), ACCOUNTS.length);
+  });
+
+  it('waits for replicas on the partition key it wrote (none here: UnderReplicatedError with what was stored)', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    const error = await bus
+      .publish(
+        'ledger.debited',
+        { accountId: 'acc-5', seq: 1, amount: 1 },
+        { waitForReplicas: { replicas: 1, timeoutMs: 10 } },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(UnderReplicatedError);
+    const [stored] = (error as UnderReplicatedError).published;
+    expect(stored?.partition).toBe(partitionOf('acc-5', LEDGER_PARTITIONS));
+    expectRoutedSingle(await accountsPerKey(catalog), 'acc-5');
+  });
+
+  it('appendRaw routes a schemabus entry by its payload', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    const document = JSON.stringify({
+      id: 'raw-1',
+      source: 's',
+      time: '',
+      data: { accountId: 'acc-7', seq: 1, amount: 1 },
+    });
+    await bus.appendRaw('ledger', { type: 'ledger.credited', v1: document });
+    expectRoutedSingle(await accountsPerKey(catalog), 'acc-7');
+  });
+
+  it('bootstrap creates every group on every partition key', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    const report = await bus.bootstrap();
+    const ledger = report.streams.find((s) => s.name === 'ledger')!;
+    expect(ledger.status).toBe('created');
+    expect(ledger.groups).toEqual([{ name: 'balances', startFrom: 'earliest', status: 'created' }]);
+    expect(ledger.partitions?.map((p) => [p.key, p.status])).toEqual(
+      partitionKeys(catalog.streams.ledger!).map((p) => [p.key, 'created']),
+    );
+    for (const { key } of partitionKeys(catalog.streams.ledger!)) {
+      const groups = (await server().client().xinfo('GROUPS', key)) as unknown[][];
+      expect(groups.map((g) => g[1])).toEqual(['balances']);
+    }
+    const again = await bus.bootstrap();
+    expect(again.streams.find((s) => s.name === 'ledger')?.status).toBe('found');
+  });
+});
+
+function expectRoutedSingle(perKey: Map<string, string[]>, account: string): void {
+  const holding = [...perKey].filter(([, accounts]) => accounts.length > 0);
+  expect(holding).toHaveLength(1);
+  expect(holding[0]![1]).toEqual([account]);
+  expect(holding[0]![0]).toMatch(
+    new RegExp(`:ledger:p${partitionOf(account, LEDGER_PARTITIONS)}}$`),
+  );
+}
