@@ -226,6 +226,12 @@ export class PartitionedConsumer {
         leaseLost: () => {
           if (h !== undefined) this.lost(h, 'the lease was not ours when the takeover ran');
         },
+        mayStart: () => {
+          if (h === undefined || Date.now() < h.validUntil) return true;
+          // Not renewed in time (the process paused, Redis unreachable): stop the partition now.
+          queueMicrotask(() => this.lost(h!, 'its lease expired before it could be renewed'));
+          return false;
+        },
       },
     );
     h = { partition, leaseKey, consumer, validUntil: sentAt + this.leaseMs, releasing: false };

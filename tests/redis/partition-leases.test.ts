@@ -144,3 +144,36 @@ it('the least-privilege ACL user runs partitioned consumers (leases, membership,
   const log = (await admin.call('ACL', 'LOG')) as unknown[];
   expect(log).toEqual([]);
 });
+
+it('after a pause past its lease, a consumer starts no entry it fetched before: they go to the next holder', async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const p = 2;
+  const [first, second] = [accountIn(p), accountIn(p, [accountIn(p)])];
+  const attempts: string[] = [];
+  const on = async (event: Envelope<Ledger>, ctx: { attempt: number }) => {
+    attempts.push(`${event.data.accountId === first ? 'first' : 'second'}@${ctx.attempt}`);
+    if (event.data.accountId === first && ctx.attempt === 1) {
+      // The whole process stops (no timer, no renewal) for twice the lease, as under a long pause.
+      const until = Date.now() + 2 * LEASE_MS;
+      while (Date.now() < until) {}
+    }
+  };
+  bus.subscribe(
+    'balances',
+    { 'ledger.credited': on, 'ledger.debited': on },
+    { consumer: 'paused', concurrency: 1 },
+  );
+  await waitFor(
+    async () => (await held(bus)).get('paused')?.length === LEDGER_PARTITIONS,
+    () => 'paused holding every partition',
+  );
+  await bus.publishBatch([credited(first, 0), credited(second, 0)]);
+  await waitFor(
+    () => attempts.length >= 2,
+    () => `both handled, got ${JSON.stringify(attempts)}`,
+  );
+  // `second` was fetched with `first` and waited behind it (concurrency 1): after the pause it was
+  // not started under the expired lease but left pending, and handled again after the takeover.
+  expect(attempts).toEqual(['first@1', 'second@2']);
+});
