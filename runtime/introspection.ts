@@ -202,6 +202,13 @@ export interface SubscriptionHealth {
   readonly lastReadAt: string | null;
   /** Entries of its streams not yet delivered to its group (inspect()'s lag, summed); null when unknown. */
   readonly lag: number | null;
+  /**
+   * Per partitioned stream it reads, the partitions (indexes, ascending) this
+   * subscription reads now: on Redis those whose lease it holds (the other
+   * consumers of its group read the rest). Absent when it reads no
+   * partitioned stream, or on a bus that does not report it.
+   */
+  readonly partitions?: { readonly [stream: string]: readonly number[] };
 }
 
 /**

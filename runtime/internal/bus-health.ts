@@ -19,6 +19,8 @@ export interface SubscriptionFacts {
   readonly lastError: Error | undefined;
   /** ms since the epoch; 0 before the first read. */
   readonly lastReadAt: number;
+  /** Per partitioned stream, the partitions it reads now. */
+  readonly partitions?: { readonly [stream: string]: readonly number[] } | undefined;
 }
 
 /** What goes into one health report. */
@@ -73,5 +75,6 @@ function subscriptionHealth(
     lastError: s.lastError ? s.lastError.message : null,
     lastReadAt: s.lastReadAt > 0 ? new Date(s.lastReadAt).toISOString() : null,
     lag,
+    ...(s.partitions === undefined ? {} : { partitions: s.partitions }),
   };
 }

@@ -21,6 +21,8 @@ export class FailedEntries {
     private readonly failures: EntryFailures,
     /** Called with the time a retry recorded here is due (the claimer wakes then). */
     private readonly retryDue: (at: number) => void,
+    /** Called when an entry that failed here will not come back here (dead-lettered, lost, taken). */
+    private readonly settled: (id: string) => void = () => undefined,
   ) {
     this.dueAt = new DueTimes(2 * group.claimIdleMs + group.retry.backoff.maxMs);
   }
@@ -35,15 +37,21 @@ export class FailedEntries {
     return this.dueAt.take(id);
   }
 
-  /** After a handler threw: a retry after the backoff, or the DLQ (last attempt, NonRetryableError). */
-  handlerFailed(id: string, error: unknown, deliveries: number, type: string): void {
+  /**
+   * After a handler threw: a retry after the backoff, or the DLQ (last
+   * attempt, NonRetryableError). Returns whether a retry is planned.
+   */
+  handlerFailed(id: string, error: unknown, deliveries: number, type: string): boolean {
     const decision = decideAfterFailure(this.group, error, deliveries);
     if (decision.action === 'dead-letter') {
       this.deadLetter(id, decision.reason, decision.error, deliveries, type);
-      return;
+      return false;
     }
     void this.failures.retry(id, decision.error, decision.delayMs, type).then((at) => {
-      if (at === undefined) return;
+      if (at === undefined) {
+        this.settled(id);
+        return;
+      }
       if (at === null) {
         // Not recorded: the claim scan takes it after claimIdleMs.
         this.dueAt.set(id, Date.now() + this.group.claimIdleMs);
@@ -52,6 +60,7 @@ export class FailedEntries {
       this.dueAt.set(id, at);
       this.retryDue(at);
     });
+    return true;
   }
 
   /** Dead-letters `id`; if Redis could not be asked, it stays pending for the claim scan. */

@@ -42,3 +42,22 @@ export function dedupKey(key: string, eventId: string): string {
 export function failureField(group: string, entryId: string): string {
   return `${group}:${entryId}`;
 }
+
+/**
+ * The lease of partition stream key `partitionKey` for `group`, in the
+ * partition's own hash tag: `{ns:stream:p3}:lease:<group>`, holding the
+ * token of the consumer that reads the partition (partition-lease.ts).
+ */
+export function partitionLeaseKey(partitionKey: string, group: string): string {
+  return `${partitionKey}:lease:${group}`;
+}
+
+/**
+ * The live consumers of `group` on partitioned `stream`: a sorted set,
+ * member the consumer's token, score when its heartbeat expires (Redis's
+ * clock, ms), in the stream's own hash tag: `{ns:stream}:members:<group>`
+ * (partition-membership.ts).
+ */
+export function partitionMembersKey(stream: CatalogStream, group: string): string {
+  return `${stream.key}:members:${group}`;
+}

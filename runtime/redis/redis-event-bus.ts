@@ -52,6 +52,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from './connection-defaults.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
+import { PartitionedConsumer } from './partitioned-consumer.js';
 import { Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import type { RedisClient } from './redis-client.js';
@@ -75,7 +76,9 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
   private readonly subscriptions = new Map<Subscription, SubscriptionStatus>();
-  private readonly consumers = new Set<StreamConsumer>();
+  /** The consumers of partitioned streams of each subscription (for health). */
+  private readonly partitioned = new WeakMap<Subscription, PartitionedConsumer[]>();
+  private readonly consumers = new Set<StreamConsumer | PartitionedConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
   private readonly tails = new AbortController();
@@ -159,18 +162,11 @@ export class RedisEventBus implements EventBus {
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
     const status = new SubscriptionStatus(this.ctx.logger);
-    const consumers = groups.map(
-      (g) =>
-        new StreamConsumer(
-          this.ctx,
-          g,
-          streamOf(this.catalog, g.stream),
-          handlers,
-          resolved,
-          status,
-          this.options,
-        ),
-    );
+    const consumers = groups.map((g) => {
+      const stream = streamOf(this.catalog, g.stream);
+      const Consumer = stream.partitions === undefined ? StreamConsumer : PartitionedConsumer;
+      return new Consumer(this.ctx, g, stream, handlers, resolved, status, this.options);
+    });
     for (const c of consumers) {
       this.consumers.add(c);
       c.start();
@@ -199,6 +195,8 @@ export class RedisEventBus implements EventBus {
       },
     };
     this.subscriptions.set(subscription, status);
+    const partitioned = consumers.filter((c) => c instanceof PartitionedConsumer);
+    if (partitioned.length > 0) this.partitioned.set(subscription, partitioned);
     return subscription;
   }
 
@@ -284,10 +282,18 @@ export class RedisEventBus implements EventBus {
         state: status.state,
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
+        partitions: this.heldPartitions(s),
       })),
       down,
       inspect: () => this.inspect(),
     });
+  }
+
+  /** Per partitioned stream of `subscription`, the partitions it holds now. */
+  private heldPartitions(subscription: Subscription): Record<string, number[]> | undefined {
+    const consumers = this.partitioned.get(subscription);
+    if (consumers === undefined) return undefined;
+    return Object.fromEntries(consumers.map((c) => [c.stream.name, c.heldPartitions]));
   }
 
   onError(listener: (error: SchemabusError) => void): () => void {

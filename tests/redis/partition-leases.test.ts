@@ -1,0 +1,146 @@
+/**
+ * Leases of a partitioned stream on Redis: health() says which partitions
+ * each consumer reads (together all, none twice); a consumer whose lease is
+ * not its own any more (as after a pause past the lease) stops that
+ * partition at once and takes it back (its pending entries first) once the
+ * lease is free; and the least-privilege ACL user runs it all with nothing
+ * refused.
+ */
+import { expect, it } from 'vitest';
+import { leastPrivilege, setUserArgs } from '../../generator/acl/least-privilege.js';
+import type { Envelope, Subscription } from '../../runtime/bus.js';
+import type { RedisEventBus } from '../../runtime/index.js';
+import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
+import { LEDGER_PARTITIONS } from '../contract/catalog.js';
+import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
+import { waitFor } from '../support/wait.js';
+
+const server = useRedisServer();
+const LEASE_MS = 600;
+
+interface Ledger {
+  readonly accountId: string;
+  readonly seq: number;
+}
+
+/** An account id routed to partition `p`. */
+function accountIn(p: number, not: readonly string[] = []): string {
+  for (let i = 0; ; i++) {
+    const id = `acct-${i}`;
+    if (partitionOf(id, LEDGER_PARTITIONS) === p && !not.includes(id)) return id;
+  }
+}
+
+const credited = (accountId: string, seq: number) => ({
+  type: 'ledger.credited',
+  data: { accountId, seq, amount: 1 },
+});
+
+function recordTo(seen: string[]) {
+  const on = async (event: Envelope<Ledger>) =>
+    void seen.push(`${event.data.accountId}#${event.data.seq}`);
+  return { 'ledger.credited': on, 'ledger.debited': on };
+}
+
+/** The partitions each subscription of `bus` holds, by consumer. */
+async function held(bus: RedisEventBus): Promise<Map<string, number[]>> {
+  const health = await bus.health();
+  return new Map(health.subscriptions.map((s) => [s.consumer, [...(s.partitions?.ledger ?? [])]]));
+}
+
+it('health() shows which partitions each consumer of a group reads: all of them, none twice', async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const subs: Subscription[] = ['c1', 'c2'].map((consumer) =>
+    bus.subscribe('balances', recordTo([]), { consumer }),
+  );
+  let now = new Map<string, number[]>();
+  await waitFor(
+    async () => {
+      now = await held(bus);
+      return [...now.values()].every((p) => p.length === LEDGER_PARTITIONS / 2);
+    },
+    () => `2 partitions each, got ${JSON.stringify([...now])}`,
+  );
+  expect([...now.values()].flat().sort()).toEqual([...Array(LEDGER_PARTITIONS).keys()]);
+  // The leases in Redis say the same.
+  const admin = server().client();
+  for (const [consumer, partitions] of now) {
+    for (const p of partitions) {
+      const key = `${partitionKeys(catalog.streams.ledger!)[p]!.key}:lease:balances`;
+      expect(await admin.get(key)).toMatch(new RegExp(`^${consumer}#`));
+    }
+  }
+  // A closed consumer leaves; the other takes its partitions.
+  await subs[0]!.close();
+  await waitFor(
+    async () => (await held(bus)).get('c2')?.length === LEDGER_PARTITIONS,
+    () => 'c2 holding every partition',
+  );
+});
+
+it('a consumer whose lease was taken stops that partition at once, and takes it back once free', async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const admin = server().client();
+  const seen: string[] = [];
+  bus.subscribe('balances', recordTo(seen), { consumer: 'solo' });
+  await waitFor(
+    async () => (await held(bus)).get('solo')?.length === LEDGER_PARTITIONS,
+    () => 'solo holding every partition',
+  );
+  const lost = 1;
+  const leaseKey = `${partitionKeys(catalog.streams.ledger!)[lost]!.key}:lease:balances`;
+  // Another holder now (as when this process paused past its lease and another consumer took it).
+  await admin.set(leaseKey, 'intruder#0', 'PX', 60_000);
+  await waitFor(
+    async () => !(await held(bus)).get('solo')?.includes(lost),
+    () => `solo giving partition ${lost} up`,
+  );
+  const inLost = accountIn(lost);
+  const elsewhere = accountIn((lost + 1) % LEDGER_PARTITIONS);
+  await bus.publishBatch([credited(inLost, 0), credited(elsewhere, 0)]);
+  await waitFor(
+    () => seen.includes(`${elsewhere}#0`),
+    () => `${elsewhere}#0 handled, got ${JSON.stringify(seen)}`,
+  );
+  expect(seen).not.toContain(`${inLost}#0`);
+  // Free again: taken back at the next beat, and what waited there is handled.
+  await admin.del(leaseKey);
+  await waitFor(
+    () => seen.includes(`${inLost}#0`),
+    () => `${inLost}#0 handled after the lease came free, got ${JSON.stringify(seen)}`,
+  );
+  expect(await admin.get(leaseKey)).toMatch(/^solo#/);
+});
+
+it('the least-privilege ACL user runs partitioned consumers (leases, membership, takeover) with nothing refused', async () => {
+  const catalog = testCatalog();
+  const admin = server().client();
+  const user = `p-${catalog.namespace}`;
+  await admin.call('ACL', 'SETUSER', ...setUserArgs(user, 'pw', leastPrivilege(catalog)));
+  onCleanup(async () => {
+    await admin.call('ACL', 'DELUSER', user);
+  });
+  await admin.call('ACL', 'LOG', 'RESET');
+  const url = server().url.replace('redis://', `redis://${user}:pw@`);
+  const bus = newBus(server(), catalog, { redis: url, partitionLeaseMs: LEASE_MS });
+  await bus.bootstrap();
+  const seen: string[] = [];
+  const first = bus.subscribe('balances', recordTo(seen), { consumer: 'a' });
+  bus.subscribe('balances', recordTo(seen), { consumer: 'b' });
+  const accounts = [0, 1, 2, 3].map((p) => accountIn(p));
+  await bus.publishBatch(accounts.flatMap((a) => [credited(a, 0), credited(a, 1)]));
+  await waitFor(
+    () => seen.length >= accounts.length * 2,
+    () => `${accounts.length * 2} handled, got ${seen.length}`,
+  );
+  await first.close();
+  await bus.publishBatch(accounts.map((a) => credited(a, 2)));
+  await waitFor(
+    () => seen.length >= accounts.length * 3,
+    () => `${accounts.length * 3} handled, got ${seen.length}`,
+  );
+  const log = (await admin.call('ACL', 'LOG')) as unknown[];
+  expect(log).toEqual([]);
+});
