@@ -247,3 +247,30 @@ describe('partitioned stream on Redis: DLQ and inspect', () => {
     expect(await dlq.count()).toBe(0);
   });
 });
+
+describe('partitioned stream on Redis: tail', () => {
+  it('follows every partition key, each entry with its partition', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    await bus.publishBatch(
+      ACCOUNTS.map((accountId, seq) => ({
+        type: 'ledger.credited',
+        data: { accountId, seq, amount: 1 },
+      })),
+    );
+    const controller = new AbortController();
+    const seen: { account: string; partition: number | undefined }[] = [];
+    for await (const entry of bus.tail('ledger', { from: '0', signal: controller.signal })) {
+      if (!entry.decoded.ok) throw new Error(entry.decoded.reason);
+      seen.push({
+        account: (entry.decoded.envelope.data as { accountId: string }).accountId,
+        partition: entry.partition,
+      });
+      if (seen.length === ACCOUNTS.length) controller.abort();
+    }
+    expect(seen.map((s) => s.account).sort()).toEqual([...ACCOUNTS].sort());
+    for (const { account, partition } of seen) {
+      expect(partition).toBe(partitionOf(account, LEDGER_PARTITIONS));
+    }
+  });
+});
