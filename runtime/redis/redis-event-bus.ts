@@ -9,6 +9,7 @@
  * effort (replication is asynchronous), unless publishes wait for replicas
  * (`waitForReplicas`: WAIT).
  */
+
 import type {
   BatchItem,
   BootstrapReport,
@@ -39,6 +40,8 @@ import { Listeners } from '../internal/listeners.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
+import { combineDeadLetterQueues } from '../internal/partition-dead-letters.js';
+import { partitionKeys } from '../internal/partitions.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
@@ -236,8 +239,16 @@ export class RedisEventBus implements EventBus {
   dlq(stream: string): DeadLetterQueue {
     let queue = this.dlqs.get(stream);
     if (queue === undefined) {
+      const def = streamOf(this.catalog, stream);
       queue = guardDeadLetterQueue(
-        new RedisDeadLetterQueue(this.ctx, streamOf(this.catalog, stream), this.retention),
+        def.partitions === undefined
+          ? new RedisDeadLetterQueue(this.ctx, def, this.retention)
+          : combineDeadLetterQueues(
+              stream,
+              partitionKeys(def).map(
+                (keys) => new RedisDeadLetterQueue(this.ctx, def, this.retention, keys),
+              ),
+            ),
         BUS,
         () => this.refusesCommands,
       );

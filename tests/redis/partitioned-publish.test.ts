@@ -7,6 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../runtime/catalog.js';
 import { UnderReplicatedError } from '../../runtime/errors.js';
+import { encodeDeadLetter } from '../../runtime/internal/dead-letter-fields.js';
+import { encodeEnvelope } from '../../runtime/internal/entry-codec.js';
+import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
 import { LEDGER_PARTITIONS } from '../contract/catalog.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
@@ -180,3 +183,94 @@ function expectRoutedSingle(perKey: Map<string, string[]>, account: string): voi
     new RegExp(`:ledger:p${partitionOf(account, LEDGER_PARTITIONS)}}$`),
   );
 }
+
+describe('partitioned stream on Redis: DLQ and inspect', () => {
+  /** Dead-letters `accountId`'s event into its partition's DLQ key, as the consumer would. */
+  async function deadLetter(catalog: Catalog, accountId: string, seq: number): Promise<void> {
+    const partition = partitionKeys(catalog.streams.ledger!)[
+      partitionOf(accountId, LEDGER_PARTITIONS)
+    ]!;
+    const envelope = createEnvelope(catalog, 'ledger.credited', { accountId, seq, amount: 1 });
+    const now = new Date().toISOString();
+    const fields = encodeDeadLetter(
+      {
+        group: 'balances',
+        entryId: '1-0',
+        reason: 'exhausted',
+        error: 'boom',
+        attempts: 3,
+        firstFailureAt: now,
+        lastFailureAt: now,
+      },
+      encodeEnvelope(envelope),
+    );
+    await server()
+      .client()
+      .xadd(partition.dlqKey, '*', ...fields);
+  }
+
+  it('lists, counts, replays (to the own partition) and purges across the partitions', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    for (const [seq, accountId] of ACCOUNTS.entries()) await deadLetter(catalog, accountId, seq);
+    const dlq = bus.dlq('ledger');
+    expect(await dlq.count()).toBe(ACCOUNTS.length);
+    const letters = await dlq.list();
+    expect(letters.map((l) => (l.event!.data as { accountId: string }).accountId).sort()).toEqual(
+      [...ACCOUNTS].sort(),
+    );
+    for (const letter of letters) {
+      const account = (letter.event!.data as { accountId: string }).accountId;
+      expect(letter.partition).toBe(partitionOf(account, LEDGER_PARTITIONS));
+      expect(letter.id).toMatch(/^p\d+:\d+-\d+$/);
+    }
+    const page = await dlq.list({ count: 3 });
+    const rest = await dlq.list({ after: page[2]!.id });
+    expect([...page, ...rest].map((l) => l.id)).toEqual(letters.map((l) => l.id));
+    const inspected = (await bus.inspect()).streams.find((s) => s.name === 'ledger')!;
+    expect(inspected.dlqLength).toBe(ACCOUNTS.length);
+    expect(inspected.partitions).toHaveLength(LEDGER_PARTITIONS);
+    const first = letters[0]!;
+    const replayed = await dlq.replay(first.id);
+    expect(replayed.partition).toBe(first.partition);
+    const own = partitionKeys(catalog.streams.ledger!)[first.partition!]!.key;
+    const stored = await server().client().xrange(own, '-', '+');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]![1]).toContain('replayfor');
+    const after = (await bus.inspect()).streams.find((s) => s.name === 'ledger')!;
+    expect(after.length).toBe(1);
+    expect(after.partitions!.map((p) => p.length)).toEqual(
+      partitionKeys(catalog.streams.ledger!).map((p) => (p.index === first.partition ? 1 : 0)),
+    );
+    expect(await dlq.purge({ ids: [letters[1]!.id] })).toBe(1);
+    expect(await dlq.replayAll()).toBe(ACCOUNTS.length - 2);
+    expect(await dlq.count()).toBe(0);
+  });
+});
+
+describe('partitioned stream on Redis: tail', () => {
+  it('follows every partition key, each entry with its partition', async () => {
+    const catalog = testCatalog();
+    const bus = newBus(server(), catalog);
+    await bus.publishBatch(
+      ACCOUNTS.map((accountId, seq) => ({
+        type: 'ledger.credited',
+        data: { accountId, seq, amount: 1 },
+      })),
+    );
+    const controller = new AbortController();
+    const seen: { account: string; partition: number | undefined }[] = [];
+    for await (const entry of bus.tail('ledger', { from: '0', signal: controller.signal })) {
+      if (!entry.decoded.ok) throw new Error(entry.decoded.reason);
+      seen.push({
+        account: (entry.decoded.envelope.data as { accountId: string }).accountId,
+        partition: entry.partition,
+      });
+      if (seen.length === ACCOUNTS.length) controller.abort();
+    }
+    expect(seen.map((s) => s.account).sort()).toEqual([...ACCOUNTS].sort());
+    for (const { account, partition } of seen) {
+      expect(partition).toBe(partitionOf(account, LEDGER_PARTITIONS));
+    }
+  });
+});
