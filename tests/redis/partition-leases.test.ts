@@ -48,7 +48,7 @@ async function held(bus: RedisEventBus): Promise<Map<string, number[]>> {
   return new Map(health.subscriptions.map((s) => [s.consumer, [...(s.partitions?.ledger ?? [])]]));
 }
 
-it('health() shows which partitions each consumer of a group reads: all of them, none twice', async () => {
+it('health() and inspect() show which consumer reads which partition: all of them, none twice', async () => {
   const catalog = testCatalog();
   const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
   const subs: Subscription[] = ['c1', 'c2'].map((consumer) =>
@@ -71,6 +71,15 @@ it('health() shows which partitions each consumer of a group reads: all of them,
       expect(await admin.get(key)).toMatch(new RegExp(`^${consumer}#`));
     }
   }
+  // inspect() names each partition's reader.
+  const ledger = (await bus.inspect()).streams.find((x) => x.name === 'ledger')!;
+  for (const [consumer, partitions] of now) {
+    for (const p of partitions) {
+      const group = ledger.partitions![p]!.groups.find((g) => g.name === 'balances');
+      expect(group?.reader, `reader of partition ${p}`).toBe(consumer);
+    }
+  }
+  expect(ledger.groups.find((g) => g.name === 'balances')?.reader).toBeUndefined();
   // A closed consumer leaves; the other takes its partitions.
   await subs[0]!.close();
   await waitFor(
