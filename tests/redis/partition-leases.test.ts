@@ -11,7 +11,8 @@ import { leastPrivilege, setUserArgs } from '../../generator/acl/least-privilege
 import type { Envelope, Subscription } from '../../runtime/bus.js';
 import type { RedisEventBus } from '../../runtime/index.js';
 import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
-import { LEDGER_PARTITIONS } from '../contract/catalog.js';
+import { LEDGER_PARTITIONS, TEST_RETRY } from '../contract/catalog.js';
+import { withGroups } from '../support/catalog-overrides.js';
 import { newBus, onCleanup, testCatalog, useRedisServer } from '../support/redis-bus.js';
 import { waitFor } from '../support/wait.js';
 
@@ -185,4 +186,39 @@ it('after a pause past its lease, a consumer starts no entry it fetched before: 
   // `second` was fetched with `first` and waited behind it (concurrency 1): after the pause it was
   // not started under the expired lease but left pending, and handled again after the takeover.
   expect(attempts).toEqual(['first@1', 'second@2']);
+});
+
+it('a retry waiting for its backoff when its partition changes hands runs on the next holder before the later events of its key', async () => {
+  const backoff = { ...TEST_RETRY.backoff, initialMs: 1500, jitter: 0 };
+  const catalog = testCatalog((c) =>
+    withGroups(c, 'ledger', { retry: { ...TEST_RETRY, backoff } }),
+  );
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const key = accountIn(0);
+  const log: string[] = [];
+  const handlers = (consumer: string) => {
+    const on = async (event: Envelope<Ledger>, ctx: { attempt: number }) => {
+      log.push(`${consumer}:${event.data.seq}@${ctx.attempt}`);
+      if (event.data.seq === 0 && ctx.attempt === 1) throw new Error('first attempt fails');
+    };
+    return { 'ledger.credited': on, 'ledger.debited': on };
+  };
+  const a = bus.subscribe('balances', handlers('a'), { consumer: 'a', concurrency: 4 });
+  await waitFor(
+    async () => (await held(bus)).get('a')?.length === LEDGER_PARTITIONS,
+    () => 'a holding every partition',
+  );
+  await bus.publishBatch([credited(key, 0), credited(key, 1), credited(key, 2)]);
+  await waitFor(
+    () => log.includes('a:0@1'),
+    () => `the first attempt, got ${JSON.stringify(log)}`,
+  );
+  // #0 waits for its retry and holds #1 and #2 back; a leaves before the retry is due.
+  await a.close();
+  bus.subscribe('balances', handlers('b'), { consumer: 'b', concurrency: 4 });
+  await waitFor(
+    () => log.filter((l) => l.startsWith('b:')).length === 3,
+    () => `b handling 3, got ${JSON.stringify(log)}`,
+  );
+  expect(log).toEqual(['a:0@1', 'b:0@2', 'b:1@2', 'b:2@2']);
 });
