@@ -21,6 +21,7 @@ import {
   setUserLine,
 } from '../../generator/acl/least-privilege.js';
 import { channelName, channelSubscription, globToRegExp } from '../../runtime/internal/channels.js';
+import { partitionKeys } from '../../runtime/internal/partitions.js';
 import { dedupKey, streamKeys } from '../../runtime/redis/keys.js';
 import { createTestCatalog } from '../contract/catalog.js';
 
@@ -37,15 +38,17 @@ describe('the keys of the grant', () => {
       const { keys } = leastPrivilege(catalog);
       expect(keys).not.toContain('*');
       for (const stream of Object.values(catalog.streams)) {
-        const derived = [
-          ...Object.values(streamKeys(stream)),
-          dedupKey(stream, '0193a5c2-7d1e-7000-8000-000000000000'),
-        ];
+        // Every stream key (each partition of a partitioned stream) and the keys beside it.
+        const derived = partitionKeys(stream).flatMap(({ key }) => [
+          ...Object.values(streamKeys(stream, key)),
+          dedupKey(key, '0193a5c2-7d1e-7000-8000-000000000000'),
+        ]);
         for (const key of derived) expect(matchesAny(keys, key), key).toBe(true);
       }
       const [namespace] = [catalog.namespace];
       for (const other of [
         `{${namespace}:not-a-stream}`,
+        `{${namespace}:jobs:p0}`,
         `{other:${namespace}}`,
         'x',
         `${namespace}:x`,
