@@ -74,6 +74,12 @@ export interface GroupInspection {
   readonly oldestPendingAgeMs: number | null;
   /** The group holds back retention: the stream is past its limit because of it. */
   readonly laggingPastRetention: boolean;
+  /**
+   * In a partition of a partitioned stream (`StreamInspection.partitions`):
+   * the consumer that reads it for this group now (holds its lease), null
+   * when none does. Absent elsewhere.
+   */
+  readonly reader?: string | null;
 }
 
 /** A stream of the catalogue, as `inspect()` sees it. */

@@ -72,6 +72,12 @@ export interface HandlingDeps {
    * of its key until its retry is done (partition-key-holds.ts).
    */
   readonly partitionKey?: ((event: Envelope) => string) | undefined;
+  /**
+   * On a partition: whether an entry may start now (the lease may have
+   * expired, as after a pause of the process); when not, the entry is left
+   * pending for the partition's next holder.
+   */
+  readonly mayStart?: (() => boolean) | undefined;
 }
 
 /** Decides, schedules and runs the handlers of one consumer's entries. */
@@ -327,6 +333,13 @@ export class EntryHandling {
 
   private run(held: Held, done: () => void): void {
     if (held.released) {
+      done();
+      return;
+    }
+    if (this.deps.mayStart?.() === false) {
+      // The lease may be gone: the entry stays pending for the partition's next holder.
+      held.released = true;
+      this.held.delete(held.id);
       done();
       return;
     }

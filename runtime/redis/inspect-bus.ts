@@ -17,6 +17,7 @@ import type { CatalogStream } from '../catalog.js';
 import { combineInspections } from '../internal/partition-reports.js';
 import { partitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
+import { partitionLeaseKey } from './keys.js';
 import { readError } from './redis-errors.js';
 import type { RetentionKeeper, TrimResult } from './retention-keeper.js';
 import { sendRouted } from './routed-command.js';
@@ -94,8 +95,9 @@ async function inspectKey(
     const firstEntryId = entryId(info.get('first-entry'));
     const groupRows = await sendRouted<Flat[]>(command, key, 'xinfo', ['GROUPS', key]);
     const trim = await retention.trim(stream, true, key);
+    const partitioned = stream.partitions !== undefined;
     const groups = await Promise.all(
-      groupRows.map((row) => inspectGroup(ctx, key, record(row), trim, firstEntryId)),
+      groupRows.map((row) => inspectGroup(ctx, key, record(row), trim, firstEntryId, partitioned)),
     );
     groups.sort((a, b) => a.name.localeCompare(b.name));
     return {
@@ -119,13 +121,15 @@ async function inspectGroup(
   group: Map<string, unknown>,
   trim: TrimResult,
   firstEntryId: string | null,
+  partitioned: boolean,
 ): Promise<GroupInspection> {
   const name = String(group.get('name'));
   const { command } = ctx.connections;
-  const [rows, summary] = await Promise.all([
+  const [rows, summary, lease] = await Promise.all([
     sendRouted<Flat[]>(command, key, 'xinfo', ['CONSUMERS', key, name]),
     // The summary form: [count, smallest id, greatest id, per consumer].
     command.xpending(key, name) as Promise<Flat>,
+    partitioned ? command.get(partitionLeaseKey(key, name)) : undefined,
   ]);
   const oldestPendingId = typeof summary[1] === 'string' ? summary[1] : null;
   const consumers: ConsumerInspection[] = rows
@@ -157,5 +161,7 @@ async function inspectGroup(
     oldestPendingId,
     oldestPendingAgeMs: Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) : null,
     laggingPastRetention,
+    // The lease holds the reader's token, `<consumer>#<random>` (partition-lease.ts).
+    ...(partitioned ? { reader: lease ? lease.slice(0, lease.lastIndexOf('#')) : null } : {}),
   };
 }

@@ -32,6 +32,7 @@ import { partitionLeaseKey, partitionMembersKey } from './keys.js';
 import { assignPartitions } from './partition-assignment.js';
 import { DEFAULT_PARTITION_LEASE_MS, PartitionLease } from './partition-lease.js';
 import { PartitionMembership } from './partition-membership.js';
+import { readError } from './redis-errors.js';
 import { type ConsumerTuning, StreamConsumer } from './stream-consumer.js';
 
 /** How long a partition given up waits for its running handlers. */
@@ -116,17 +117,27 @@ export class PartitionedConsumer {
   }
 
   private async run(): Promise<void> {
+    let failing = false;
     while (!this.stopped) {
       try {
         await this.tick();
+        if (failing) this.status.recovered();
+        failing = false;
       } catch (error) {
         if (this.stopped) break;
+        failing = true;
+        const failure = readError(
+          error,
+          `updating the partition leases of stream "${this.stream.name}" for group "${this.group.name}"`,
+          this.ctx.connections.label,
+        );
+        this.status.failed(failure);
         this.ctx.logger.warn(
           {
             group: this.group.name,
             stream: this.stream.name,
             consumer: this.options.consumer,
-            error: errorMessage(error),
+            error: failure.message,
           },
           'partition membership or leases could not be updated; retrying',
         );
@@ -225,6 +236,12 @@ export class PartitionedConsumer {
         key: (event: Envelope) => String((event.data as Record<string, unknown>)?.[field]),
         leaseLost: () => {
           if (h !== undefined) this.lost(h, 'the lease was not ours when the takeover ran');
+        },
+        mayStart: () => {
+          if (h === undefined || Date.now() < h.validUntil) return true;
+          // Not renewed in time (the process paused, Redis unreachable): stop the partition now.
+          queueMicrotask(() => this.lost(h!, 'its lease expired before it could be renewed'));
+          return false;
         },
       },
     );

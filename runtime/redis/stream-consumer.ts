@@ -79,6 +79,8 @@ export interface PartitionRole {
   readonly key: (event: Envelope) => string;
   /** The lease turned out not to be ours when the takeover ran. */
   readonly leaseLost: () => void;
+  /** Whether the lease is surely still ours (no entry starts otherwise). */
+  readonly mayStart: () => boolean;
 }
 
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
@@ -183,6 +185,7 @@ export class StreamConsumer {
       retryDue: (at) => this.claimer.wakeAt(at),
       verify: (ids) => this.claimer.touch(ids),
       partitionKey: partition?.key,
+      mayStart: partition?.mayStart,
     });
     this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
       intervalMs: tuning.claimIntervalMs,

@@ -25,6 +25,18 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** MOVED, ASK and CROSSSLOT replies every node has sent so far (INFO errorstats). */
+async function redirections(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const node of cluster.nodes) {
+    const stats = await cluster.nodeClient(node).info('errorstats');
+    for (const [, name, count] of stats.matchAll(/errorstat_(MOVED|ASK|CROSSSLOT):count=(\d+)/g)) {
+      counts[name!] = (counts[name!] ?? 0) + Number(count);
+    }
+  }
+  return counts;
+}
+
 /** The masters (by address) of the partitions of `ledger` in `catalog`. */
 async function partitionMasters(catalog: Catalog): Promise<string[]> {
   return Promise.all(
@@ -49,6 +61,7 @@ describe('a partitioned stream on a Redis Cluster', () => {
       await cluster.deleteKeys(`{${catalog.namespace}:*`);
     });
     await bus.bootstrap();
+    const redirectedBefore = await redirections();
     const leaseKeys = partitionKeys(catalog.streams.ledger!).map((p) => `${p.key}:lease:balances`);
     const result = await runPartitionCrash({
       bus,
@@ -67,6 +80,8 @@ describe('a partitioned stream on a Redis Cluster', () => {
       expect((await cluster.masterOf(leaseKeys[i]!)).address).toBe(masters[i]);
       expect(await cluster.admin.xlen(p.key)).toBeGreaterThan(0);
     }
+    // Leases, membership and takeovers went straight to their slot's master.
+    expect(await redirections()).toEqual(redirectedBefore);
     console.log(
       `partitions, cluster (partitions on ${new Set(masters).size} masters: ${masters.join(', ')}): ${result.summary}`,
     );

@@ -48,7 +48,7 @@ async function held(bus: RedisEventBus): Promise<Map<string, number[]>> {
   return new Map(health.subscriptions.map((s) => [s.consumer, [...(s.partitions?.ledger ?? [])]]));
 }
 
-it('health() shows which partitions each consumer of a group reads: all of them, none twice', async () => {
+it('health() and inspect() show which consumer reads which partition: all of them, none twice', async () => {
   const catalog = testCatalog();
   const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
   const subs: Subscription[] = ['c1', 'c2'].map((consumer) =>
@@ -71,6 +71,15 @@ it('health() shows which partitions each consumer of a group reads: all of them,
       expect(await admin.get(key)).toMatch(new RegExp(`^${consumer}#`));
     }
   }
+  // inspect() names each partition's reader.
+  const ledger = (await bus.inspect()).streams.find((x) => x.name === 'ledger')!;
+  for (const [consumer, partitions] of now) {
+    for (const p of partitions) {
+      const group = ledger.partitions![p]!.groups.find((g) => g.name === 'balances');
+      expect(group?.reader, `reader of partition ${p}`).toBe(consumer);
+    }
+  }
+  expect(ledger.groups.find((g) => g.name === 'balances')?.reader).toBeUndefined();
   // A closed consumer leaves; the other takes its partitions.
   await subs[0]!.close();
   await waitFor(
@@ -143,4 +152,37 @@ it('the least-privilege ACL user runs partitioned consumers (leases, membership,
   );
   const log = (await admin.call('ACL', 'LOG')) as unknown[];
   expect(log).toEqual([]);
+});
+
+it('after a pause past its lease, a consumer starts no entry it fetched before: they go to the next holder', async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const p = 2;
+  const [first, second] = [accountIn(p), accountIn(p, [accountIn(p)])];
+  const attempts: string[] = [];
+  const on = async (event: Envelope<Ledger>, ctx: { attempt: number }) => {
+    attempts.push(`${event.data.accountId === first ? 'first' : 'second'}@${ctx.attempt}`);
+    if (event.data.accountId === first && ctx.attempt === 1) {
+      // The whole process stops (no timer, no renewal) for twice the lease, as under a long pause.
+      const until = Date.now() + 2 * LEASE_MS;
+      while (Date.now() < until) {}
+    }
+  };
+  bus.subscribe(
+    'balances',
+    { 'ledger.credited': on, 'ledger.debited': on },
+    { consumer: 'paused', concurrency: 1 },
+  );
+  await waitFor(
+    async () => (await held(bus)).get('paused')?.length === LEDGER_PARTITIONS,
+    () => 'paused holding every partition',
+  );
+  await bus.publishBatch([credited(first, 0), credited(second, 0)]);
+  await waitFor(
+    () => attempts.length >= 2,
+    () => `both handled, got ${JSON.stringify(attempts)}`,
+  );
+  // `second` was fetched with `first` and waited behind it (concurrency 1): after the pause it was
+  // not started under the expired lease but left pending, and handled again after the takeover.
+  expect(attempts).toEqual(['first@1', 'second@2']);
 });
