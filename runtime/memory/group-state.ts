@@ -91,6 +91,8 @@ export class GroupState {
   detach(consumer: GroupConsumer): void {
     this.#consumers = this.#consumers.filter((c) => c !== consumer);
     this.#seen.set(consumer.name, Math.max(consumer.seenAt, this.#seen.get(consumer.name) ?? 0));
+    // A partition moves to another consumer: let it read what waits.
+    if (this.partition !== undefined) this.schedule();
   }
 
   /** Lets any consumer of the group take `pending` from time `at` on (a retry, or an abandoned entry). */

@@ -13,7 +13,7 @@ import { createEnvelope } from '../../runtime/internal/envelope.js';
 import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
 import { LEDGER_PARTITIONS } from '../contract/catalog.js';
 import { newBus, testCatalog, useRedisServer } from '../support/redis-bus.js';
-import { collect } from '../support/wait.js';
+import { collect, waitFor } from '../support/wait.js';
 
 const server = useRedisServer();
 const ACCOUNTS = ['acc-1', 'acc-2', 'acc-3', 'acc-4', 'acc-5', 'acc-6', 'acc-7', 'acc-8'];
@@ -272,5 +272,31 @@ describe('partitioned stream on Redis: tail', () => {
     for (const { account, partition } of seen) {
       expect(partition).toBe(partitionOf(account, LEDGER_PARTITIONS));
     }
+  });
+});
+
+describe('partitioned stream on Redis: retention', () => {
+  it('keeps maxLen on each partition key', async () => {
+    const catalog = testCatalog((c) => ({
+      ...c,
+      streams: {
+        ...c.streams,
+        ledger: { ...c.streams.ledger!, retention: { maxLen: 3 }, groups: {} },
+      },
+    }));
+    const bus = newBus(server(), catalog, { retention: { everyPublishes: 1, trim: 'exact' } });
+    const [a, b] = ['acc-1', 'acc-2'];
+    expect(partitionOf(a, LEDGER_PARTITIONS)).not.toBe(partitionOf(b, LEDGER_PARTITIONS));
+    for (let seq = 0; seq < 10; seq++) {
+      await bus.publish('ledger.credited', { accountId: a, seq, amount: 1 });
+      await bus.publish('ledger.credited', { accountId: b, seq, amount: 1 });
+    }
+    const keys = partitionKeys(catalog.streams.ledger!);
+    const lengthOf = (account: string) =>
+      server().client().xlen(keys[partitionOf(account, LEDGER_PARTITIONS)]!.key);
+    // Trims run after publishes (not awaited): wait until both keys are back at maxLen.
+    await waitFor(async () => (await lengthOf(a)) === 3 && (await lengthOf(b)) === 3);
+    const inspected = (await bus.inspect()).streams.find((s) => s.name === 'ledger')!;
+    expect(inspected.length).toBe(6);
   });
 });

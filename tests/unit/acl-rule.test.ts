@@ -56,6 +56,7 @@ describe('the keys of the grant', () => {
       const [namespace] = [catalog.namespace];
       for (const other of [
         `{${namespace}:not-a-stream}`,
+        `{${namespace}:jobs:p0}`,
         `{other:${namespace}}`,
         'x',
         `${namespace}:x`,

@@ -60,7 +60,12 @@ describe('ops commands on a partitioned stream', () => {
   it('bootstrap creates the group on each partition; inspect, tail and dlq show the partitions', async () => {
     const context = { cwd: dir };
     const redis = server.url;
-    expect((await runBootstrap({ redis, schema: SCHEMA }, context)).exitCode).toBe(0);
+    const boot = await runBootstrap({ redis, schema: SCHEMA }, context);
+    expect(boot.exitCode).toBe(0);
+    const ns = catalog.namespace;
+    expect(boot.stdout).toContain(
+      `stream ledger (3 partitions {${ns}:ledger:p0} .. {${ns}:ledger:p2}): created`,
+    );
     const bus = new RedisEventBus({ catalog, redis });
     try {
       for (const accountId of ACCOUNTS) {
