@@ -61,6 +61,12 @@ export class PartitionedConsumer {
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private recoveriesOfClosed = 0;
+  /**
+   * Consumers of partitions lost or given up, still finishing their running
+   * handlers: the partition is not taken again here before that (two
+   * consumers of one partition in one process would run its keys twice).
+   */
+  private readonly stopping = new Map<number, Promise<void>>();
 
   constructor(
     private readonly ctx: BusContext,
@@ -158,7 +164,7 @@ export class PartitionedConsumer {
     }
     for (const index of wanted) {
       if (this.stopped) return;
-      if (this.held.has(index)) continue;
+      if (this.held.has(index) || this.stopping.has(index)) continue;
       await this.take(this.partitions[index]!);
     }
   }
@@ -197,16 +203,24 @@ export class PartitionedConsumer {
     if (this.held.get(h.partition.index) !== h) return;
     this.held.delete(h.partition.index);
     this.ctx.logger.warn(this.where(h), `stopped reading partition ${h.partition.index}: ${why}`);
-    void h.consumer.close(RELEASE_TIMEOUT_MS).then(() => {
+    this.stopConsumer(h);
+  }
+
+  /** Closes `h`'s consumer; its partition is not taken again here until that is done. */
+  private stopConsumer(h: HeldPartition): Promise<void> {
+    const index = h.partition.index;
+    const stopped = h.consumer.close(RELEASE_TIMEOUT_MS).then(() => {
       this.recoveriesOfClosed += h.consumer.readerRecoveries;
+      if (this.stopping.get(index) === stopped) this.stopping.delete(index);
     });
+    this.stopping.set(index, stopped);
+    return stopped;
   }
 
   /** Gives a partition beyond this consumer's share up: finish what runs, ack it, release the lease. */
   private async giveUp(h: HeldPartition): Promise<void> {
     h.releasing = true;
-    await h.consumer.close(RELEASE_TIMEOUT_MS);
-    this.recoveriesOfClosed += h.consumer.readerRecoveries;
+    await this.stopConsumer(h);
     if (this.held.get(h.partition.index) !== h) return;
     this.held.delete(h.partition.index);
     await this.lease.release(h.leaseKey).catch(() => undefined);
@@ -275,6 +289,8 @@ export class PartitionedConsumer {
     // A beat under way may still lease a partition: its consumer is closed too.
     await untilDeadline(this.loop ?? Promise.resolve(), deadline);
     for (const h of this.held.values()) closing.push(h.consumer.close(timeoutMs));
+    // Partitions lost or given up meanwhile finish their handlers within the same bound.
+    closing.push(...[...this.stopping.values()].map((p) => untilDeadline(p, deadline)));
     await Promise.all(closing);
     const release = Promise.all([
       ...[...this.held.values()].map((h) => this.lease.release(h.leaseKey)),
