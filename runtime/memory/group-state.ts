@@ -215,6 +215,10 @@ export class GroupState {
       oldestPendingId: oldest?.entry.id ?? null,
       oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, now - oldest.entry.ms),
       laggingPastRetention,
+      // On a partition: the consumer that reads it now (see PartitionAssignment).
+      ...(this.partition === undefined
+        ? {}
+        : { reader: this.partition.owner(this.#consumers)?.name ?? null }),
     };
   }
 

@@ -107,6 +107,9 @@ describe('partitioned stream, in memory', () => {
       return g.pending === 0;
     });
     expect(group.name).toBe('balances');
+    // Each partition is read by one of the two subscribers left.
+    const parts = (await bus.inspect()).streams.find((s) => s.name === 'ledger')!.partitions!;
+    expect(new Set(parts.map((p) => p.groups[0]!.reader))).toEqual(new Set(['c1', 'c3']));
     await Promise.all(subscribers.map((s) => s.close()));
     await bus.close();
   });
