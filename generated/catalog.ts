@@ -8,7 +8,7 @@ export const catalog = {
   format: 1,
   namespace: 'campaigns',
   source: 'campaign-service',
-  fingerprint: '73053226de990c4e433f8b06730ba7a0f19be166c6315ca304291b6bceac45f5',
+  fingerprint: '79a89c3ed8d60f36a8d9ac8ee524605adaf708fc597451ba667779e3316a5ca3',
   streams: {
     'campaign-events': {
       name: 'campaign-events',
@@ -92,6 +92,7 @@ export const catalog = {
           claimIdleMs: 60000,
           dlq: true,
           startFrom: 'latest',
+          circuitBreaker: { failureRate: 0.5, minDeliveries: 10, windowMs: 10000, coolDownMs: 30000 },
         },
         'push-service': {
           name: 'push-service',

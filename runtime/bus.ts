@@ -15,6 +15,7 @@
 import type { Catalog } from './catalog.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
 import type { SchemabusError } from './errors.js';
+import type { CircuitBreakerOptions } from './internal/circuit-breaker.js';
 import type { BootstrapReport, BusHealth, BusInspection, BusStats } from './introspection.js';
 
 export type * from './dead-letter-queue.js';
@@ -140,6 +141,16 @@ export interface SubscribeOptions {
   readonly orderingKey?: (event: Envelope) => string | undefined;
   /** Skip an event whose envelope id this consumer has already handled (bounded memory). @default false */
   readonly dedupe?: boolean | undefined;
+  /**
+   * The circuit breaker of each of its consumers (one per stream of the
+   * group): when more than `failureRate` of the deliveries of the last
+   * `windowMs` fail, the consumer stops reading and starting entries for
+   * `coolDownMs` (state `paused`), then lets one delivery through. `true`
+   * takes the catalogue group's `circuitBreaker` (else the defaults), an
+   * object overrides it field by field, `false` turns it off.
+   * @default the catalogue group's `circuitBreaker` (none when it has none)
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions | boolean | undefined;
 }
 
 /** Options of `close()` (of a subscription or the bus). */

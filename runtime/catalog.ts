@@ -30,6 +30,22 @@ export interface RetryPolicy {
 /** Exactly one of the two: keep the newest `maxLen` entries, or entries younger than `maxAgeMs`. */
 export type Retention = { readonly maxLen: number } | { readonly maxAgeMs: number };
 
+/**
+ * A group's circuit breaker (opt-in): its consumers stop reading for
+ * `coolDownMs` when more than `failureRate` of at least `minDeliveries`
+ * deliveries of the last `windowMs` failed.
+ */
+export interface CatalogCircuitBreaker {
+  /** @default 0.5 */
+  readonly failureRate: number;
+  /** @default 10 */
+  readonly minDeliveries: number;
+  /** @default 10000 */
+  readonly windowMs: number;
+  /** @default 30000 */
+  readonly coolDownMs: number;
+}
+
 /** A consumer group of one stream. */
 export interface CatalogGroup {
   readonly name: string;
@@ -43,6 +59,8 @@ export interface CatalogGroup {
   readonly dlq: boolean;
   /** Where a new group starts reading: only new entries, or the whole stream. */
   readonly startFrom: 'latest' | 'earliest';
+  /** Its circuit breaker; absent when it has none (subscribe options may still add one). */
+  readonly circuitBreaker?: CatalogCircuitBreaker;
 }
 
 /** A partitioned stream: `count` stream keys, each with its own hash tag, so they spread over a cluster's slots. */

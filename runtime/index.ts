@@ -29,6 +29,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
+export type { BreakerState, CircuitBreakerOptions } from './internal/circuit-breaker.js';
 export { type DecodeResult, decodeEntry } from './internal/entry-codec.js';
 export type { EntryFields } from './internal/entry-fields.js';
 export { redactUrl } from './internal/logger.js';

@@ -208,6 +208,8 @@ export interface SubscriptionHealth {
   readonly lastReadAt: string | null;
   /** Entries of its streams not yet delivered to its group (inspect()'s lag, summed); null when unknown. */
   readonly lag: number | null;
+  /** The circuit breaker of its consumer on each stream, when it has one (else empty). */
+  readonly circuitBreakers: readonly CircuitBreakerHealth[];
   /**
    * Per partitioned stream it reads, the partitions (indexes, ascending) this
    * subscription reads now: on Redis those whose lease it holds (the other
@@ -215,6 +217,15 @@ export interface SubscriptionHealth {
    * partitioned stream, or on a bus that does not report it.
    */
   readonly partitions?: { readonly [stream: string]: readonly number[] };
+}
+
+/** One consumer's circuit breaker in `health()`. */
+export interface CircuitBreakerHealth {
+  readonly stream: string;
+  /** `closed` (deliveries flow), `open` (none for the cool-down), `half-open` (one probe). */
+  readonly state: 'closed' | 'open' | 'half-open';
+  /** The handler failure that opened it, while it is not closed. */
+  readonly lastFailure: string | null;
 }
 
 /**

@@ -1,13 +1,21 @@
 /**
  * Retry, backoff and consumer settings of `defaults` and of each group.
  */
-import type { DocSettings } from './document.js';
-import { own, type Reader, type YamlMap } from './reader.js';
+import type { DocCircuitBreaker, DocSettings } from './document.js';
+import { DURATION_EXAMPLES, parseDuration } from './duration.js';
+import { describe, own, type Reader, type YamlMap } from './reader.js';
 import { mergeSettings } from './settings.js';
 import type { DocPath } from './source-map.js';
 
 /** Keys a settings map may hold (a group adds `events`). */
-export const SETTINGS_KEYS = ['claimIdleMs', 'dlq', 'retry', 'startFrom'] as const;
+export const SETTINGS_KEYS = [
+  'circuitBreaker',
+  'claimIdleMs',
+  'dlq',
+  'retry',
+  'startFrom',
+] as const;
+const BREAKER_KEYS = ['coolDown', 'failureRate', 'minDeliveries', 'window'] as const;
 const RETRY_KEYS = ['backoff', 'maxAttempts'] as const;
 const BACKOFF_KEYS = ['factor', 'initialMs', 'jitter', 'maxMs'] as const;
 
@@ -45,7 +53,58 @@ export function readSettings(reader: Reader, path: DocPath, map: YamlMap): DocSe
     const options = ['earliest', 'latest'] as const;
     settings.startFrom = reader.choice([...path, 'startFrom'], startFrom, '`startFrom`', options);
   }
+  const breaker = own(map, 'circuitBreaker');
+  if (breaker !== undefined) {
+    settings.circuitBreaker = readBreaker(reader, [...path, 'circuitBreaker'], breaker);
+  }
   return settings;
+}
+
+/** `circuitBreaker`: `true`, `false`, or a mapping of its fields (durations as elsewhere). */
+function readBreaker(
+  reader: Reader,
+  path: DocPath,
+  value: unknown,
+): DocCircuitBreaker | false | undefined {
+  if (typeof value === 'boolean') return value ? {} : false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    reader.issues.atValue(
+      path,
+      `\`circuitBreaker\` must be \`true\`, \`false\` or a mapping, got ${describe(value)}`,
+      'write `circuitBreaker: true` for the defaults, or e.g. `{ failureRate: 0.5, minDeliveries: 10, window: 10s, coolDown: 30s }`',
+    );
+    return undefined;
+  }
+  const breaker = value as YamlMap;
+  reader.allowKeys(path, breaker, BREAKER_KEYS, '`circuitBreaker`');
+  const result: Mutable<DocCircuitBreaker> = {};
+  const failureRate = own(breaker, 'failureRate');
+  if (failureRate !== undefined) {
+    const what = '`failureRate` (the share of failed deliveries that opens the breaker)';
+    const range = { min: 0, max: 0.99 };
+    result.failureRate = reader.number([...path, 'failureRate'], failureRate, what, range);
+  }
+  const minDeliveries = own(breaker, 'minDeliveries');
+  if (minDeliveries !== undefined) {
+    const what = '`minDeliveries` (deliveries in the window before it may open)';
+    result.minDeliveries = reader.integer([...path, 'minDeliveries'], minDeliveries, what, 1);
+  }
+  for (const [key, field] of [
+    ['window', 'windowMs'],
+    ['coolDown', 'coolDownMs'],
+  ] as const) {
+    const text = own(breaker, key);
+    if (text === undefined) continue;
+    const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+    if (ms === undefined) {
+      reader.issues.atValue(
+        [...path, key],
+        `\`${key}\` of \`circuitBreaker\` must be a duration, got ${describe(text)}`,
+        `write a positive number and a unit, no space: ${DURATION_EXAMPLES}`,
+      );
+    } else result[field] = ms;
+  }
+  return result;
 }
 
 function readBackoff(

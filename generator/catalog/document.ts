@@ -40,6 +40,16 @@ export interface DocSettings {
   readonly claimIdleMs?: number | undefined;
   readonly dlq?: boolean | undefined;
   readonly startFrom?: 'latest' | 'earliest' | undefined;
+  /** `circuitBreaker` as written: its fields (`true` is `{}`), or `false` (none). */
+  readonly circuitBreaker?: DocCircuitBreaker | false | undefined;
+}
+
+/** The fields of a `circuitBreaker` mapping as written (durations in ms). */
+export interface DocCircuitBreaker {
+  readonly failureRate?: number | undefined;
+  readonly minDeliveries?: number | undefined;
+  readonly windowMs?: number | undefined;
+  readonly coolDownMs?: number | undefined;
 }
 
 /** A consumer group of a stream. */

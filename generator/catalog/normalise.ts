@@ -192,6 +192,7 @@ function groupOf(
     claimIdleMs: settings.claimIdleMs,
     dlq: settings.dlq,
     startFrom: settings.startFrom,
+    ...(settings.circuitBreaker === undefined ? {} : { circuitBreaker: settings.circuitBreaker }),
   };
 }
 

@@ -2,8 +2,8 @@
  * Group settings: the built-in defaults, and the merge of built-ins,
  * `defaults:` and one group's own settings (the most specific wins).
  */
-import type { CatalogGroup, RetryPolicy } from '../../runtime/catalog.js';
-import type { DocSettings } from './document.js';
+import type { CatalogCircuitBreaker, CatalogGroup, RetryPolicy } from '../../runtime/catalog.js';
+import type { DocCircuitBreaker, DocSettings } from './document.js';
 
 /** Deliveries in all before dead-lettering, when nothing else is said. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -22,8 +22,20 @@ export const DEFAULT_DLQ = true;
 /** Where a new group starts reading. */
 export const DEFAULT_START_FROM = 'latest';
 
-/** The effective settings of a group, every field present. */
-export type EffectiveSettings = Pick<CatalogGroup, 'retry' | 'claimIdleMs' | 'dlq' | 'startFrom'>;
+/** Share of failed deliveries over the window that opens a circuit breaker. */
+export const DEFAULT_FAILURE_RATE = 0.5;
+/** The fewest deliveries in the window before a circuit breaker may open. */
+export const DEFAULT_MIN_DELIVERIES = 10;
+/** How far back a circuit breaker counts deliveries, in ms. */
+export const DEFAULT_WINDOW_MS = 10_000;
+/** How long a circuit breaker stays open before one delivery is tried, in ms. */
+export const DEFAULT_COOL_DOWN_MS = 30_000;
+
+/** The effective settings of a group, every field present (`circuitBreaker` when on). */
+export type EffectiveSettings = Pick<
+  CatalogGroup,
+  'retry' | 'claimIdleMs' | 'dlq' | 'startFrom' | 'circuitBreaker'
+>;
 
 /** Merges settings layers, later layers overriding earlier ones field by field. */
 export function mergeSettings(...layers: readonly DocSettings[]): EffectiveSettings {
@@ -41,10 +53,34 @@ export function mergeSettings(...layers: readonly DocSettings[]): EffectiveSetti
       jitter: pick('jitter') ?? DEFAULT_JITTER,
     },
   };
+  const circuitBreaker = mergeBreaker(layers);
   return {
     retry,
     claimIdleMs: pick('claimIdleMs') ?? DEFAULT_CLAIM_IDLE_MS,
     dlq: pick('dlq') ?? DEFAULT_DLQ,
     startFrom: pick('startFrom') ?? DEFAULT_START_FROM,
+    ...(circuitBreaker === undefined ? {} : { circuitBreaker }),
+  };
+}
+
+/** The circuit breaker of the layers: `false` turns it off, a mapping adds its fields to the ones above. */
+function mergeBreaker(layers: readonly DocSettings[]): CatalogCircuitBreaker | undefined {
+  let merged: DocCircuitBreaker | undefined;
+  for (const layer of layers) {
+    const breaker = layer.circuitBreaker;
+    if (breaker === false) merged = undefined;
+    else if (breaker !== undefined) {
+      merged = { ...merged };
+      for (const [key, value] of Object.entries(breaker)) {
+        if (value !== undefined) (merged as Record<string, number>)[key] = value;
+      }
+    }
+  }
+  if (merged === undefined) return undefined;
+  return {
+    failureRate: merged.failureRate ?? DEFAULT_FAILURE_RATE,
+    minDeliveries: merged.minDeliveries ?? DEFAULT_MIN_DELIVERIES,
+    windowMs: merged.windowMs ?? DEFAULT_WINDOW_MS,
+    coolDownMs: merged.coolDownMs ?? DEFAULT_COOL_DOWN_MS,
   };
 }

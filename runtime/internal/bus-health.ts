@@ -9,6 +9,7 @@ import type {
   SubscriptionHealth,
   SubscriptionState,
 } from '../bus.js';
+import type { BreakerFacts } from './breaker-gate.js';
 import { errorMessage } from './logger.js';
 
 /** What a bus knows of one subscription without asking its server. */
@@ -21,6 +22,8 @@ export interface SubscriptionFacts {
   readonly lastReadAt: number;
   /** Per partitioned stream, the partitions it reads now. */
   readonly partitions?: { readonly [stream: string]: readonly number[] } | undefined;
+  /** Its consumers' circuit breakers (none when it has none). */
+  readonly breakers: readonly BreakerFacts[];
 }
 
 /** What goes into one health report. */
@@ -76,5 +79,6 @@ function subscriptionHealth(
     lastReadAt: s.lastReadAt > 0 ? new Date(s.lastReadAt).toISOString() : null,
     lag,
     ...(s.partitions === undefined ? {} : { partitions: s.partitions }),
+    circuitBreakers: s.breakers,
   };
 }

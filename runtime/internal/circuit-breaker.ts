@@ -39,6 +39,9 @@ export interface BreakerClock {
   clearTimeout(timer: unknown): void;
 }
 
+/** @default 30000 */
+export const DEFAULT_COOL_DOWN_MS = 30_000;
+
 /** Buckets the window is counted in. */
 const BUCKETS = 10;
 
@@ -66,9 +69,14 @@ export class CircuitBreaker {
     this.rate = options.failureRate ?? 0.5;
     this.min = options.minDeliveries ?? 10;
     this.bucketMs = Math.max(1, Math.floor((options.windowMs ?? 10_000) / BUCKETS));
-    this.coolDownMs = options.coolDownMs ?? 30_000;
+    this.coolDownMs = options.coolDownMs ?? DEFAULT_COOL_DOWN_MS;
     this.isFailure = options.isFailure ?? (() => true);
     this.counts = Array.from({ length: BUCKETS }, () => ({ at: -1, ok: 0, failed: 0 }));
+  }
+
+  /** Whether a delivery could start now: closed, or half-open with no probe running. */
+  get admitting(): boolean {
+    return this.state === 'closed' || (this.state === 'half-open' && !this.probing);
   }
 
   /** Whether a delivery may start now (in half-open, the one probe). */
@@ -81,9 +89,7 @@ export class CircuitBreaker {
 
   /** Resolves when a delivery may be tried again (at once when closed). */
   whenAllowed(): Promise<void> {
-    if (this.state === 'closed' || (this.state === 'half-open' && !this.probing)) {
-      return Promise.resolve();
-    }
+    if (this.admitting) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

@@ -187,5 +187,5 @@ export function invokeHandler(
   ctx: Parameters<Handler>[1],
   system: MessagingSystem,
 ): Promise<void> {
-  return runTraced(system, envelope, ctx, () => (handler as Handler<unknown>)(envelope, ctx));
+  return runTraced(system, envelope, ctx, handler as Handler<unknown>);
 }

@@ -3,11 +3,12 @@
  * handlers with at most `concurrency` in flight, keeps tasks with the same
  * ordering key strictly sequential in push order (other keys and keyless
  * tasks run alongside), and tells the bus when a slot frees up so it can
- * fetch more. No promise is created per task: a task calls `done()` once.
+ * fetch more. A task costs one small closure (its `done`) and nothing
+ * else: the queue is two parallel arrays (tasks and keys), no record per task.
  */
 import { DEDUPE_WINDOW } from './subscribe-options.js';
 
-/** Starts a task; it must call `done` exactly once when it has finished (ack included). */
+/** Starts a task; it must call `done` exactly once when it has finished (ack included); a second call is ignored. */
 export type StartTask<T> = (task: T, done: () => void) => void;
 
 /** Options of a {@link Dispatcher}. */
@@ -19,11 +20,10 @@ export interface DispatcherOptions<T> {
   readonly onSettled?: () => void;
 }
 
-interface Slot<T> {
+/** A task waiting for its key. */
+interface Blocked<T> {
   readonly task: T;
-  readonly key: string | undefined;
-  /** Set once the task called `done`; a second call is ignored. */
-  finished: boolean;
+  readonly key: string;
 }
 
 /** Runs tasks with bounded concurrency and per-key ordering. */
@@ -31,11 +31,12 @@ export class Dispatcher<T> {
   readonly #concurrency: number;
   readonly #start: StartTask<T>;
   readonly #onSettled: (() => void) | undefined;
-  /** Runnable tasks, FIFO (`#head` is the next one). */
-  #ready: Slot<T>[] = [];
+  /** Runnable tasks, FIFO (`#head` is the next one), and their keys at the same index. */
+  #ready: (T | undefined)[] = [];
+  #readyKeys: (string | undefined)[] = [];
   #head = 0;
   /** Per busy key: the tasks queued behind the one running or ready. */
-  readonly #blocked = new Map<string, Slot<T>[]>();
+  readonly #blocked = new Map<string, Blocked<T>[]>();
   /** Keys with a task ready or running. */
   readonly #busyKeys = new Set<string>();
   #inFlight = 0;
@@ -62,27 +63,28 @@ export class Dispatcher<T> {
 
   /** Queues `task`; tasks with the same `key` run one after another, in push order. */
   push(task: T, key?: string): void {
-    const slot: Slot<T> = { task, key, finished: false };
     this.#waiting++;
     if (key !== undefined) {
       if (this.#busyKeys.has(key)) {
         const queue = this.#blocked.get(key);
-        if (queue === undefined) this.#blocked.set(key, [slot]);
-        else queue.push(slot);
+        if (queue === undefined) this.#blocked.set(key, [{ task, key }]);
+        else queue.push({ task, key });
         return;
       }
       this.#busyKeys.add(key);
     }
-    this.#ready.push(slot);
+    this.#ready.push(task);
+    this.#readyKeys.push(key);
     this.#pump();
   }
 
   /** Removes every task not started yet and returns them in push order (for close: left pending). */
   dropWaiting(): T[] {
     const dropped: T[] = [];
-    for (let i = this.#head; i < this.#ready.length; i++) dropped.push(this.#ready[i]!.task);
-    for (const queue of this.#blocked.values()) for (const slot of queue) dropped.push(slot.task);
+    for (let i = this.#head; i < this.#ready.length; i++) dropped.push(this.#ready[i] as T);
+    for (const queue of this.#blocked.values()) for (const item of queue) dropped.push(item.task);
     this.#ready = [];
+    this.#readyKeys = [];
     this.#head = 0;
     this.#blocked.clear();
     this.#busyKeys.clear();
@@ -117,28 +119,36 @@ export class Dispatcher<T> {
 
   #startReady(): void {
     while (this.#inFlight < this.#concurrency && this.#head < this.#ready.length) {
-      const slot = this.#ready[this.#head]!;
-      this.#ready[this.#head++] = undefined as unknown as Slot<T>;
+      const at = this.#head++;
+      const task = this.#ready[at] as T;
+      const done = this.#doneOnce(this.#readyKeys[at]);
+      this.#ready[at] = undefined;
+      this.#readyKeys[at] = undefined;
       if (this.#head > 1024 && this.#head * 2 > this.#ready.length) {
         this.#ready = this.#ready.slice(this.#head);
+        this.#readyKeys = this.#readyKeys.slice(this.#head);
         this.#head = 0;
       }
       this.#waiting--;
       this.#inFlight++;
       try {
-        // An anonymous callback: no per-task named function (bundlers' keepNames would wrap it).
-        this.#start(slot.task, () => this.#finishOnce(slot));
+        this.#start(task, done);
       } catch {
         // A start function must not throw; if it does, free the slot anyway.
-        this.#finishOnce(slot);
+        done();
       }
     }
   }
 
-  #finishOnce(slot: Slot<T>): void {
-    if (slot.finished) return;
-    slot.finished = true;
-    this.#finish(slot.key);
+  /** The `done` of one task of `key`: finishes it once, ignores later calls. */
+  #doneOnce(key: string | undefined): () => void {
+    let finished = false;
+    // An anonymous callback: no per-task named function (bundlers' keepNames would wrap it).
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.#finish(key);
+    };
   }
 
   #finish(key: string | undefined): void {
@@ -149,7 +159,8 @@ export class Dispatcher<T> {
       if (next === undefined) this.#busyKeys.delete(key);
       else {
         if (queue!.length === 0) this.#blocked.delete(key);
-        this.#ready.push(next);
+        this.#ready.push(next.task);
+        this.#readyKeys.push(next.key);
       }
     }
     this.#pump();

@@ -9,11 +9,14 @@
  * - `schemabus_handler_duration_seconds{group,type,outcome}` outcome: ok | error
  * - `schemabus_realtime_total{channel,direction}` direction: sent | received
  * - `schemabus_retention_forced_total{stream}` (Redis: trims past the hard cap)
+ * - `schemabus_circuit_state{stream,group}` a consumer's circuit breaker: 0 closed, 1 half-open, 2 open
+ * - `schemabus_circuit_opened_total{stream,group}` times a circuit breaker opened
  *
  * The gauges of streams and groups are `bus-gauges.ts`.
  */
 import type { MetricsRegistry } from '../introspection.js';
-import { counterOn, histogramOn } from './prom-client.js';
+import type { BreakerState } from './circuit-breaker.js';
+import { counterOn, gaugeOn, histogramOn } from './prom-client.js';
 
 /** What happened to a delivered (or fetched) entry. */
 export type ConsumeOutcome =
@@ -32,7 +35,16 @@ export interface BusMetrics {
   realtime(channel: string, direction: 'sent' | 'received'): void;
   /** A retention trim removed entries a group had not acked (the hard cap). */
   retentionForced(stream: string): void;
+  /** A consumer's circuit breaker is now in `state` (counted as an opening when `open`). */
+  circuitState(stream: string, group: string, state: BreakerState): void;
 }
+
+/** `schemabus_circuit_state` of each breaker state. */
+export const CIRCUIT_STATE_VALUES: Readonly<Record<BreakerState, number>> = {
+  closed: 0,
+  'half-open': 1,
+  open: 2,
+};
 
 /** Metrics that record nothing. */
 export const noopMetrics: BusMetrics = Object.freeze({
@@ -41,6 +53,7 @@ export const noopMetrics: BusMetrics = Object.freeze({
   handlerDuration() {},
   realtime() {},
   retentionForced() {},
+  circuitState() {},
 });
 
 /** Buckets of the handler duration histogram, in seconds. */
@@ -70,6 +83,16 @@ export function createMetrics(registry?: MetricsRegistry): BusMetrics {
     name: 'schemabus_retention_forced_total',
     help: 'Retention trims that removed entries a group had not acked (hard cap reached)',
     labelNames: ['stream'],
+  });
+  const circuit = gaugeOn(registry, {
+    name: 'schemabus_circuit_state',
+    help: "A consumer's circuit breaker: 0 closed, 1 half-open, 2 open",
+    labelNames: ['stream', 'group'],
+  });
+  const opened = counterOn(registry, {
+    name: 'schemabus_circuit_opened_total',
+    help: 'Times a consumer circuit breaker opened',
+    labelNames: ['stream', 'group'],
   });
   const duration = histogramOn(registry, {
     name: 'schemabus_handler_duration_seconds',
@@ -117,6 +140,10 @@ export function createMetrics(registry?: MetricsRegistry): BusMetrics {
     },
     retentionForced(stream) {
       child(forced, `f\u0000${stream}`, { stream }).inc();
+    },
+    circuitState(stream, group, state) {
+      circuit.labels({ stream, group }).set(CIRCUIT_STATE_VALUES[state]);
+      if (state === 'open') opened.labels({ stream, group }).inc();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ResolvedSubscribeOptions {
   readonly blockMs: number;
   readonly orderingKey: ((event: Envelope) => string | undefined) | undefined;
   readonly dedupe: boolean;
+  /** As given (breaker-gate.ts merges it with the catalogue group's per consumer). */
+  readonly circuitBreaker: SubscribeOptions['circuitBreaker'];
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -47,5 +49,22 @@ export function resolveSubscribeOptions(options: SubscribeOptions = {}): Resolve
     blockMs,
     orderingKey: options.orderingKey,
     dedupe: options.dedupe ?? false,
+    circuitBreaker: checkBreaker(options.circuitBreaker),
   };
+}
+
+function checkBreaker(
+  option: SubscribeOptions['circuitBreaker'],
+): SubscribeOptions['circuitBreaker'] {
+  if (typeof option !== 'object') return option;
+  const { failureRate, minDeliveries, windowMs, coolDownMs } = option;
+  if (failureRate !== undefined && !(failureRate >= 0 && failureRate < 1)) {
+    throw new RangeError(
+      `subscribe option circuitBreaker.failureRate must be a number from 0 up to (not including) 1, got ${failureRate}`,
+    );
+  }
+  if (minDeliveries !== undefined) positiveInteger('circuitBreaker.minDeliveries', minDeliveries);
+  if (windowMs !== undefined) positiveInteger('circuitBreaker.windowMs', windowMs);
+  if (coolDownMs !== undefined) positiveInteger('circuitBreaker.coolDownMs', coolDownMs);
+  return option;
 }

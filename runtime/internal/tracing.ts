@@ -207,11 +207,11 @@ export function runTraced(
   system: MessagingSystem,
   envelope: Envelope,
   ctx: HandlerContext,
-  handler: () => void | Promise<void>,
+  handler: (envelope: Envelope, ctx: HandlerContext) => void | Promise<void>,
 ): Promise<void> {
   const api = otel();
   const tracer = api === null ? undefined : activeTracer(api);
-  if (api === null || tracer === undefined) return settle(handler);
+  if (api === null || tracer === undefined) return settle(handler, envelope, ctx);
   const producer =
     envelope.traceparent === undefined
       ? undefined
@@ -235,10 +235,10 @@ export function runTraced(
     },
     parent,
   );
-  if (!span.isRecording()) return settle(handler);
+  if (!span.isRecording()) return settle(handler, envelope, ctx);
   const active = api.trace.setSpan(parent, span);
   return api.context
-    .with(active, () => settle(handler))
+    .with(active, () => settle(handler, envelope, ctx))
     .then(
       () => span.end(),
       (error: unknown) => {
@@ -256,9 +256,14 @@ export function runTraced(
     );
 }
 
-function settle(handler: () => void | Promise<void>): Promise<void> {
+/** `handler(envelope, ctx)` as a promise (a throw rejects it); no closure per delivery. */
+function settle(
+  handler: (envelope: Envelope, ctx: HandlerContext) => void | Promise<void>,
+  envelope: Envelope,
+  ctx: HandlerContext,
+): Promise<void> {
   try {
-    return Promise.resolve(handler());
+    return Promise.resolve(handler(envelope, ctx));
   } catch (error) {
     return Promise.reject(error);
   }

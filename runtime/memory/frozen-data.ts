@@ -35,6 +35,9 @@ export interface FrozenCopy {
  */
 export function frozenJsonCopy(data: unknown): FrozenCopy | undefined {
   bound = 0;
+  // for-in also walks inherited enumerable keys, which JSON skips: only a polluted
+  // Object.prototype has them (checked once here, not per key).
+  if (hasEnumerableKey(Object.prototype)) return undefined;
   const value = copy(data, 0);
   if (value === DECLINE) return undefined;
   return { value, maxJsonBytes: bound };
@@ -78,10 +81,9 @@ function copy(v: unknown, depth: number): unknown {
       if (typeof source.toJSON === 'function') return DECLINE;
       const out: Record<string, unknown> = {};
       bound += 2;
-      // for-in over a plain object walks its own keys (the prototype has no
-      // enumerable ones, or JSON would differ: checked) with no key array.
+      // for-in over a plain object walks its own keys (its prototype, Object.prototype
+      // or null, has no enumerable ones: checked in frozenJsonCopy) with no key array.
       for (const key in source) {
-        if (!Object.hasOwn(source, key)) return DECLINE;
         if (key === '__proto__' || key === 'constructor' || key === 'prototype') return DECLINE;
         const c = copy(source[key], depth + 1);
         if (c === DECLINE) return DECLINE;
@@ -94,4 +96,10 @@ function copy(v: unknown, depth: number): unknown {
       // undefined, functions, symbols, bigints: JSON drops, nulls or refuses them.
       return DECLINE;
   }
+}
+
+/** Whether `object` has an enumerable key, own or inherited. */
+function hasEnumerableKey(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }

@@ -7,6 +7,7 @@ import type { GroupInspection } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
 import type { Clock } from './clock.js';
 import type { PartitionAssignment } from './partition-assignment.js';
+import { PendingList } from './pending-list.js';
 import type { LogEntry, StreamLog } from './stream-log.js';
 
 /** A delivered entry not acked yet, like a Redis PEL record. */
@@ -22,6 +23,8 @@ export interface PendingEntry {
   claimableAt: number;
   firstFailureAt: number | undefined;
   lastFailureAt: number | undefined;
+  /** Its index in the group's pending list (pending-list.ts). */
+  slot: number;
 }
 
 /** A live consumer as the group sees it. */
@@ -41,8 +44,8 @@ export class GroupState {
   nextPos: number;
   /** The last entry delivered (its id is made on use: see LogEntry). */
   #lastDelivered: LogEntry | undefined;
-  /** Pending entries by entry position, in first-delivery (= stream) order. */
-  readonly pending = new Map<number, PendingEntry>();
+  /** Pending entries in first-delivery (= stream) order. */
+  readonly pending = new PendingList<PendingEntry>();
   /** Pending entries another consumer may take once `claimableAt` has passed. */
   #claimable: PendingEntry[] = [];
   #consumers: GroupConsumer[] = [];
@@ -79,7 +82,7 @@ export class GroupState {
     this.#consumers.push(consumer);
     consumer.seenAt = this.clock.now();
     this.#seen.set(consumer.name, consumer.seenAt);
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       if (p.owner === consumer.name && p.claimableAt !== Number.POSITIVE_INFINITY) {
         p.claimableAt = this.clock.now();
       }
@@ -105,7 +108,7 @@ export class GroupState {
 
   /** Removes `pending` from the pending list (ack). */
   ack(pending: PendingEntry): void {
-    this.pending.delete(pending.entry.pos);
+    this.pending.delete(pending);
     if (this.partition !== undefined) {
       this.partition.done(pending);
       if (this.partition.hasReady) this.schedule();
@@ -114,8 +117,13 @@ export class GroupState {
 
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
   floorPos(): number {
-    const oldest = this.pending.values().next().value as PendingEntry | undefined;
+    const oldest = this.pending.first();
     return oldest === undefined ? this.nextPos : Math.min(oldest.entry.pos, this.nextPos);
+  }
+
+  /** Entries not handed to the group yet while it has live consumers (0 without: nothing drains them). */
+  get backlog(): number {
+    return this.#consumers.length === 0 ? 0 : this.log.endPos - this.nextPos;
   }
 
   /** Runs {@link distribute} soon (once per microtask, however often called). */
@@ -146,7 +154,7 @@ export class GroupState {
       }
       const ready = this.partition?.takeReady();
       if (ready !== undefined) {
-        if (!this.pending.has(ready.entry.pos)) continue;
+        if (!this.pending.has(ready)) continue;
         ready.owner = consumer.name;
         ready.deliveries++;
         ready.deliveredAt = now;
@@ -166,8 +174,9 @@ export class GroupState {
         claimableAt: Number.POSITIVE_INFINITY,
         firstFailureAt: undefined,
         lastFailureAt: undefined,
+        slot: -1,
       };
-      this.pending.set(entry.pos, pending);
+      this.pending.add(pending);
       consumer.seenAt = now;
       if (this.partition?.hold(pending)) {
         // Held behind an earlier entry of its key: pending, delivered later (see PartitionAssignment).
@@ -196,12 +205,12 @@ export class GroupState {
       this.#seen.set(c.name, Math.max(c.seenAt, this.#seen.get(c.name) ?? 0));
     }
     const perConsumer = new Map<string, number>();
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       perConsumer.set(p.owner, (perConsumer.get(p.owner) ?? 0) + 1);
     }
     const names = [...new Set([...this.#seen.keys(), ...perConsumer.keys()])].sort();
     // Pending entries are kept in stream order: the first is the oldest.
-    const oldest = this.pending.values().next().value as PendingEntry | undefined;
+    const oldest = this.pending.first();
     return {
       name: this.group.name,
       consumers: names.map((name) => ({
@@ -244,7 +253,7 @@ export class GroupState {
     let best = -1;
     for (let i = 0; i < this.#claimable.length; i++) {
       const p = this.#claimable[i]!;
-      if (!this.pending.has(p.entry.pos) || p.claimableAt === Number.POSITIVE_INFINITY) {
+      if (!this.pending.has(p) || p.claimableAt === Number.POSITIVE_INFINITY) {
         // Acked or taken meanwhile: forget it.
         this.#claimable.splice(i--, 1);
         continue;

@@ -29,6 +29,7 @@ import type {
 } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import { CatalogMismatchError, type SchemabusError } from '../errors.js';
+import { gateFor } from '../internal/breaker-gate.js';
 import { busHealth } from '../internal/bus-health.js';
 import { channelSubscription, globToRegExp } from '../internal/channels.js';
 import { closedError, guardDeadLetterQueue } from '../internal/closed-guard.js';
@@ -36,6 +37,7 @@ import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import { recordToFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
+import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
@@ -51,6 +53,7 @@ import { type ConsumerDeps, MemoryConsumer } from './memory-consumer.js';
 import { MemoryPublisher } from './memory-publisher.js';
 import { MemoryRealtime } from './memory-realtime.js';
 import { MemorySubscription } from './memory-subscription.js';
+import { PACE_BACKLOG, PublishPacer } from './publish-pacer.js';
 import { StreamState } from './stream-state.js';
 
 const BUS = 'InMemoryEventBus';
@@ -86,6 +89,7 @@ export class InMemoryEventBus implements EventBus {
   readonly #realtime: MemoryRealtime;
   readonly #subscriptions = new Set<MemorySubscription>();
   readonly #publisher: MemoryPublisher;
+  readonly #pacer = new PublishPacer();
   readonly #deps: ConsumerDeps;
   readonly #metricsRefresher: MetricsRefresher | undefined;
   #closing = false;
@@ -149,13 +153,18 @@ export class InMemoryEventBus implements EventBus {
 
   async publish(type: string, data: unknown, meta?: PublishMeta): Promise<Published> {
     if (this.#closed) throw closedError(BUS, 'publish');
-    return this.#publisher.commit(this.#publisher.prepare(type, data, meta));
+    const prepared = this.#publisher.prepare(type, data, meta);
+    const published = this.#publisher.commit(prepared);
+    if (prepared.stream?.backlogAbove(PACE_BACKLOG)) await this.#pacer.turn();
+    return published;
   }
 
   async publishBatch(items: readonly BatchItem[]): Promise<Published[]> {
     if (this.#closed) throw closedError(BUS, 'publishBatch');
     const prepared = items.map((item) => this.#publisher.prepare(item.type, item.data, item.meta));
-    return prepared.map((p) => this.#publisher.commit(p));
+    const published = prepared.map((p) => this.#publisher.commit(p));
+    if (prepared.some((p) => p.stream?.backlogAbove(PACE_BACKLOG))) await this.#pacer.turn();
+    return published;
   }
 
   subscribe(group: string, handlers: HandlerMap, options?: SubscribeOptions): Subscription {
@@ -166,9 +175,13 @@ export class InMemoryEventBus implements EventBus {
       group,
       resolved.consumer,
       this.#clock,
-      (s) => this.#subscriptions.delete(s),
+      (s) => {
+        this.#subscriptions.delete(s);
+        logSubscription(this.#logger, 'stopped', s, streams);
+      },
       this.#logger,
     );
+    const streams = groups.map((g) => g.stream);
     // One consumer per stream of the group, and per partition of a partitioned stream.
     const consumers = groups.flatMap((g) =>
       this.#partitions(g.stream).map(
@@ -180,12 +193,18 @@ export class InMemoryEventBus implements EventBus {
             resolved,
             subscription.signal,
             this.#deps,
+            gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
+              logger: this.#logger,
+              metrics: this.#metrics,
+              clock: this.#clock,
+            }),
           ),
       ),
     );
     subscription.start(consumers);
     this.#subscriptions.add(subscription);
     for (const consumer of consumers) consumer.state.attach(consumer);
+    logSubscription(this.#logger, 'started', subscription, streams);
     return subscription;
   }
 

@@ -12,6 +12,7 @@ import type {
   HandlerMap,
   Logger,
 } from '../bus.js';
+import type { BreakerGate } from '../internal/breaker-gate.js';
 import {
   type DeliveryContext,
   decideAfterFailure,
@@ -20,6 +21,7 @@ import {
   invokeHandler,
 } from '../internal/delivery-decisions.js';
 import { DedupeWindow, Dispatcher } from '../internal/dispatcher.js';
+import { type DeliverySite, deliveryFields, logHandlerFailure } from '../internal/log-fields.js';
 import { errorMessage } from '../internal/logger.js';
 import { type BusMetrics, noopMetrics } from '../internal/metrics.js';
 import { SkippedEntries } from '../internal/skipped-entries.js';
@@ -62,6 +64,8 @@ export class MemoryConsumer implements GroupConsumer {
   readonly #inFlight = new Set<Task>();
   readonly #stream: string;
   readonly #skipped: SkippedEntries;
+  /** Stream, group and consumer, for log records. */
+  readonly #site: DeliverySite;
   #stopped = false;
   #abandoned = false;
   /** Last activity (delivery or ack), for `idleMs` in inspect(). */
@@ -74,8 +78,12 @@ export class MemoryConsumer implements GroupConsumer {
     private readonly options: ResolvedSubscribeOptions,
     private readonly signal: AbortSignal,
     private readonly deps: ConsumerDeps,
+    /** Its circuit breaker, when it has one. */
+    private readonly gate?: BreakerGate,
   ) {
     this.#stream = state.group.stream;
+    this.#site = { stream: this.#stream, group: state.group.name, consumer: name };
+    gate?.onReading(() => state.schedule());
     this.#dedupe = options.dedupe ? new DedupeWindow() : undefined;
     this.#delivery = {
       group: state.group,
@@ -94,7 +102,11 @@ export class MemoryConsumer implements GroupConsumer {
   }
 
   hasCapacity(): boolean {
-    return !this.#stopped && this.#dispatcher.waiting < this.options.batchSize;
+    return (
+      !this.#stopped &&
+      this.#dispatcher.waiting < this.options.batchSize &&
+      this.gate?.reading !== false
+    );
   }
 
   accept(pending: PendingEntry): void {
@@ -112,7 +124,6 @@ export class MemoryConsumer implements GroupConsumer {
       entry.envelope !== undefined
         ? decideValidated(this.#delivery, entry.envelope, pending.deliveries)
         : decideDelivery(this.#delivery, entry.fields, pending.deliveries);
-    const group = this.state.group.name;
     switch (decision.action) {
       case 'skip':
         this.state.ack(pending);
@@ -134,7 +145,10 @@ export class MemoryConsumer implements GroupConsumer {
             key = this.options.orderingKey(decision.envelope);
           } catch (error) {
             this.deps.logger.warn(
-              { group, entryId: pending.entry.id, error: errorMessage(error) },
+              {
+                ...deliveryFields(this.#site, pending.entry.id, decision.envelope),
+                error: errorMessage(error),
+              },
               'orderingKey threw; handling the event without a key',
             );
           }
@@ -186,6 +200,7 @@ export class MemoryConsumer implements GroupConsumer {
    */
   #start(task: Task, done: () => void): void {
     const { pending } = task;
+    if (this.gate !== undefined && !this.#admitted(task, done)) return;
     this.deps.stats.delivered++;
     this.#inFlight.add(task);
     const ctx: HandlerContext = {
@@ -204,8 +219,24 @@ export class MemoryConsumer implements GroupConsumer {
     );
   }
 
+  /** Whether the breaker lets `task` start now; else it starts (or is left pending) later. */
+  #admitted(task: Task, done: () => void): boolean {
+    const later = () => {
+      if (this.#stopped) this.#leave(task, done);
+      else this.#start(task, done);
+    };
+    return this.gate!.admit(task, later, () => this.#leave(task, done));
+  }
+
+  /** Leaves a task that never started pending (the subscription closed while it waited). */
+  #leave(task: Task, done: () => void): void {
+    this.state.release(task.pending, task.pending.deliveredAt + this.state.group.claimIdleMs);
+    done();
+  }
+
   #finish(task: Task, done: () => void, started: number, ok: boolean, error: unknown): void {
     try {
+      this.gate?.record(task, ok, error);
       if (started >= 0) {
         this.deps.metrics.handlerDuration(
           this.state.group.name,
@@ -219,8 +250,7 @@ export class MemoryConsumer implements GroupConsumer {
       // Never let bookkeeping turn into an unhandled rejection; the entry stays pending.
       this.deps.logger.error(
         {
-          group: this.state.group.name,
-          entryId: task.pending.entry.id,
+          ...deliveryFields(this.#site, task.pending.entry.id, task.envelope),
           error: errorMessage(failure),
         },
         'failed to settle a delivery',
@@ -251,16 +281,10 @@ export class MemoryConsumer implements GroupConsumer {
     if (decision.action === 'retry') {
       deps.stats.retried++;
       deps.metrics.consumed(this.#stream, group.name, envelope.type, 'retried');
-      deps.logger.debug(
-        {
-          group: group.name,
-          type: envelope.type,
-          entryId: pending.entry.id,
-          attempt: pending.deliveries,
-          delayMs: decision.delayMs,
-          error: decision.error,
-        },
-        'handler failed; retrying',
+      logHandlerFailure(
+        deps.logger,
+        deliveryFields(this.#site, pending.entry.id, envelope, pending.deliveries),
+        decision,
       );
       this.state.release(pending, now + decision.delayMs);
     } else {

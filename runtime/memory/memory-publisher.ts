@@ -163,16 +163,35 @@ export class MemoryPublisher {
     }
     this.deps.stats.published++;
     this.deps.metrics.published(envelope.type, 'ok');
-    const published: { -readonly [K in keyof Published]: Published[K] } = {
+    // One literal per combination: every result of a stored event has one shape, with its
+    // properties in the object itself (no property store grown per publish).
+    if (entryId === undefined) {
+      if (concrete === undefined) return { id: envelope.id, type: envelope.type };
+      return { id: envelope.id, type: envelope.type, channel: concrete };
+    }
+    if (stream!.def.partitions !== undefined) {
+      const partition = stream!.index;
+      if (concrete === undefined) {
+        return { id: envelope.id, type: envelope.type, entryId, stream: stream!.name, partition };
+      }
+      return {
+        id: envelope.id,
+        type: envelope.type,
+        entryId,
+        stream: stream!.name,
+        partition,
+        channel: concrete,
+      };
+    }
+    if (concrete === undefined) {
+      return { id: envelope.id, type: envelope.type, entryId, stream: stream!.name };
+    }
+    return {
       id: envelope.id,
       type: envelope.type,
+      entryId,
+      stream: stream!.name,
+      channel: concrete,
     };
-    if (entryId !== undefined) {
-      published.entryId = entryId;
-      published.stream = stream!.name;
-      if (stream!.def.partitions !== undefined) published.partition = stream!.index;
-    }
-    if (concrete !== undefined) published.channel = concrete;
-    return published;
   }
 }

@@ -34,6 +34,11 @@ export class MemorySubscription implements Subscription {
     return this.#status.lastError;
   }
 
+  /** @internal Its state, which its consumers' circuit breakers pause. */
+  get status(): SubscriptionStatus {
+    return this.#status;
+  }
+
   /** What `health()` reports of it (its last read: when a consumer of it last took an entry, on the bus clock). */
   facts(): SubscriptionFacts {
     return {
@@ -42,6 +47,7 @@ export class MemorySubscription implements Subscription {
       state: this.#status.state,
       lastError: this.#status.lastError,
       lastReadAt: this.#consumers.reduce((last, c) => Math.max(last, c.seenAt), 0),
+      breakers: this.#status.breakers(),
     };
   }
 

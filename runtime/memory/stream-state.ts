@@ -12,6 +12,7 @@ import type {
 } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { replayFields } from '../internal/dead-letter-fields.js';
+import { deliveryFields, logDeadLettered, logReplayed } from '../internal/log-fields.js';
 import type { BusMetrics } from '../internal/metrics.js';
 import type { PartitionKeys } from '../internal/partitions.js';
 import type { StatsCounter } from '../internal/stats.js';
@@ -113,6 +114,12 @@ export class StreamState {
     return entry;
   }
 
+  /** Whether a group with live consumers has more than `limit` entries not handed to it yet. */
+  backlogAbove(limit: number): boolean {
+    for (const group of this.#groupList) if (group.backlog > limit) return true;
+    return false;
+  }
+
   /**
    * Moves `pending` to the DLQ for its group (or drops it when the group's
    * `dlq` is false) and acks it for that group only.
@@ -128,15 +135,6 @@ export class StreamState {
     const group = state.group;
     const fields = pending.entry.fields;
     const type = pending.entry.type;
-    const record = {
-      stream: this.name,
-      group: group.name,
-      entryId: pending.entry.id,
-      type,
-      reason,
-      attempts,
-      error,
-    };
     if (group.dlq) {
       this.dlq.add(
         {
@@ -150,13 +148,13 @@ export class StreamState {
         },
         fields,
       );
-      this.deps.logger.warn(record, 'event moved to the dead-letter queue');
-    } else {
-      this.deps.logger.warn(
-        record,
-        'event dropped: the group has no dead-letter queue (dlq: false)',
-      );
     }
+    const site = { stream: this.name, group: group.name, consumer: pending.owner };
+    logDeadLettered(
+      this.deps.logger,
+      deliveryFields(site, pending.entry.id, pending.entry.envelope, attempts, type),
+      { reason, error, dlq: group.dlq },
+    );
     state.ack(pending);
     this.deps.stats.deadLettered++;
     this.deps.metrics.consumed(this.name, group.name, type, 'dead_lettered');
@@ -186,6 +184,7 @@ export class StreamState {
 
   #replay(letter: DeadLetter): Published {
     const entry = this.append(replayFields(letter));
+    logReplayed(this.deps.logger, letter, entry.id);
     return {
       id: letter.event?.id ?? '',
       type: letter.type ?? '',

@@ -131,8 +131,8 @@ export class AckBatcher {
       } catch (error) {
         this.logger.warn(
           {
+            key: this.keys.stream,
             group: this.group,
-            stream: this.keys.stream,
             count: batch.ids.length,
             error: readError(error, 'XACK', this.label).message,
           },

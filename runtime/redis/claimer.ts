@@ -31,6 +31,8 @@ export interface ClaimerHost {
   room(): number;
   /** Hands over a claimed entry, this consumer's since `since` (when the claim was sent) at the earliest. */
   accept(id: string, fields: string[], deliveries: number, since: number): void;
+  /** Entries were claimed from `owner`, a consumer presumed dead (idle past claimIdleMs). */
+  tookOver(owner: string, ids: readonly string[]): void;
   /** Ids of the entries the consumer holds (fetched or running). */
   held(): string[];
   /** Entries the consumer no longer owns in Redis, each with why (taken over, acked or deleted). */
@@ -144,10 +146,13 @@ export class Claimer {
       for (const [id, deliveries, owner] of dead)
         this.host.deadLettered(id, Number(deliveries), owner);
       for (const id of lost) this.host.lost(id);
+      const takenFrom = new Map<string, string[]>();
       for (const entry of claimed as ClaimedEntry[]) {
-        const [id, fields, deliveries] = entry;
+        const [id, fields, deliveries, from] = entry;
+        if (typeof from === 'string') takenFrom.set(from, [...(takenFrom.get(from) ?? []), id]);
         this.host.accept(id, fields, Number(deliveries), sentAt);
       }
+      for (const [owner, ids] of takenFrom) this.host.tookOver(owner, ids);
     } catch (error) {
       if (!this.stopped) {
         this.ctx.logger.warn(

@@ -292,7 +292,14 @@ export class Connections {
     this.roles.set(client, role);
     client.on('notice', (text: string) => this.logger.warn({ redis: this.label, role }, text));
     let lastLogged = 0;
+    let failing = false;
+    client.on('ready', () => {
+      if (!failing) return;
+      failing = false;
+      this.logger.info({ redis: this.label, role }, `redis ${role} connection restored`);
+    });
     client.on('error', (error: Error) => {
+      failing = true;
       if (role === 'command') this.lastError = error;
       // ioredis emits one error per failed reconnect attempt: log at most one per second.
       const now = Date.now();

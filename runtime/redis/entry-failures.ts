@@ -3,8 +3,9 @@
  * failure for a retry, dead-letter (atomically, XADD before XACK: see
  * scripts/dead-letter.lua), count losses, and leave the group cleanly.
  */
-import type { DeadLetterReason } from '../bus.js';
+import type { DeadLetterReason, Envelope } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
+import { deliveryFields, logDeadLettered } from '../internal/log-fields.js';
 import { MAX_ERROR_LENGTH } from '../internal/logger.js';
 import type { BusContext } from './bus-context.js';
 import { failureField, type StreamKeys } from './keys.js';
@@ -95,6 +96,7 @@ export class EntryFailures {
     error: string,
     deliveries: number,
     type: string | undefined,
+    envelope?: Envelope,
   ): Promise<boolean> {
     const work = this.ctx.connections.command
       .schemabusDeadLetter(
@@ -111,8 +113,9 @@ export class EntryFailures {
         this.group.dlq ? '1' : '0',
       )
       .then((moved) => {
-        if (moved === 1) this.countDeadLettered(id, reason, deliveries, type, undefined, error);
-        else if (moved === -1) this.countLost(id, type);
+        if (moved === 1) {
+          this.countDeadLettered(id, reason, deliveries, type, undefined, error, envelope);
+        } else if (moved === -1) this.countLost(id, type);
         else if (moved === 2) {
           this.ctx.logger.warn(
             { ...this.where(id), reason },
@@ -162,12 +165,21 @@ export class EntryFailures {
     type?: string,
     owner?: string,
     error?: string,
+    envelope?: Envelope,
   ): void {
     this.ctx.stats.deadLettered++;
     this.ctx.metrics.consumed(this.group.stream, this.group.name, type ?? '', 'dead_lettered');
-    const info = { ...this.where(id), reason, deliveries, owner, error };
-    if (this.group.dlq) this.ctx.logger.info(info, 'entry moved to the dead-letter queue');
-    else this.ctx.logger.warn(info, 'entry dropped (acked without retry): the group has dlq off');
+    const site = { stream: this.group.stream, group: this.group.name, consumer: this.consumer };
+    const fields = deliveryFields(site, id, envelope, deliveries, type);
+    logDeadLettered(
+      this.ctx.logger,
+      owner === undefined ? fields : ({ ...fields, owner } as typeof fields),
+      {
+        reason,
+        error,
+        dlq: this.group.dlq,
+      },
+    );
   }
 
   /** Deletes this consumer from the group if it holds no pending entry (never one that does). */

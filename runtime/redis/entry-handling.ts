@@ -8,6 +8,7 @@
  */
 import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import type { BreakerGate } from '../internal/breaker-gate.js';
 import {
   type DeliveryContext,
   decideDelivery,
@@ -15,6 +16,12 @@ import {
   type SkipCause,
 } from '../internal/delivery-decisions.js';
 import { DedupeWindow, Dispatcher } from '../internal/dispatcher.js';
+import {
+  type DeliveryLogFields,
+  type DeliverySite,
+  deliveryFields,
+  logHandlerFailure,
+} from '../internal/log-fields.js';
 import { errorMessage } from '../internal/logger.js';
 import { noopMetrics } from '../internal/metrics.js';
 import { SkippedEntries } from '../internal/skipped-entries.js';
@@ -60,6 +67,8 @@ export interface HandlingDeps {
   readonly failures: EntryFailures;
   /** Times handlers for the read size. */
   readonly sizer: ReadSizer;
+  /** The consumer's circuit breaker, when it has one. */
+  readonly gate?: BreakerGate | undefined;
   /** Whether the consumer is closing (entries fetched from now on stay pending). */
   stopped(): boolean;
   /** A retry of an entry that failed here is due at `at`. */
@@ -99,6 +108,8 @@ export class EntryHandling {
   /** What decideDelivery needs, built once (not one object per entry). */
   private readonly delivery: DeliveryContext;
   private readonly skipped: SkippedEntries;
+  /** Stream, group and consumer, for log records. */
+  private readonly site: DeliverySite;
   /**
    * Held this long without a confirmation, an entry may have been claimed by
    * another consumer that took this one for dead (the process was stopped,
@@ -112,6 +123,11 @@ export class EntryHandling {
   constructor(private readonly deps: HandlingDeps) {
     this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
     this.verifyAfterMs = Math.max(1, Math.floor(deps.group.claimIdleMs / 2));
+    this.site = {
+      stream: deps.stream.name,
+      group: deps.group.name,
+      consumer: deps.options.consumer,
+    };
     this.delivery = {
       group: deps.group,
       handlers: deps.handlers,
@@ -209,7 +225,7 @@ export class EntryHandling {
     } catch (error) {
       key = undefined;
       this.deps.ctx.logger.warn(
-        { group: this.deps.group.name, entryId: id, error: errorMessage(error) },
+        { ...deliveryFields(this.site, id, decision.envelope), error: errorMessage(error) },
         'orderingKey threw; handling the event without a key',
       );
     }
@@ -269,14 +285,14 @@ export class EntryHandling {
    * data flushed): counted lost unless its handler had started.
    */
   release(entries: readonly [id: string, why: GoneReason][]): void {
-    const { ctx, group, stream } = this.deps;
+    const { ctx } = this.deps;
     for (const [id, why] of entries) {
       this.holds?.releaseId(id);
       const held = this.held.get(id);
       if (held === undefined) continue;
       held.released = true;
       this.held.delete(id);
-      const where = { group: group.name, stream: stream.name, entryId: id };
+      const where = this.fields(held);
       if (why === 'deleted') {
         if (!held.running) this.deps.failures.countLost(id, held.envelope.type);
         else
@@ -326,6 +342,11 @@ export class EntryHandling {
     this.held.clear();
   }
 
+  /** The log fields of `held`'s delivery. */
+  private fields(held: Held): DeliveryLogFields {
+    return deliveryFields(this.site, held.id, held.envelope, held.deliveries);
+  }
+
   private skip(id: string, deliveries: number, type: string, cause: SkipCause): void {
     this.deps.acks.add(id, deliveries);
     this.skipped.skipped(type, cause);
@@ -354,6 +375,19 @@ export class EntryHandling {
       return;
     }
     this.start(held, done);
+  }
+
+  /**
+   * Whether the breaker lets `held` start now; else it waits in its slot (its
+   * attempt unspent) and goes through `run` again (verified again) once it may.
+   */
+  private admitted(held: Held, done: () => void): boolean {
+    const leave = () => {
+      held.released = true;
+      this.held.delete(held.id);
+      done();
+    };
+    return this.deps.gate!.admit(held, () => this.run(held, done), leave);
   }
 
   private start(held: Held, done: () => void): void {
@@ -402,6 +436,8 @@ export class EntryHandling {
    * resume bookkeeping were the largest allocation per delivery.
    */
   private handle(held: Held, done: () => void): void {
+    // Asked right before the handler runs, so a half-open probe is always a handler run.
+    if (this.deps.gate !== undefined && !this.admitted(held, done)) return;
     const { ctx, group, stream, options } = this.deps;
     ctx.stats.delivered++;
     const context: HandlerContext = {
@@ -426,6 +462,7 @@ export class EntryHandling {
     const { ctx, group, stream, acks, sizer } = this.deps;
     const type = held.envelope.type;
     try {
+      this.deps.gate?.record(held, ok, error);
       if (held.timed >= 0) sizer.finished(held.timed);
       if (held.started >= 0) {
         const seconds = (performance.now() - held.started) / 1000;
@@ -440,9 +477,15 @@ export class EntryHandling {
           ctx.stats.acked++;
           ctx.metrics.consumed(stream.name, group.name, type, 'acked');
         } else {
-          const retry = this.failed.handlerFailed(held.id, error, held.deliveries, type);
+          const decision = this.failed.handlerFailed(
+            held.id,
+            error,
+            held.deliveries,
+            held.envelope,
+          );
+          logHandlerFailure(ctx.logger, this.fields(held), decision);
           if (held.key !== undefined && this.holds !== undefined) {
-            if (retry) this.holds.hold(held.key, held.id);
+            if (decision.action !== 'dead-letter') this.holds.hold(held.key, held.id);
             else this.holds.releaseId(held.id);
           }
         }
@@ -450,7 +493,7 @@ export class EntryHandling {
     } catch (failure) {
       // Never let bookkeeping turn into an unhandled rejection; the entry stays pending.
       ctx.logger.error(
-        { group: group.name, entryId: held.id, error: errorMessage(failure) },
+        { ...this.fields(held), error: errorMessage(failure) },
         'failed to settle a delivery',
       );
     } finally {

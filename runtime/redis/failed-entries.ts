@@ -6,9 +6,9 @@
  * pending list skips it), and when the scan claims it a little early, the
  * consumer holds it until the due time it computed.
  */
-import type { DeadLetterReason } from '../bus.js';
+import type { DeadLetterReason, Envelope } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
-import { decideAfterFailure } from '../internal/delivery-decisions.js';
+import { decideAfterFailure, type FailureDecision } from '../internal/delivery-decisions.js';
 import { DueTimes } from './due-times.js';
 import type { EntryFailures } from './entry-failures.js';
 
@@ -37,15 +37,18 @@ export class FailedEntries {
     return this.dueAt.take(id);
   }
 
-  /**
-   * After a handler threw: a retry after the backoff, or the DLQ (last
-   * attempt, NonRetryableError). Returns whether a retry is planned.
-   */
-  handlerFailed(id: string, error: unknown, deliveries: number, type: string): boolean {
+  /** After a handler threw: a retry after the backoff, or the DLQ (last attempt, NonRetryableError); returns which. */
+  handlerFailed(
+    id: string,
+    error: unknown,
+    deliveries: number,
+    envelope: Envelope,
+  ): FailureDecision {
+    const type = envelope.type;
     const decision = decideAfterFailure(this.group, error, deliveries);
     if (decision.action === 'dead-letter') {
-      this.deadLetter(id, decision.reason, decision.error, deliveries, type);
-      return false;
+      this.deadLetter(id, decision.reason, decision.error, deliveries, type, envelope);
+      return decision;
     }
     void this.failures.retry(id, decision.error, decision.delayMs, type).then((at) => {
       if (at === undefined) {
@@ -60,7 +63,7 @@ export class FailedEntries {
       this.dueAt.set(id, at);
       this.retryDue(at);
     });
-    return true;
+    return decision;
   }
 
   /** Dead-letters `id`; if Redis could not be asked, it stays pending for the claim scan. */
@@ -70,8 +73,9 @@ export class FailedEntries {
     error: string,
     deliveries: number,
     type: string | undefined,
+    envelope?: Envelope,
   ): void {
-    void this.failures.deadLetter(id, reason, error, deliveries, type).then((done) => {
+    void this.failures.deadLetter(id, reason, error, deliveries, type, envelope).then((done) => {
       if (!done) this.dueAt.set(id, Date.now() + this.group.claimIdleMs);
     });
   }

@@ -152,7 +152,7 @@ export class PendingRereader {
 function logFailure(logger: Logger, host: RereadHost, error: string): void {
   logger.warn(
     {
-      stream: host.settings.key,
+      key: host.settings.key,
       group: host.settings.group,
       consumer: host.settings.consumer,
       error,

@@ -192,7 +192,7 @@ export class RealtimeHub {
   private call(listener: Listener, envelope: Envelope, channel: string): void {
     const report = (error: unknown) =>
       this.ctx.logger.error(
-        { channel, type: envelope.type, id: envelope.id, error: errorMessage(error) },
+        { channel, type: envelope.type, eventId: envelope.id, error: errorMessage(error) },
         'realtime handler failed (realtime is at-most-once: the message is not redelivered)',
       );
     try {

@@ -20,6 +20,7 @@ import {
   matchesDeadLetterFilter,
   replayFields,
 } from '../internal/dead-letter-fields.js';
+import { logReplayed } from '../internal/log-fields.js';
 import type { PartitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
 import { readError, writeError } from './redis-errors.js';
@@ -114,6 +115,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     }
     if (entryId === null) return undefined;
     this.retention.notePublish(this.stream, 1, this.keys.key);
+    logReplayed(this.ctx.logger, letter, entryId);
     return {
       id: letter.event?.id ?? '',
       type: letter.type ?? '',

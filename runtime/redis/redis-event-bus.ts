@@ -37,6 +37,7 @@ import { MAX_ENTRY_BYTES } from '../internal/entry-codec.js';
 import type { EntryFields } from '../internal/entry-fields.js';
 import { checkHandlers } from '../internal/handler-table.js';
 import { Listeners } from '../internal/listeners.js';
+import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
@@ -171,6 +172,8 @@ export class RedisEventBus implements EventBus {
       this.consumers.add(c);
       c.start();
     }
+    const streams = groups.map((g) => g.stream);
+    logSubscription(this.ctx.logger, 'started', { group, consumer: resolved.consumer }, streams);
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       group,
@@ -190,6 +193,7 @@ export class RedisEventBus implements EventBus {
           for (const c of consumers) this.consumers.delete(c);
           this.subscriptions.delete(subscription);
           status.closed();
+          logSubscription(this.ctx.logger, 'stopped', subscription, streams);
         });
         return closing;
       },
@@ -283,6 +287,7 @@ export class RedisEventBus implements EventBus {
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
         partitions: this.heldPartitions(s),
+        breakers: status.breakers(),
       })),
       down,
       inspect: () => this.inspect(),

@@ -28,6 +28,7 @@
  */
 import type { Envelope, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -97,6 +98,8 @@ export class StreamConsumer {
   private readonly failures: EntryFailures;
   private readonly sizer: ReadSizer;
   private readonly sweeper: ConsumerSweeper;
+  /** Its circuit breaker, when it has one: no read and no claim while it is open. */
+  private readonly gate: BreakerGate | undefined;
   private readonly stopController = new AbortController();
   private groupReady: Promise<void>;
   /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
@@ -120,6 +123,12 @@ export class StreamConsumer {
     private readonly partition?: PartitionRole,
   ) {
     this.keys = streamKeys(stream);
+    this.gate = gateFor(group, options.circuitBreaker, options.consumer, status, {
+      logger: ctx.logger,
+      metrics: ctx.metrics,
+      clock: breakerSystemClock,
+    });
+    this.gate?.onReading(() => this.claimer.wakeAt(0));
     this.sizer = new ReadSizer(
       options.concurrency,
       options.batchSizeSet ? options.batchSize : undefined,
@@ -163,6 +172,8 @@ export class StreamConsumer {
         await this.acks.flush();
       },
       room: async (limit) => {
+        // Not while the breaker is open: a re-read counts a delivery of each entry.
+        if (this.gate) await untilAborted(this.gate.whenReading(), this.stopController.signal);
         await untilAborted(this.handling.whenWaitingBelow(limit), this.stopController.signal);
         return this.handling.waiting;
       },
@@ -181,6 +192,7 @@ export class StreamConsumer {
       acks: this.acks,
       failures: this.failures,
       sizer: this.sizer,
+      gate: this.gate,
       stopped: () => this.stopped,
       retryDue: (at) => this.claimer.wakeAt(at),
       verify: (ids) => this.claimer.touch(ids),
@@ -247,6 +259,12 @@ export class StreamConsumer {
     while (!this.stopped) {
       try {
         await untilAborted(this.groupReady, this.stopController.signal);
+        if (this.gate !== undefined && !this.gate.reading) {
+          // The breaker is open: nothing new is read (what is held waits, kept by the heartbeat).
+          this.acceptAll(fetched.splice(0), fetchedAt);
+          await untilAborted(this.gate.whenReading(), this.stopController.signal);
+          continue;
+        }
         if (this.stopped) break;
         if (first && this.partition !== undefined) {
           // A partition just leased: the group's pending entries of it first, in id order.
@@ -284,6 +302,12 @@ export class StreamConsumer {
         this.acceptAll(fetched.splice(0), fetchedAt);
         const entries = await read;
         if (entries === HUNG) continue;
+        if (backoffMs > 50) {
+          this.ctx.logger.info(
+            { stream: this.stream.name, group: this.group.name, consumer: this.options.consumer },
+            'reading again after failed reads',
+          );
+        }
         this.status.recovered();
         if (entries.length > 0)
           this.ctx.losses.seen(this.stream.key, entries[entries.length - 1]![0]);
@@ -307,7 +331,12 @@ export class StreamConsumer {
         );
         this.status.failed(failure);
         this.ctx.logger.warn(
-          { group: this.group.name, stream: this.stream.name, error: failure.message },
+          {
+            stream: this.stream.name,
+            group: this.group.name,
+            consumer: this.options.consumer,
+            error: failure.message,
+          },
           creating ? 'creating the consumer group failed; retrying' : 'read failed; retrying',
         );
         await delay(backoffMs, this.stopController.signal);
@@ -346,9 +375,23 @@ export class StreamConsumer {
   private claimerHost() {
     return {
       consumer: this.options.consumer,
-      room: () => Math.max(0, this.options.batchSize - this.handling.waiting),
+      room: () =>
+        this.gate?.reading === false
+          ? 0
+          : Math.max(0, this.options.batchSize - this.handling.waiting),
       accept: (id: string, fields: string[], deliveries: number, since: number) =>
         this.handling.accept(id, fields, deliveries, since),
+      tookOver: (owner: string, ids: readonly string[]) =>
+        this.ctx.logger.info(
+          {
+            stream: this.stream.name,
+            group: this.group.name,
+            consumer: this.options.consumer,
+            owner,
+            entryIds: ids,
+          },
+          `claimed ${ids.length} entries from consumer "${owner}", idle past claimIdleMs (presumed dead)`,
+        ),
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
       gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
       confirmed: (at: number, ids: readonly string[]) => this.handling.confirmed(at, ids),

@@ -242,7 +242,7 @@ export class StreamReader {
     const oldId = this.clientId;
     const { key, group, consumer, watchdogGraceMs } = this.settings;
     this.logger.warn(
-      { stream: key, group, consumer, graceMs: watchdogGraceMs },
+      { key, group, consumer, graceMs: watchdogGraceMs },
       'blocking read did not return in time (hung connection?): reconnecting the reader',
     );
     const server = this.connections.serverOf(old);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Catalog } from '../../runtime/catalog.js';
 import type { CreatedBus } from '../../runtime/create-bus.js';
+import { circuitBreakerCases } from './cases/circuit-breaker.js';
 import { deadLetterCases } from './cases/dead-letters.js';
 import { deliveryCases } from './cases/delivery.js';
 import { introspectionCases } from './cases/introspection.js';
@@ -87,6 +88,7 @@ export function describeContract(name: string, factory: ContractFactory): void {
     describe('partitioned streams', () => partitionCases(ctx));
     describe('shutdown and crash recovery', () => shutdownCases(ctx));
     describe('subscription state', () => subscriptionStateCases(ctx));
+    describe('circuit breaker', () => circuitBreakerCases(ctx));
     describe('tracing', () => tracingCases(ctx));
     describe('retention', () => retentionCases(ctx));
     describe('realtime', () => realtimeCases(ctx));

@@ -404,13 +404,26 @@ class LocalCluster implements RedisClusterServer {
 
   async failover(replica: ClusterNode): Promise<void> {
     const client = this.probe(replica);
+    const isMaster = async () => /role:master/.test(await client.info('replication'));
     try {
-      await client.cluster('FAILOVER');
-      await waitFor(
-        async () => /role:master/.test(await client.info('replication')),
-        () => `${replica.address} to become a master after CLUSTER FAILOVER`,
-        { timeoutMs: 20_000, intervalMs: 50 },
-      );
+      // A manual failover waits for the replica to reach the master's offset and
+      // gives up silently after 5 s (Redis's CLUSTER_MF_TIMEOUT), which a loaded
+      // machine can miss: ask again, a few times, before calling it a failure.
+      for (let attempt = 1; !(await isMaster()); attempt++) {
+        await client.cluster('FAILOVER');
+        try {
+          await waitFor(isMaster, () => `${replica.address} to become a master`, {
+            timeoutMs: 8_000,
+            intervalMs: 50,
+          });
+        } catch (error) {
+          if (attempt === 4)
+            throw new Error(
+              `${replica.address} did not become a master after ${attempt} CLUSTER FAILOVERs`,
+              { cause: error },
+            );
+        }
+      }
     } finally {
       client.disconnect();
     }

@@ -38,6 +38,17 @@ describe('Dispatcher', () => {
     expect(settled()).toBe(1);
   });
 
+  it('ignores a second done() of a task, also after its slot went to the next task', () => {
+    const { dispatcher, running, order, settled } = harness(2);
+    for (let i = 0; i < 3; i++) dispatcher.push(i, `k${i}`);
+    const first = running.shift()!;
+    first.done();
+    expect(order).toEqual([0, 1, 2]);
+    first.done();
+    expect(settled()).toBe(1);
+    expect(dispatcher.inFlight).toBe(2);
+  });
+
   it('keeps one key sequential while other keys run', () => {
     const { dispatcher, order, finish } = harness(3);
     dispatcher.push(1, 'a');

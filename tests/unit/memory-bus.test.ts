@@ -187,7 +187,7 @@ describe('InMemoryEventBus', () => {
       },
     });
     await bus.publishBatch(jobs(1));
-    await waitFor(() => records.some((r) => r.msg === 'event moved to the dead-letter queue'));
+    await waitFor(() => records.some((r) => r.msg === 'entry moved to the dead-letter queue'));
     expect(records.find((r) => r.msg === 'realtime handler failed')?.obj).toMatchObject({
       error: 'bad subscriber',
     });

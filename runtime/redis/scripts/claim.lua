@@ -33,7 +33,9 @@
 
   Output:
     { claimed, deadLettered, lost, refusal }:
-      claimed      = { {id, fields, deliveries}... } (deliveries after the claim)
+      claimed      = { {id, fields, deliveries, from}... } (deliveries after the claim;
+                     from = the previous owner when it was claimed as presumed dead,
+                     idle past claimIdleMs without a retry record, else false)
       deadLettered = { {id, deliveries, owner}... }
       lost         = { id... }
       refusal      = the NOPERM message of a dead-lettering the ACL refused
@@ -75,7 +77,9 @@ while scanned < max_scan do
           redis.call('HDEL', failures, group .. ':' .. id)
           lost[#lost + 1] = id
         else
-          claimed[#claimed + 1] = { id, got[1][2], count + 1 }
+          local from = false
+          if threshold == claim_idle and owner ~= consumer then from = owner end
+          claimed[#claimed + 1] = { id, got[1][2], count + 1, from }
         end
       end
     end

@@ -30,7 +30,13 @@ type Arg = string | number;
 /** Why a held entry is not this consumer's any more (touch.lua). */
 export type GoneReason = 'taken' | 'done' | 'deleted';
 
-export type ClaimedEntry = [id: string, fields: string[], deliveries: number];
+/** A claimed entry; claim.lua adds the previous owner when it took the entry from a consumer presumed dead. */
+export type ClaimedEntry = [
+  id: string,
+  fields: string[],
+  deliveries: number,
+  presumedDead?: string | null,
+];
 
 /** The typed script commands (each script's `.lua` file gives its KEYS, ARGV and reply). */
 export interface ScriptCommands {

@@ -169,6 +169,7 @@ export function introspectionCases({ h }: ContractContext): void {
         lastError: null,
         lastReadAt: expect.any(String),
         lag: 0,
+        circuitBreakers: [],
       },
     ]);
     for (const c of health.connections) expect(c.status).toBe('ready');

@@ -1,5 +1,5 @@
 /**
- * Bad catalogues: YAML, meta-schema, retention and retry.
+ * Bad catalogues: YAML, meta-schema, retention, retry and circuit breakers.
  * Each case edits lines of BASE (see base-catalog.ts for the line numbers)
  * and lists every issue expected, in the order reported.
  */
@@ -231,6 +231,48 @@ const cases: BadCatalogCase[] = [
           at: '15:70',
           path: 'streams.order-events.groups.billing-service.retry.backoff.jitter',
           message: '`jitter` must be a number from 0 to 1, got 2',
+        },
+      ],
+    },
+  ],
+  [
+    'bad circuitBreaker values: a misspelt key, failureRate 2, a window without a unit',
+    {
+      given: withLines({
+        15: '      billing-service: { circuitBreaker: { failureRate: 2, window: 10, cooldown: 30s } }',
+      }),
+      want: [
+        {
+          at: '15:57',
+          path: 'streams.order-events.groups.billing-service.circuitBreaker.failureRate',
+          message:
+            '`failureRate` (the share of failed deliveries that opens the breaker) must be a number from 0 to 0.99, got 2',
+        },
+        {
+          at: '15:68',
+          path: 'streams.order-events.groups.billing-service.circuitBreaker.window',
+          message: '`window` of `circuitBreaker` must be a duration, got 10',
+          hint: 'write a positive number and a unit, no space: `500ms`, `90s`, `30m`, `24h` or `7d`',
+        },
+        {
+          at: '15:72',
+          path: 'streams.order-events.groups.billing-service.circuitBreaker.cooldown',
+          message: 'unknown key `cooldown` in `circuitBreaker`',
+          hint: 'did you mean `coolDown`?',
+        },
+      ],
+    },
+  ],
+  [
+    'circuitBreaker neither a boolean nor a mapping',
+    {
+      given: withLines({ 15: '      billing-service: { circuitBreaker: yes }' }),
+      want: [
+        {
+          at: '15:42',
+          path: 'streams.order-events.groups.billing-service.circuitBreaker',
+          message: '`circuitBreaker` must be `true`, `false` or a mapping, got "yes"',
+          hint: 'write `circuitBreaker: true` for the defaults, or e.g. `{ failureRate: 0.5, minDeliveries: 10, window: 10s, coolDown: 30s }`',
         },
       ],
     },

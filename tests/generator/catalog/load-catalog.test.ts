@@ -43,6 +43,40 @@ describe('loadCatalog', () => {
     ]);
   });
 
+  it('normalises circuitBreaker: defaults, a group that adds fields, `true`, `false`', () => {
+    const text = withLines({
+      3: [
+        'source: order-service',
+        'defaults:',
+        '  circuitBreaker: { minDeliveries: 20, coolDown: 1m }',
+      ],
+      15: '      billing-service: { circuitBreaker: { failureRate: 0.25, window: 500ms } }',
+      16: '      audit-service: { events: [order.placed], circuitBreaker: false }',
+      20: '      audit-service: { circuitBreaker: true }',
+    });
+    const result = loadCatalog(text, 'shop.yaml');
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const { streams } = result.model.catalog;
+    expect(streams['order-events']!.groups['billing-service']!.circuitBreaker).toEqual({
+      failureRate: 0.25,
+      minDeliveries: 20,
+      windowMs: 500,
+      coolDownMs: 60_000,
+    });
+    expect(streams['order-events']!.groups['audit-service']).not.toHaveProperty('circuitBreaker');
+    expect(streams['payment-events']!.groups['audit-service']!.circuitBreaker).toEqual({
+      failureRate: 0.5,
+      minDeliveries: 20,
+      windowMs: 10_000,
+      coolDownMs: 60_000,
+    });
+    const plain = loadCatalog(BASE, 'shop.yaml');
+    if (!plain.ok) throw new Error('base catalogue');
+    expect(
+      plain.model.catalog.streams['order-events']!.groups['billing-service'],
+    ).not.toHaveProperty('circuitBreaker');
+  });
+
   it('resolves a channel param through a $ref to a shared type', () => {
     const text = withLines({
       5: ['  Id: { type: string, format: uuid }', '  Money:'],
