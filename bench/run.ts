@@ -7,7 +7,7 @@
  *   --out FILE       write the JSON report to FILE (implies --json)
  *   --only a,b       run only these cases (publish, batch, sequential, wait-replicas,
  *                    consume, entry-bytes, e2e-1k, e2e-10k, realtime-1k, realtime-10k,
- *                    in-memory, hot-path, codegen, memory, cluster)
+ *                    in-memory, hot-path, codegen, memory, cluster, partitions)
  *   --variant x,y    run only these variants of the chosen cases (for profiling)
  *   --reps N         repetitions of every case that does not fix its own
  *   --baseline DIR   also run every schemabus variant on the runtime of the
@@ -31,6 +31,7 @@ import { hotPathCase } from './cases/hot-path.js';
 import { latencyCases } from './cases/latency.js';
 import { memoryBusCase } from './cases/memory-bus.js';
 import { memoryFootprintCase } from './cases/memory-footprint.js';
+import { partitionsCase } from './cases/partitions.js';
 import { publishBatchCase, publishCase, sequentialCase } from './cases/publish.js';
 import { waitReplicasCase } from './cases/wait-replicas.js';
 import { VariantProfiler } from './support/profiler.js';
@@ -58,6 +59,7 @@ function allCases(quick: boolean): Case[] {
     codegenCase(quick),
     memoryFootprintCase(quick),
     clusterChoicesCase(quick),
+    partitionsCase(quick, (line) => console.log(line)),
   ];
 }
 

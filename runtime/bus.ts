@@ -83,6 +83,8 @@ export interface Published {
   readonly entryId?: string;
   /** The stream name, absent for realtime-only events. */
   readonly stream?: string;
+  /** The partition the entry was appended to, when the stream is partitioned (`partitions` in the catalogue). */
+  readonly partition?: number;
   /** The concrete channel the event was published on, if realtime. */
   readonly channel?: string;
   /** How many replicas acknowledged the entry, when the publish waited for them (`waitForReplicas`). */

@@ -63,7 +63,19 @@ export interface CatalogGroup {
   readonly circuitBreaker?: CatalogCircuitBreaker;
 }
 
-/** A Redis Stream and the keys beside it (all sharing one hash tag). */
+/** A partitioned stream: `count` stream keys, each with its own hash tag, so they spread over a cluster's slots. */
+export interface CatalogPartitioning {
+  /** How many partitions (2..1024). */
+  readonly count: number;
+  /** The payload field whose value routes an event: a required string or number field of every event of the stream. */
+  readonly key: string;
+}
+
+/**
+ * A Redis Stream and the keys beside it (all sharing one hash tag). A
+ * partitioned stream is `partitions.count` such streams, `{namespace:stream:p<i>}`,
+ * each with its own DLQ and hash tag (see `runtime/internal/partitions.ts`).
+ */
 export interface CatalogStream {
   readonly name: string;
   readonly description?: string;
@@ -76,6 +88,12 @@ export interface CatalogStream {
   readonly groups: { readonly [group: string]: CatalogGroup };
   /** Event types published on this stream, sorted. */
   readonly events: readonly string[];
+  /**
+   * Set when the stream is partitioned: events are appended to one of
+   * `count` stream keys chosen by their `key` field, and each group reads
+   * every partition. Absent for a single stream key.
+   */
+  readonly partitions?: CatalogPartitioning;
 }
 
 /** A realtime pub/sub channel. */

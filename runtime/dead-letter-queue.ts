@@ -6,9 +6,11 @@ export type DeadLetterReason = 'exhausted' | 'non-retryable' | 'invalid' | 'unde
 
 /** One entry of a stream's dead-letter queue. */
 export interface DeadLetter {
-  /** Id of the DLQ entry (use it to replay or purge one). */
+  /** Id of the DLQ entry (use it to replay or purge one); `p<partition>:<id>` on a partitioned stream. */
   readonly id: string;
   readonly stream: string;
+  /** The partition it came from (and is replayed to), on a partitioned stream. */
+  readonly partition?: number;
   readonly group: string;
   /** Id of the original stream entry. */
   readonly entryId: string;

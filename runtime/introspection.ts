@@ -74,6 +74,12 @@ export interface GroupInspection {
   readonly oldestPendingAgeMs: number | null;
   /** The group holds back retention: the stream is past its limit because of it. */
   readonly laggingPastRetention: boolean;
+  /**
+   * In a partition of a partitioned stream (`StreamInspection.partitions`):
+   * the consumer that reads it for this group now (holds its lease), null
+   * when none does. Absent elsewhere.
+   */
+  readonly reader?: string | null;
 }
 
 /** A stream of the catalogue, as `inspect()` sees it. */
@@ -86,6 +92,27 @@ export interface StreamInspection {
    * `entries-added`, Redis 7.0+); null when Redis cannot tell. Its growth
    * between two inspections is what was published meanwhile.
    */
+  readonly entriesAdded: number | null;
+  readonly firstEntryId: string | null;
+  readonly lastEntryId: string | null;
+  readonly dlqLength: number;
+  readonly groups: readonly GroupInspection[];
+  /**
+   * A partitioned stream's partitions, in order, each with its own figures
+   * (absent for an ordinary stream). The stream's own figures are then the
+   * totals: lengths, DLQ sizes, pending and lag summed, ids the extremes,
+   * a group's consumers merged by name; `key` is the stream's base key.
+   */
+  readonly partitions?: readonly PartitionInspection[];
+}
+
+/** One partition of a partitioned stream, as `inspect()` sees it. */
+export interface PartitionInspection {
+  readonly index: number;
+  /** Its stream key, `{namespace:stream:p<index>}`. */
+  readonly key: string;
+  readonly dlqKey: string;
+  readonly length: number;
   readonly entriesAdded: number | null;
   readonly firstEntryId: string | null;
   readonly lastEntryId: string | null;
@@ -137,6 +164,22 @@ export interface StreamBootstrap {
   readonly groups: readonly GroupBootstrap[];
   /** Groups the server has on this stream that the catalogue does not list (left alone), sorted. */
   readonly unknownGroups: readonly string[];
+  /**
+   * A partitioned stream's partitions, in order (absent for an ordinary
+   * stream). Then `key` and `dlqKey` are the stream's base key, which holds
+   * nothing; `status` is `found` when any partition existed, a group is
+   * `created` when this call created it on any partition, and
+   * `unknownGroups` is across all partitions.
+   */
+  readonly partitions?: readonly PartitionBootstrap[];
+}
+
+/** What `bootstrap()` did to one partition of a partitioned stream. */
+export interface PartitionBootstrap {
+  readonly index: number;
+  readonly key: string;
+  readonly dlqKey: string;
+  readonly status: 'created' | 'found' | 'absent';
 }
 
 /** What `bootstrap()` created and what was there, per stream (sorted by name). */
@@ -167,6 +210,13 @@ export interface SubscriptionHealth {
   readonly lag: number | null;
   /** The circuit breaker of its consumer on each stream, when it has one (else empty). */
   readonly circuitBreakers: readonly CircuitBreakerHealth[];
+  /**
+   * Per partitioned stream it reads, the partitions (indexes, ascending) this
+   * subscription reads now: on Redis those whose lease it holds (the other
+   * consumers of its group read the rest). Absent when it reads no
+   * partitioned stream, or on a bus that does not report it.
+   */
+  readonly partitions?: { readonly [stream: string]: readonly number[] };
 }
 
 /** One consumer's circuit breaker in `health()`. */

@@ -56,12 +56,21 @@ const STREAM_STATUS: Record<StreamBootstrap['status'], string> = {
   absent: 'not there yet (no groups: the first publish creates it)',
 };
 
+/** The stream's key, or a partitioned stream's partition keys, first to last. */
+function keysOf(stream: StreamBootstrap): string {
+  const partitions = stream.partitions ?? [];
+  if (partitions.length === 0) return stream.key;
+  const created = partitions.filter((p) => p.status === 'created').length;
+  const fresh = created > 0 && created < partitions.length ? `, ${created} created now` : '';
+  return `${partitions.length} partitions ${partitions[0]!.key} .. ${partitions.at(-1)!.key}${fresh}`;
+}
+
 function formatReport(session: RedisSession, streams: readonly StreamBootstrap[]): string[] {
   const lines = [
     `Redis at ${session.label}, catalogue ${session.schemaPath} (namespace ${session.catalog.namespace})`,
   ];
   for (const stream of streams) {
-    lines.push(`stream ${stream.name} (${stream.key}): ${STREAM_STATUS[stream.status]}`);
+    lines.push(`stream ${stream.name} (${keysOf(stream)}): ${STREAM_STATUS[stream.status]}`);
     for (const group of stream.groups) {
       const from =
         group.startFrom === 'earliest'

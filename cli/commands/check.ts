@@ -109,22 +109,29 @@ export async function runCheck(
   );
 }
 
-/** What the catalogue holds, counted. */
+/** What the catalogue holds, counted (`partitions`: the partition keys of its partitioned streams, when it has any). */
 export function summarize(model: CatalogModel): Record<string, number> {
   const streams = Object.values(model.catalog.streams);
+  const partitions = streams.reduce((sum, stream) => sum + (stream.partitions?.count ?? 0), 0);
   return {
     events: model.events.length,
     streams: streams.length,
     groups: streams.reduce((sum, stream) => sum + Object.keys(stream.groups).length, 0),
     channels: model.channels.length,
     types: model.types.length,
+    ...(partitions > 0 ? { partitions } : {}),
   };
 }
 
 function describe(model: CatalogModel): string {
-  return Object.entries(summarize(model))
+  const text = Object.entries(summarize(model))
+    .filter(([what]) => what !== 'partitions')
     .map(([what, count]) => `${count} ${count === 1 ? what.slice(0, -1) : what}`)
     .join(', ');
+  const partitioned = Object.values(model.catalog.streams)
+    .filter((s) => s.partitions !== undefined)
+    .map((s) => `${s.name}: ${s.partitions!.count} partitions by ${s.partitions!.key}`);
+  return partitioned.length === 0 ? text : `${text} (${partitioned.join('; ')})`;
 }
 
 function jsonResult(exitCode: typeof EXIT_OK | typeof EXIT_FINDING, report: object): CommandResult {

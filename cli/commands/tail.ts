@@ -143,12 +143,15 @@ function typeOf({ decoded, fields }: TailEntry): string {
 
 /** One line for an entry: readable, or JSON (with its stream). */
 export function formatEntry(
-  { entryId, fields, decoded }: TailEntry,
+  { entryId, fields, decoded, partition }: TailEntry,
   json: boolean,
   stream?: string,
 ): string {
   if (json) {
-    const where = stream === undefined ? {} : { stream };
+    const where = {
+      ...(stream === undefined ? {} : { stream }),
+      ...(partition === undefined ? {} : { partition }),
+    };
     return JSON.stringify(
       decoded.ok
         ? { ...where, entryId, envelope: decoded.envelope }
@@ -158,6 +161,7 @@ export function formatEntry(
   if (!decoded.ok) return `${entryId}  UNDECODABLE (${decoded.reason})  ${JSON.stringify(fields)}`;
   const e = decoded.envelope;
   const extra = [
+    partition !== undefined && `partition=${partition}`,
     e.subject !== undefined && `subject=${e.subject}`,
     e.correlationid !== undefined && `correlation=${e.correlationid}`,
     e.replayfor !== undefined && `replayfor=${e.replayfor}`,

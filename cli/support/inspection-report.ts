@@ -72,7 +72,9 @@ function rateCell(rate: number | null | undefined): string {
 
 /**
  * One row per group (the stream's cells on its first), one per consumer
- * below it with its pending entries and idle time. With `rates` (under
+ * below it with its pending entries and idle time; a partitioned stream's
+ * rows are its totals, followed by one row per partition and group (`p0`,
+ * `p1`...). With `rates` (under
  * `--watch`; null on the first redraw) two more columns: entries added per
  * second to the stream, entries acked per second by the group.
  */
@@ -133,6 +135,19 @@ export function inspectionTable(
       rows.push([...next(), group, '-', '-', '-', '-', ...pad, 'missing: run schemabus bootstrap']);
     }
     if (first) rows.push([...head, '(no groups)']);
+    // A partitioned stream: its totals above, then each partition's own figures.
+    for (const partition of stream.partitions ?? []) {
+      const cells = [
+        `  p${partition.index}`,
+        String(partition.length),
+        ...(watching ? [''] : []),
+        String(partition.dlqLength),
+      ];
+      if (partition.groups.length === 0) rows.push([...cells, '(no groups)']);
+      for (const group of partition.groups) {
+        rows.push([...cells, ...groupCells(group, watching ? [''] : [])]);
+      }
+    }
   }
   return formatTable(columns, rows);
 }

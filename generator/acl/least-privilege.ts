@@ -9,7 +9,9 @@
  * - every key of a stream starts with its key (`runtime/redis/keys.ts`:
  *   `{ns:stream}`, `{ns:stream}:dlq`, `{ns:stream}:failures`,
  *   `{ns:stream}:dedup:<id>`), so `~{ns:stream}` and `~{ns:stream}:*` cover
- *   them;
+ *   them; the partitions of a partitioned stream, `{ns:stream:p<i>}` and the keys
+ *   beside each (`schema/partition-keys.ts`), are covered by `~{ns:stream:p*}`
+ *   and `~{ns:stream:p*}:*`;
  * - a realtime subscription without params PSUBSCRIBEs the channel's prefix
  *   and pattern with `*` for each param (`runtime/internal/channels.ts`), and
  *   Redis allows a PSUBSCRIBE only when that pattern is literally one of the
@@ -48,14 +50,20 @@ export const BUS_COMMANDS: ReadonlyArray<readonly [command: string, why: string]
   ['ping', 'waitUntilReady'],
   ['asking', 'on a Redis Cluster, a blocking read of a stream whose slot is being migrated'],
   ['exists', 'bootstrap and inspect: whether a stream exists'],
-  ['del', 'dlq purge of a whole DLQ'],
+  ['del', 'dlq purge of a whole DLQ; a partition lease released'],
   ['multi', 'dlq purge: count and delete in one transaction'],
   ['exec', 'dlq purge: count and delete in one transaction'],
-  ['get', 'idempotent publish: the dedup marker (publish-once.lua)'],
-  ['set', 'idempotent publish: the dedup marker (publish-once.lua)'],
+  ['get', 'idempotent publish: the dedup marker (publish-once.lua); partition leases'],
+  ['set', 'idempotent publish: the dedup marker (publish-once.lua); partition leases'],
   ['hget', 'failure records (fail.lua, claim.lua, reclaim-own.lua, dead-letter.lua)'],
   ['hset', 'failure records (fail.lua)'],
   ['hdel', 'failure records, deleted on ack and on dead-lettering'],
+  ['pexpire', 'partitioned streams: lease renewal, membership expiry (partition-*.lua)'],
+  ['time', "partitioned streams: membership heartbeats on Redis's clock (partition-members.lua)"],
+  ['zadd', 'partitioned streams: a consumer joins its group (partition-members.lua)'],
+  ['zrem', 'partitioned streams: a consumer leaves its group (partition-members.lua)'],
+  ['zremrangebyscore', 'partitioned streams: expired members are dropped (partition-members.lua)'],
+  ['zrange', 'partitioned streams: the live members (partition-members.lua)'],
   ['xadd', 'publish, dead-letter, replay'],
   ['xread', 'tail'],
   ['xreadgroup', 'consumers'],
@@ -92,6 +100,11 @@ export function leastPrivilege(catalog: Catalog): AclGrant {
     const stream = catalog.streams[name]!;
     keys.push(escapeGlob(stream.key), `${escapeGlob(stream.key)}:*`);
     if (!stream.dlqKey.startsWith(`${stream.key}:`)) keys.push(escapeGlob(stream.dlqKey));
+    if (stream.partitions !== undefined) {
+      // `{ns:stream:p<i>}` and its keys; stream names hold no `:`, so no other stream matches.
+      const partitions = `${escapeGlob(stream.key.slice(0, -1))}:p*}`;
+      keys.push(partitions, `${partitions}:*`);
+    }
   }
   const channels: string[] = [];
   const notes: string[] = [];

@@ -4,6 +4,7 @@
  * errors at every level.
  */
 import { parseChannelPattern } from './channel-pattern.js';
+import { readPartitions } from './check-partitions.js';
 import { checkPayload, checkTypeSchema } from './check-payload-schema.js';
 import { readRetention } from './check-retention.js';
 import { readSettings, SETTINGS_KEYS } from './check-settings.js';
@@ -33,7 +34,7 @@ const TOP_KEYS = [
   'streams',
   'types',
 ];
-const STREAM_KEYS = ['description', 'groups', 'retention'];
+const STREAM_KEYS = ['description', 'groups', 'partitionKey', 'partitions', 'retention'];
 const GROUP_KEYS = ['events', ...SETTINGS_KEYS];
 const CHANNEL_KEYS = ['description', 'pattern'];
 const EVENT_KEYS = ['description', 'payload', 'realtime', 'stream'];
@@ -174,6 +175,7 @@ function readStream(reader: Reader, entry: DocEntry, body: YamlMap | undefined):
   if (!body) return { ...entry, groups: [] };
   reader.allowKeys(entry.path, body, STREAM_KEYS, `stream \`${entry.name}\``);
   const retention = readRetention(reader, entry, own(body, 'retention'));
+  const partitions = readPartitions(reader, entry, body);
   const groups = entries(reader, [...entry.path, 'groups'], own(body, 'groups'), '`groups`').map(
     ([group, groupBody]) => readGroup(reader, entry.name, group, groupBody),
   );
@@ -181,6 +183,7 @@ function readStream(reader: Reader, entry: DocEntry, body: YamlMap | undefined):
     ...entry,
     ...withDescription(reader, entry.path, body),
     ...(retention === undefined ? {} : { retention }),
+    ...(partitions === undefined ? {} : { partitions }),
     groups,
   };
 }

@@ -60,10 +60,19 @@ export interface DocGroup extends DocEntry {
   readonly events?: readonly DocEntry[];
 }
 
+/** `partitions` and `partitionKey` of a stream, both valid. */
+export interface DocPartitioning {
+  readonly count: number;
+  readonly key: string;
+  /** Path of the stream. */
+  readonly path: DocPath;
+}
+
 /** A stream. */
 export interface DocStream extends DocEntry {
   readonly description?: string;
   readonly retention?: Retention;
+  readonly partitions?: DocPartitioning;
   readonly groups: readonly DocGroup[];
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { checkNameCollisions, checkNames } from './check-names.js';
+import { checkPartitionKeys } from './check-partitions.js';
 import { checkReferences } from './check-references.js';
 import { checkBackoffBounds } from './check-settings.js';
 import { checkStructure } from './check-structure.js';
@@ -44,6 +45,7 @@ export function loadCatalog(text: string, sourcePath: string): LoadCatalogResult
   checkNames(reader, doc);
   checkNameCollisions(reader, doc);
   checkReferences(reader, doc, warnings);
+  checkPartitionKeys(reader, doc);
   checkBackoffBounds(
     reader,
     doc.defaults,

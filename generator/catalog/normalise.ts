@@ -169,6 +169,10 @@ function streamOf(
     retention: present(stream.retention, `retention of ${stream.name}`),
     groups: sortedRecord(stream.groups.map((g) => [g.name, groupOf(doc, stream.name, g, events)])),
     events,
+    ...optional(
+      'partitions',
+      stream.partitions && { count: stream.partitions.count, key: stream.partitions.key },
+    ),
   };
 }
 

@@ -6,7 +6,9 @@
  * moving an event to another stream or channel; changing a channel pattern
  * or the namespace; in a payload, removing a field, adding a required one,
  * changing a type, or narrowing what is accepted (fewer enum values,
- * tighter bounds, a new or changed pattern or format).
+ * tighter bounds, a new or changed pattern or format); partitioning a stream,
+ * or changing its partition count or key (keys move to other partitions, so
+ * per-key order breaks across the change and the old keys keep their entries).
  */
 import type { CatalogModel } from '../catalog/index.js';
 
@@ -39,6 +41,7 @@ export function findBreakingChanges(before: CatalogModel, after: CatalogModel): 
       );
       continue;
     }
+    comparePartitions(name, stream.partitions, next.partitions, add);
     for (const group of Object.keys(stream.groups)) {
       if (next.groups[group] === undefined) {
         add(
@@ -83,6 +86,23 @@ export function findBreakingChanges(before: CatalogModel, after: CatalogModel): 
     compareSchemas(event.schema, next.schema, `${path}.payload`, event.schema, next.schema, add);
   }
   return changes;
+}
+
+type Partitioning = CatalogModel['catalog']['streams'][string]['partitions'];
+
+function comparePartitions(
+  name: string,
+  before: Partitioning,
+  after: Partitioning,
+  add: (path: string, message: string) => void,
+): void {
+  const shown = (p: Partitioning) =>
+    p === undefined ? 'one stream key' : `${p.count} partitions by \`${p.key}\``;
+  if (before?.count === after?.count && before?.key === after?.key) return;
+  add(
+    `streams.${name}.${before?.key !== after?.key ? 'partitionKey' : 'partitions'}`,
+    `stream \`${name}\` changed from ${shown(before)} to ${shown(after)}: events now go to other stream keys, so the order of one key is not kept across the change, and entries left on the old keys are read by nobody`,
+  );
 }
 
 function describe(name: string | undefined): string {

@@ -4,6 +4,8 @@
  * and `bootstrapPlan`, what it creates, for docs and tools.
  */
 import { type Project, StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { CatalogStream } from '../../runtime/catalog.js';
+import { partitionDlqKey, partitionStreamKey } from '../../schema/partition-keys.js';
 import type { CatalogModel } from '../catalog/model.js';
 import { tsDoc } from './describe.js';
 import { CATALOG_FILE } from './emit-catalog.js';
@@ -19,8 +21,7 @@ export function bootstrapModule(model: CatalogModel): Module {
   const streams = Object.values(model.catalog.streams)
     .map((stream) => ({
       stream: stream.name,
-      key: stream.key,
-      dlqKey: stream.dlqKey,
+      ...streamKeysOf(stream),
       groups: Object.keys(stream.groups).sort(compareCodePoints),
     }))
     .sort((a, b) => compareCodePoints(a.stream, b.stream));
@@ -72,6 +73,19 @@ export function bootstrapModule(model: CatalogModel): Module {
       },
     ],
   };
+}
+
+/**
+ * The keys bootstrap creates for `stream`: its stream and DLQ keys, or for a
+ * partitioned stream its partition key field and every partition's keys.
+ */
+function streamKeysOf(stream: CatalogStream): Record<string, unknown> {
+  if (stream.partitions === undefined) return { key: stream.key, dlqKey: stream.dlqKey };
+  const partitions = Array.from({ length: stream.partitions.count }, (_, index) => {
+    const key = partitionStreamKey(stream.key, index);
+    return { key, dlqKey: partitionDlqKey(key) };
+  });
+  return { partitionKey: stream.partitions.key, partitions };
 }
 
 /** `bootstrap.ts` of `model`, printed. */

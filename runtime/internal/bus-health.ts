@@ -20,6 +20,8 @@ export interface SubscriptionFacts {
   readonly lastError: Error | undefined;
   /** ms since the epoch; 0 before the first read. */
   readonly lastReadAt: number;
+  /** Per partitioned stream, the partitions it reads now. */
+  readonly partitions?: { readonly [stream: string]: readonly number[] } | undefined;
   /** Its consumers' circuit breakers (none when it has none). */
   readonly breakers: readonly BreakerFacts[];
 }
@@ -76,6 +78,7 @@ function subscriptionHealth(
     lastError: s.lastError ? s.lastError.message : null,
     lastReadAt: s.lastReadAt > 0 ? new Date(s.lastReadAt).toISOString() : null,
     lag,
+    ...(s.partitions === undefined ? {} : { partitions: s.partitions }),
     circuitBreakers: s.breakers,
   };
 }

@@ -6,6 +6,7 @@
 import type { GroupInspection } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
 import type { Clock } from './clock.js';
+import type { PartitionAssignment } from './partition-assignment.js';
 import { PendingList } from './pending-list.js';
 import type { LogEntry, StreamLog } from './stream-log.js';
 
@@ -63,6 +64,8 @@ export class GroupState {
     readonly group: CatalogGroup,
     readonly log: StreamLog,
     readonly clock: Clock,
+    /** Set on a partition of a partitioned stream: one consumer at a time, one event per key. */
+    private readonly partition?: PartitionAssignment,
   ) {
     const earliest = group.startFrom === 'earliest';
     this.nextPos = earliest ? log.startPos : log.endPos;
@@ -91,6 +94,8 @@ export class GroupState {
   detach(consumer: GroupConsumer): void {
     this.#consumers = this.#consumers.filter((c) => c !== consumer);
     this.#seen.set(consumer.name, Math.max(consumer.seenAt, this.#seen.get(consumer.name) ?? 0));
+    // A partition moves to another consumer: let it read what waits.
+    if (this.partition !== undefined) this.schedule();
   }
 
   /** Lets any consumer of the group take `pending` from time `at` on (a retry, or an abandoned entry). */
@@ -104,6 +109,10 @@ export class GroupState {
   /** Removes `pending` from the pending list (ack). */
   ack(pending: PendingEntry): void {
     this.pending.delete(pending);
+    if (this.partition !== undefined) {
+      this.partition.done(pending);
+      if (this.partition.hasReady) this.schedule();
+    }
   }
 
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
@@ -143,6 +152,16 @@ export class GroupState {
         consumer.accept(claimed);
         continue;
       }
+      const ready = this.partition?.takeReady();
+      if (ready !== undefined) {
+        if (!this.pending.has(ready)) continue;
+        ready.owner = consumer.name;
+        ready.deliveries++;
+        ready.deliveredAt = now;
+        consumer.seenAt = now;
+        consumer.accept(ready);
+        continue;
+      }
       if (this.nextPos >= this.log.endPos) break;
       const entry = this.log.at(this.nextPos++);
       if (entry === undefined) continue;
@@ -159,6 +178,11 @@ export class GroupState {
       };
       this.pending.add(pending);
       consumer.seenAt = now;
+      if (this.partition?.hold(pending)) {
+        // Held behind an earlier entry of its key: pending, delivered later (see PartitionAssignment).
+        pending.deliveries = 0;
+        continue;
+      }
       consumer.accept(pending);
     }
     // The same `now` as the hand-out above: an entry not due then gets a timer, even if the
@@ -200,10 +224,18 @@ export class GroupState {
       oldestPendingId: oldest?.entry.id ?? null,
       oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, now - oldest.entry.ms),
       laggingPastRetention,
+      // On a partition: the consumer that reads it now (see PartitionAssignment).
+      ...(this.partition === undefined
+        ? {}
+        : { reader: this.partition.owner(this.#consumers)?.name ?? null }),
     };
   }
 
   #nextWithCapacity(): GroupConsumer | undefined {
+    if (this.partition !== undefined) {
+      const owner = this.partition.owner(this.#consumers);
+      return owner?.hasCapacity() ? owner : undefined;
+    }
     const n = this.#consumers.length;
     for (let i = 0; i < n; i++) {
       const index = (this.#turn + i) % n;

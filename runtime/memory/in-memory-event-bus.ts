@@ -27,7 +27,7 @@ import type {
   Unsubscribe,
   WaitOptions,
 } from '../bus.js';
-import type { Catalog, CatalogGroup } from '../catalog.js';
+import type { Catalog } from '../catalog.js';
 import { CatalogMismatchError, type SchemabusError } from '../errors.js';
 import { gateFor } from '../internal/breaker-gate.js';
 import { busHealth } from '../internal/bus-health.js';
@@ -41,7 +41,9 @@ import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { type BusMetrics, createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
-
+import { combineDeadLetterQueues } from '../internal/partition-dead-letters.js';
+import { combineBootstraps, combineInspections } from '../internal/partition-reports.js';
+import { partitionForFields, partitionKeys } from '../internal/partitions.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { createValidators, type Validators } from '../internal/validate.js';
@@ -82,7 +84,8 @@ export class InMemoryEventBus implements EventBus {
   readonly #validators: Validators;
   readonly #maxEntryBytes: number;
   readonly #stats = new StatsCounter();
-  readonly #streams = new Map<string, StreamState>();
+  /** Per stream its state, or a partitioned stream's partitions in order. */
+  readonly #streams = new Map<string, readonly StreamState[]>();
   readonly #realtime: MemoryRealtime;
   readonly #subscriptions = new Set<MemorySubscription>();
   readonly #publisher: MemoryPublisher;
@@ -115,7 +118,7 @@ export class InMemoryEventBus implements EventBus {
       maxEntryBytes: this.#maxEntryBytes,
       knownTypes: new Set(Object.keys(options.catalog.events)),
       deadLetter: (state, pending, reason, error, attempts) =>
-        this.#stream(state.group.stream).deadLetter(state, pending, reason, error, attempts),
+        this.#streamOf(state).deadLetter(state, pending, reason, error, attempts),
     };
     const streamDeps = {
       clock: this.#clock,
@@ -124,7 +127,11 @@ export class InMemoryEventBus implements EventBus {
       logger: this.#logger,
     };
     for (const name of Object.keys(this.catalog.streams).sort()) {
-      this.#streams.set(name, new StreamState(this.catalog.streams[name]!, streamDeps));
+      const def = this.catalog.streams[name]!;
+      this.#streams.set(
+        name,
+        partitionKeys(def).map((partition) => new StreamState(def, streamDeps, partition)),
+      );
     }
     this.#publisher = new MemoryPublisher({
       catalog: this.catalog,
@@ -134,7 +141,7 @@ export class InMemoryEventBus implements EventBus {
       validators: this.#validators,
       realtime: this.#realtime,
       maxEntryBytes: this.#maxEntryBytes,
-      stream: (name) => this.#stream(name),
+      stream: (name) => this.#partitions(name),
     });
     this.#metricsRefresher = startBusRefresher(
       this,
@@ -175,22 +182,25 @@ export class InMemoryEventBus implements EventBus {
       this.#logger,
     );
     const streams = groups.map((g) => g.stream);
-    const consumers = groups.map((g) => {
-      const state = this.#ensureGroup(g);
-      return new MemoryConsumer(
-        state,
-        resolved.consumer,
-        handlers,
-        resolved,
-        subscription.signal,
-        this.#deps,
-        gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
-          logger: this.#logger,
-          metrics: this.#metrics,
-          clock: this.#clock,
-        }),
-      );
-    });
+    // One consumer per stream of the group, and per partition of a partitioned stream.
+    const consumers = groups.flatMap((g) =>
+      this.#partitions(g.stream).map(
+        (stream) =>
+          new MemoryConsumer(
+            stream.ensureGroup(g),
+            resolved.consumer,
+            handlers,
+            resolved,
+            subscription.signal,
+            this.#deps,
+            gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
+              logger: this.#logger,
+              metrics: this.#metrics,
+              clock: this.#clock,
+            }),
+          ),
+      ),
+    );
     subscription.start(consumers);
     this.#subscriptions.add(subscription);
     for (const consumer of consumers) consumer.state.attach(consumer);
@@ -228,12 +238,30 @@ export class InMemoryEventBus implements EventBus {
 
   async bootstrap(): Promise<BootstrapReport> {
     if (this.#closed) throw closedError(BUS, 'bootstrap');
-    return { streams: [...this.#streams.values()].map((stream) => stream.bootstrap()) };
+    return {
+      streams: [...this.#streams.values()].map((parts) => {
+        const def = parts[0]!.def;
+        const reports = parts.map((stream) => stream.bootstrap());
+        return def.partitions === undefined
+          ? reports[0]!
+          : combineBootstraps(def, partitionKeys(def), reports);
+      }),
+    };
   }
 
   dlq(stream: string): DeadLetterQueue {
-    const state = this.#stream(stream);
-    state.guardedDlq ??= guardDeadLetterQueue(state.dlqApi, BUS, () => this.#closed);
+    const parts = this.#partitions(stream);
+    const state = parts[0]!;
+    state.guardedDlq ??= guardDeadLetterQueue(
+      parts.length === 1
+        ? state.dlqApi
+        : combineDeadLetterQueues(
+            stream,
+            parts.map((p) => p.dlqApi),
+          ),
+      BUS,
+      () => this.#closed,
+    );
     return state.guardedDlq;
   }
 
@@ -243,7 +271,16 @@ export class InMemoryEventBus implements EventBus {
 
   async inspect(): Promise<BusInspection> {
     if (this.#closed) throw closedError(BUS, 'inspect');
-    return { streams: [...this.#streams.values()].map((s) => s.inspect()), losses: [] };
+    return {
+      streams: [...this.#streams.values()].map((parts) => {
+        const def = parts[0]!.def;
+        const inspections = parts.map((s) => s.inspect());
+        return def.partitions === undefined
+          ? inspections[0]!
+          : combineInspections(def, partitionKeys(def), inspections);
+      }),
+      losses: [],
+    };
   }
 
   health(): Promise<BusHealth> {
@@ -267,7 +304,9 @@ export class InMemoryEventBus implements EventBus {
    */
   async appendRaw(stream: string, fields: { readonly [field: string]: string }): Promise<string> {
     if (this.#closed) throw closedError(BUS, 'appendRaw');
-    return this.#stream(stream).append(recordToFields(fields)).id;
+    const parts = this.#partitions(stream);
+    const list = recordToFields(fields);
+    return parts[partitionForFields(parts[0]!.def, list).index]!.append(list).id;
   }
 
   /**
@@ -282,11 +321,12 @@ export class InMemoryEventBus implements EventBus {
     this.#closing = true;
     await Promise.all([...this.#subscriptions].map((s) => s.close(options)));
     this.#realtime.clear();
-    for (const stream of this.#streams.values()) stream.stop();
+    for (const parts of this.#streams.values()) for (const stream of parts) stream.stop();
     this.#closed = true;
   }
 
-  #stream(name: string): StreamState {
+  /** The state of stream `name`: one, or its partitions in order. */
+  #partitions(name: string): readonly StreamState[] {
     const stream = this.#streams.get(name);
     if (stream === undefined) {
       throw new CatalogMismatchError(
@@ -296,7 +336,9 @@ export class InMemoryEventBus implements EventBus {
     return stream;
   }
 
-  #ensureGroup(group: CatalogGroup): GroupState {
-    return this.#stream(group.stream).ensureGroup(group);
+  /** The stream (partition) a group state belongs to. */
+  #streamOf(state: GroupState): StreamState {
+    const parts = this.#partitions(state.group.stream);
+    return parts.find((s) => s.groups.get(state.group.name) === state) ?? parts[0]!;
   }
 }

@@ -4,6 +4,7 @@
  * the stream and the realtime message. `publishBatch` prepares every event
  * before committing any, so an invalid one stores nothing.
  */
+
 import type { Envelope, Published, PublishMeta } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import { ValidationError } from '../errors.js';
@@ -11,6 +12,7 @@ import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
 import { encodeEnvelope, entryWithinBytes } from '../internal/entry-codec.js';
 import { createEnvelope, unknownType } from '../internal/envelope.js';
 import type { BusMetrics } from '../internal/metrics.js';
+import { partitionFor } from '../internal/partitions.js';
 import type { StatsCounter } from '../internal/stats.js';
 import { endPublishSpan, type PublishTrace, tracePublish } from '../internal/tracing.js';
 import type { PayloadCheck, Validators } from '../internal/validate.js';
@@ -28,14 +30,15 @@ export interface MemoryPublisherDeps {
   readonly validators: Validators;
   readonly realtime: MemoryRealtime;
   readonly maxEntryBytes: number;
-  /** The state of a catalogue stream. */
-  stream(name: string): StreamState;
+  /** The state of a catalogue stream: one, or its partitions in order. */
+  stream(name: string): readonly StreamState[];
 }
 
 /** Where events of one type go (see `#route`). */
 interface Route {
   readonly check: PayloadCheck;
-  readonly stream: StreamState | undefined;
+  /** The stream, or the partitions of a partitioned stream (chosen per event by its data). */
+  readonly streams: readonly StreamState[] | undefined;
   readonly channel: Catalog['channels'][string] | undefined;
 }
 
@@ -86,7 +89,7 @@ export class MemoryPublisher {
       if (event === undefined) throw unknownType(this.deps.catalog, type);
       route = {
         check: this.deps.validators.forPublish(type),
-        stream: event.stream === undefined ? undefined : this.deps.stream(event.stream),
+        streams: event.stream === undefined ? undefined : this.deps.stream(event.stream),
         channel:
           event.channel === undefined ? undefined : this.deps.catalog.channels[event.channel],
       };
@@ -100,13 +103,17 @@ export class MemoryPublisher {
    * when the payload or its encoded size is invalid.
    */
   prepare(type: string, data: unknown, meta: PublishMeta | undefined): Prepared {
-    const { check, stream, channel } = this.route(type);
+    const { check, streams, channel } = this.route(type);
     const issues = check(data);
     if (issues !== null) {
       this.deps.stats.rejected++;
       this.deps.metrics.published(type, 'rejected');
       throw new ValidationError(type, issues);
     }
+    const stream =
+      streams === undefined || streams.length === 1
+        ? streams?.[0]
+        : streams[partitionFor(streams[0]!.def, data, type).index];
     const now = this.deps.clock.now();
     const envelope = createEnvelope(this.deps.catalog, type, data, meta, now);
     const trace = tracePublish('schemabus-memory', stream?.name ?? channel?.name ?? type, envelope);
@@ -161,6 +168,20 @@ export class MemoryPublisher {
     if (entryId === undefined) {
       if (concrete === undefined) return { id: envelope.id, type: envelope.type };
       return { id: envelope.id, type: envelope.type, channel: concrete };
+    }
+    if (stream!.def.partitions !== undefined) {
+      const partition = stream!.index;
+      if (concrete === undefined) {
+        return { id: envelope.id, type: envelope.type, entryId, stream: stream!.name, partition };
+      }
+      return {
+        id: envelope.id,
+        type: envelope.type,
+        entryId,
+        stream: stream!.name,
+        partition,
+        channel: concrete,
+      };
     }
     if (concrete === undefined) {
       return { id: envelope.id, type: envelope.type, entryId, stream: stream!.name };

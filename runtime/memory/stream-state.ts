@@ -14,10 +14,12 @@ import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { replayFields } from '../internal/dead-letter-fields.js';
 import { deliveryFields, logDeadLettered, logReplayed } from '../internal/log-fields.js';
 import type { BusMetrics } from '../internal/metrics.js';
+import type { PartitionKeys } from '../internal/partitions.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Clock } from './clock.js';
 import { GroupState, type PendingEntry } from './group-state.js';
 import { DeadLetterStore, MemoryDeadLetterQueue } from './memory-dead-letter-queue.js';
+import { PartitionAssignment } from './partition-assignment.js';
 import { applyRetention, isLaggingPastRetention } from './retention.js';
 import { type LogEntry, StreamLog } from './stream-log.js';
 
@@ -29,9 +31,14 @@ export interface StreamDeps {
   readonly logger: Logger;
 }
 
-/** One stream of the in-memory bus. */
+/** One stream of the in-memory bus, or one partition of a partitioned stream. */
 export class StreamState {
   readonly name: string;
+  /** Its stream key: the stream's, or the partition's. */
+  readonly key: string;
+  readonly dlqKey: string;
+  /** The partition index (0 for an unpartitioned stream). */
+  readonly index: number;
   readonly log = new StreamLog();
   readonly groups = new Map<string, GroupState>();
   /** The values of `groups`, for the publish path (no iterator per publish). */
@@ -44,8 +51,12 @@ export class StreamState {
   constructor(
     readonly def: CatalogStream,
     private readonly deps: StreamDeps,
+    partition: PartitionKeys = { index: 0, key: def.key, dlqKey: def.dlqKey },
   ) {
     this.name = def.name;
+    this.key = partition.key;
+    this.dlqKey = partition.dlqKey;
+    this.index = partition.index;
     this.dlq = new DeadLetterStore(def.name, deps.clock);
     this.dlqApi = new MemoryDeadLetterQueue(this.dlq, (letter) => this.#replay(letter));
   }
@@ -54,7 +65,12 @@ export class StreamState {
   ensureGroup(group: CatalogGroup): GroupState {
     let state = this.groups.get(group.name);
     if (state === undefined) {
-      state = new GroupState(group, this.log, this.deps.clock);
+      state = new GroupState(
+        group,
+        this.log,
+        this.deps.clock,
+        PartitionAssignment.of(this.def, this.index),
+      );
       this.groups.set(group.name, state);
       this.#groupList.push(state);
     }
@@ -75,8 +91,8 @@ export class StreamState {
     });
     return {
       name: this.name,
-      key: this.def.key,
-      dlqKey: this.def.dlqKey,
+      key: this.key,
+      dlqKey: this.dlqKey,
       status: existed ? 'found' : groups.length > 0 ? 'created' : 'absent',
       groups,
       unknownGroups: [],
@@ -149,7 +165,7 @@ export class StreamState {
     const now = this.deps.clock.now();
     return {
       name: this.name,
-      key: this.def.key,
+      key: this.key,
       length: this.log.length,
       entriesAdded: this.log.endPos,
       firstEntryId: this.log.first?.id ?? null,

@@ -4,10 +4,13 @@
  * (BUSYGROUP) is left where it is. Reports per stream whether it existed
  * (EXISTS, queued before the creates on the same connection, so it sees
  * the state before them), which groups it created, and which groups Redis
- * has that the catalogue does not list.
+ * has that the catalogue does not list. A partitioned stream gets every
+ * group on each partition key.
  */
 import type { BootstrapReport, GroupBootstrap, StreamBootstrap } from '../bus.js';
 import type { CatalogStream } from '../catalog.js';
+import { combineBootstraps } from '../internal/partition-reports.js';
+import { partitionByKey, partitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
 import { createGroup } from './consumer-group.js';
 import type { RedisClient } from './redis-client.js';
@@ -26,14 +29,32 @@ export async function bootstrapStreams(ctx: BusContext): Promise<BootstrapReport
   return { streams };
 }
 
+/**
+ * Bootstraps `stream`; a partitioned stream has each group created on every
+ * partition key, and its report combines theirs (see `StreamBootstrap.partitions`).
+ */
 async function bootstrapStream(
   command: RedisClient,
   label: string,
   stream: CatalogStream,
 ): Promise<StreamBootstrap> {
-  const existed = command.exists(stream.key);
+  if (stream.partitions === undefined) return bootstrapKey(command, label, stream, stream.key);
+  const keys = partitionKeys(stream);
+  const reports = await Promise.all(
+    keys.map((partition) => bootstrapKey(command, label, stream, partition.key)),
+  );
+  return combineBootstraps(stream, keys, reports);
+}
+
+async function bootstrapKey(
+  command: RedisClient,
+  label: string,
+  stream: CatalogStream,
+  key: string,
+): Promise<StreamBootstrap> {
+  const existed = command.exists(key);
   const groups = Object.values(stream.groups).map((group) =>
-    createGroup(command, stream.key, group).then(
+    createGroup(command, key, group).then(
       (status): GroupBootstrap => ({ name: group.name, startFrom: group.startFrom, status }),
       (error: unknown): GroupBootstrap => {
         throw readError(error, `creating group "${group.name}" on stream "${stream.name}"`, label);
@@ -43,11 +64,11 @@ async function bootstrapStream(
   const [exists, created] = await Promise.all([existed, Promise.all(groups)]);
   const status = exists === 1 ? 'found' : created.length > 0 ? 'created' : 'absent';
   const onServer =
-    exists === 1 || created.length > 0 ? await groupNames(command, label, stream) : [];
+    exists === 1 || created.length > 0 ? await groupNames(command, label, stream, key) : [];
   return {
     name: stream.name,
-    key: stream.key,
-    dlqKey: stream.dlqKey,
+    key,
+    dlqKey: partitionByKey(stream, key)?.dlqKey ?? stream.dlqKey,
     status,
     groups: created,
     unknownGroups: onServer.filter((name) => stream.groups[name] === undefined).sort(),
@@ -59,12 +80,10 @@ async function groupNames(
   command: RedisClient,
   label: string,
   stream: CatalogStream,
+  key: string,
 ): Promise<string[]> {
   try {
-    const rows = await sendRouted<unknown[][]>(command, stream.key, 'xinfo', [
-      'GROUPS',
-      stream.key,
-    ]);
+    const rows = await sendRouted<unknown[][]>(command, key, 'xinfo', ['GROUPS', key]);
     return rows.map((row) => String(row[row.indexOf('name') + 1]));
   } catch (error) {
     throw readError(error, `listing the groups of stream "${stream.name}"`, label);

@@ -31,6 +31,7 @@ import type { BusContext } from './bus-context.js';
 import { delay } from './delay.js';
 import type { EntryFailures } from './entry-failures.js';
 import { FailedEntries } from './failed-entries.js';
+import { KeyHolds } from './partition-key-holds.js';
 import type { ReadSizer } from './read-sizer.js';
 import type { GoneReason } from './scripts/index.js';
 
@@ -49,6 +50,10 @@ interface Held {
   running: boolean;
   /** Since when, at the latest, Redis is known to count it this consumer's (fetch, claim or heartbeat). */
   confirmedAt: number;
+  /** Its ordering key (the partition key's value on a partitioned stream). */
+  key: string | undefined;
+  /** A retry waiting for its backoff: not started before this time. */
+  dueAt: number | undefined;
 }
 
 /** The parts of its consumer the handling uses. */
@@ -70,6 +75,18 @@ export interface HandlingDeps {
   retryDue(at: number): void;
   /** Asks Redis which of `ids` this consumer no longer owns (touch.lua), re-claiming the rest. */
   verify(ids: readonly string[]): Promise<[id: string, why: GoneReason][]>;
+  /**
+   * On a partition of a partitioned stream: the event's partition key value,
+   * used as its ordering key, and a failed event holds back the later events
+   * of its key until its retry is done (partition-key-holds.ts).
+   */
+  readonly partitionKey?: ((event: Envelope) => string) | undefined;
+  /**
+   * On a partition: whether an entry may start now (the lease may have
+   * expired, as after a pause of the process); when not, the entry is left
+   * pending for the partition's next holder.
+   */
+  readonly mayStart?: (() => boolean) | undefined;
 }
 
 /** Decides, schedules and runs the handlers of one consumer's entries. */
@@ -79,7 +96,7 @@ export class EntryHandling {
   /** Entries that failed here, left pending for the claim scan until their retry is due. */
   private readonly failed: FailedEntries;
   /** Entries claimed a little before their retry is due, waiting for it (cleared on drain). */
-  private readonly holds = new Set<NodeJS.Timeout>();
+  private readonly waits = new Set<NodeJS.Timeout>();
   private readonly seen: DedupeWindow | undefined;
   /**
    * The signal of every handler of this consumer, aborted when close gives up
@@ -100,6 +117,8 @@ export class EntryHandling {
    * process): it is verified before its handler starts.
    */
   private readonly verifyAfterMs: number;
+  /** On a partition: keys held by a failed entry, and the entries parked behind them. */
+  private readonly holds: KeyHolds<Held> | undefined;
 
   constructor(private readonly deps: HandlingDeps) {
     this.seen = deps.options.dedupe ? new DedupeWindow() : undefined;
@@ -118,7 +137,16 @@ export class EntryHandling {
       knownTypes: new Set(Object.keys(deps.ctx.catalog.events)),
     };
     this.skipped = new SkippedEntries(deps.ctx, deps.stream.name, deps.group.name);
-    this.failed = new FailedEntries(deps.group, deps.failures, deps.retryDue);
+    this.failed = new FailedEntries(deps.group, deps.failures, deps.retryDue, (id) =>
+      this.holds?.releaseId(id),
+    );
+    if (deps.partitionKey !== undefined) {
+      this.holds = new KeyHolds<Held>(
+        (held) => this.admit(held),
+        (id) => this.held.has(id) || this.failed.has(id),
+        2 * deps.group.claimIdleMs + deps.group.retry.backoff.maxMs,
+      );
+    }
     this.dispatcher = new Dispatcher<Held>({
       concurrency: deps.options.concurrency,
       start: (held, done) => this.run(held, done),
@@ -155,17 +183,19 @@ export class EntryHandling {
    * read or claim that brought it was sent) at the earliest: skip,
    * dead-letter or queue it for its handler.
    */
-  accept(id: string, fields: string[], deliveries: number, since: number): void {
+  accept(id: string, fields: string[], deliveries: number, since: number, waitMs = 0): void {
     const { acks } = this.deps;
     // Entries fetched after close began stay pending for another consumer.
     if (this.deps.stopped() || this.held.has(id) || acks.has(id)) return;
-    const dueAt = this.failed.takeDue(id);
+    const dueAt = this.failed.takeDue(id) ?? (waitMs > 0 ? Date.now() + waitMs : undefined);
     const decision = decideDelivery(this.delivery, fields, deliveries);
     if (decision.action === 'skip') {
+      this.holds?.releaseId(id);
       this.skip(id, deliveries, decision.type, decision.cause);
       return;
     }
     if (decision.action === 'dead-letter') {
+      this.holds?.releaseId(id);
       this.failed.deadLetter(
         id,
         decision.reason,
@@ -185,11 +215,13 @@ export class EntryHandling {
       started: -1,
       running: false,
       confirmedAt: since,
+      key: undefined,
+      dueAt,
     };
     this.held.set(id, held);
     let key: string | undefined;
     try {
-      key = this.deps.options.orderingKey?.(decision.envelope);
+      key = (this.deps.partitionKey ?? this.deps.options.orderingKey)?.(decision.envelope);
     } catch (error) {
       key = undefined;
       this.deps.ctx.logger.warn(
@@ -197,18 +229,45 @@ export class EntryHandling {
         'orderingKey threw; handling the event without a key',
       );
     }
+    held.key = key;
+    this.admit(held);
+  }
+
+  /**
+   * Queues `held` for its handler: parked behind its key's hold (a failed
+   * entry of the same key waits for its retry), else pushed, at its due
+   * time when it is a retry waiting for its backoff.
+   */
+  private admit(held: Held): void {
+    if (held.released) return;
+    const { key, dueAt } = held;
+    held.dueAt = undefined;
     const wait = dueAt === undefined ? 0 : dueAt - Date.now();
+    if (this.holds !== undefined && key !== undefined) {
+      if (this.holds.heldBack(key, held.id)) {
+        held.dueAt = dueAt;
+        this.holds.park(key, held);
+        return;
+      }
+      // A retry waiting for its backoff (failed here, or taken over so): later events of its key wait for it.
+      if (wait > 0) this.holds.hold(key, held.id);
+    }
     if (wait <= 0) {
       this.dispatcher.push(held, key);
       return;
     }
     // Claimed a little before the due time this consumer computed: hold it (heartbeats keep it) until then.
     const timer = setTimeout(() => {
-      this.holds.delete(timer);
+      this.waits.delete(timer);
       if (!held.released && !this.deps.stopped()) this.dispatcher.push(held, key);
     }, wait);
     timer.unref?.();
-    this.holds.add(timer);
+    this.waits.add(timer);
+  }
+
+  /** Entry `id`, failed here, was dead-lettered by a claim scan: the later events of its key go on. */
+  settledElsewhere(id: string): void {
+    this.holds?.releaseId(id);
   }
 
   /** A heartbeat confirmed at `at` that this consumer owns the entries `ids`. */
@@ -228,6 +287,7 @@ export class EntryHandling {
   release(entries: readonly [id: string, why: GoneReason][]): void {
     const { ctx } = this.deps;
     for (const [id, why] of entries) {
+      this.holds?.releaseId(id);
       const held = this.held.get(id);
       if (held === undefined) continue;
       held.released = true;
@@ -256,9 +316,9 @@ export class EntryHandling {
 
   /** For close, first thing: entries not started stay pending; none starts from now on. */
   dropWaiting(): void {
-    for (const timer of this.holds) clearTimeout(timer);
-    this.holds.clear();
-    for (const held of this.dispatcher.dropWaiting()) {
+    for (const timer of this.waits) clearTimeout(timer);
+    this.waits.clear();
+    for (const held of [...this.dispatcher.dropWaiting(), ...(this.holds?.clear() ?? [])]) {
       held.released = true;
       this.held.delete(held.id);
     }
@@ -294,6 +354,19 @@ export class EntryHandling {
 
   private run(held: Held, done: () => void): void {
     if (held.released) {
+      done();
+      return;
+    }
+    if (this.deps.mayStart?.() === false) {
+      // The lease may be gone: the entry stays pending for the partition's next holder.
+      held.released = true;
+      this.held.delete(held.id);
+      done();
+      return;
+    }
+    if (held.key !== undefined && this.holds?.heldBack(held.key, held.id)) {
+      // Queued before an earlier entry of its key failed: it waits for that retry.
+      this.holds.park(held.key, held);
       done();
       return;
     }
@@ -398,6 +471,7 @@ export class EntryHandling {
       if (!held.released) {
         this.held.delete(held.id);
         if (ok) {
+          this.holds?.releaseId(held.id);
           acks.add(held.id, held.deliveries);
           this.seen?.add(held.envelope.id);
           ctx.stats.acked++;
@@ -410,6 +484,10 @@ export class EntryHandling {
             held.envelope,
           );
           logHandlerFailure(ctx.logger, this.fields(held), decision);
+          if (held.key !== undefined && this.holds !== undefined) {
+            if (decision.action !== 'dead-letter') this.holds.hold(held.key, held.id);
+            else this.holds.releaseId(held.id);
+          }
         }
       }
     } catch (failure) {

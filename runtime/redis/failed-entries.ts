@@ -21,6 +21,8 @@ export class FailedEntries {
     private readonly failures: EntryFailures,
     /** Called with the time a retry recorded here is due (the claimer wakes then). */
     private readonly retryDue: (at: number) => void,
+    /** Called when an entry that failed here will not come back here (dead-lettered, lost, taken). */
+    private readonly settled: (id: string) => void = () => undefined,
   ) {
     this.dueAt = new DueTimes(2 * group.claimIdleMs + group.retry.backoff.maxMs);
   }
@@ -49,7 +51,10 @@ export class FailedEntries {
       return decision;
     }
     void this.failures.retry(id, decision.error, decision.delayMs, type).then((at) => {
-      if (at === undefined) return;
+      if (at === undefined) {
+        this.settled(id);
+        return;
+      }
       if (at === null) {
         // Not recorded: the claim scan takes it after claimIdleMs.
         this.dueAt.set(id, Date.now() + this.group.claimIdleMs);

@@ -4,7 +4,8 @@
  * length, and the retention floors (a dry run of the trim
  * script) to tell which group holds the stream past its limit. `lag` is
  * XINFO GROUPS's `lag` (Redis 7.0+), null when Redis cannot tell (after
- * deletions or trims it may not know).
+ * deletions or trims it may not know). A partitioned stream is inspected per
+ * partition key and reported per partition and in total.
  */
 import type {
   BusInspection,
@@ -13,7 +14,10 @@ import type {
   StreamInspection,
 } from '../bus.js';
 import type { CatalogStream } from '../catalog.js';
+import { combineInspections } from '../internal/partition-reports.js';
+import { partitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
+import { partitionLeaseKey } from './keys.js';
 import { readError } from './redis-errors.js';
 import type { RetentionKeeper, TrimResult } from './retention-keeper.js';
 import { sendRouted } from './routed-command.js';
@@ -52,18 +56,33 @@ export async function inspectBus(
   return { streams, losses: [...ctx.losses.losses] };
 }
 
+/** Inspects `stream`; a partitioned one per partition key, combined (internal/partition-reports.ts). */
 async function inspectStream(
   ctx: BusContext,
   retention: RetentionKeeper,
   stream: CatalogStream,
 ): Promise<StreamInspection> {
+  const keys = partitionKeys(stream);
+  const parts = await Promise.all(
+    keys.map((p) => inspectKey(ctx, retention, stream, p.key, p.dlqKey)),
+  );
+  return stream.partitions === undefined ? parts[0]! : combineInspections(stream, keys, parts);
+}
+
+async function inspectKey(
+  ctx: BusContext,
+  retention: RetentionKeeper,
+  stream: CatalogStream,
+  key: string,
+  dlqKey: string,
+): Promise<StreamInspection> {
   const { command, label } = ctx.connections;
   try {
-    const dlqLength = await command.xlen(stream.dlqKey);
-    if ((await command.exists(stream.key)) === 0) {
+    const dlqLength = await command.xlen(dlqKey);
+    if ((await command.exists(key)) === 0) {
       return {
         name: stream.name,
-        key: stream.key,
+        key,
         length: 0,
         entriesAdded: 0,
         firstEntryId: null,
@@ -72,22 +91,18 @@ async function inspectStream(
         groups: [],
       };
     }
-    const info = record(
-      await sendRouted<Flat>(command, stream.key, 'xinfo', ['STREAM', stream.key]),
-    );
+    const info = record(await sendRouted<Flat>(command, key, 'xinfo', ['STREAM', key]));
     const firstEntryId = entryId(info.get('first-entry'));
-    const groupRows = await sendRouted<Flat[]>(command, stream.key, 'xinfo', [
-      'GROUPS',
-      stream.key,
-    ]);
-    const trim = await retention.trim(stream, true);
+    const groupRows = await sendRouted<Flat[]>(command, key, 'xinfo', ['GROUPS', key]);
+    const trim = await retention.trim(stream, true, key);
+    const partitioned = stream.partitions !== undefined;
     const groups = await Promise.all(
-      groupRows.map((row) => inspectGroup(ctx, stream, record(row), trim, firstEntryId)),
+      groupRows.map((row) => inspectGroup(ctx, key, record(row), trim, firstEntryId, partitioned)),
     );
     groups.sort((a, b) => a.name.localeCompare(b.name));
     return {
       name: stream.name,
-      key: stream.key,
+      key,
       length: num(info.get('length')),
       entriesAdded: nullableNum(info.get('entries-added')),
       firstEntryId,
@@ -102,17 +117,19 @@ async function inspectStream(
 
 async function inspectGroup(
   ctx: BusContext,
-  stream: CatalogStream,
+  key: string,
   group: Map<string, unknown>,
   trim: TrimResult,
   firstEntryId: string | null,
+  partitioned: boolean,
 ): Promise<GroupInspection> {
   const name = String(group.get('name'));
   const { command } = ctx.connections;
-  const [rows, summary] = await Promise.all([
-    sendRouted<Flat[]>(command, stream.key, 'xinfo', ['CONSUMERS', stream.key, name]),
+  const [rows, summary, lease] = await Promise.all([
+    sendRouted<Flat[]>(command, key, 'xinfo', ['CONSUMERS', key, name]),
     // The summary form: [count, smallest id, greatest id, per consumer].
-    command.xpending(stream.key, name) as Promise<Flat>,
+    command.xpending(key, name) as Promise<Flat>,
+    partitioned ? command.get(partitionLeaseKey(key, name)) : undefined,
   ]);
   const oldestPendingId = typeof summary[1] === 'string' ? summary[1] : null;
   const consumers: ConsumerInspection[] = rows
@@ -144,5 +161,7 @@ async function inspectGroup(
     oldestPendingId,
     oldestPendingAgeMs: Number.isFinite(oldestMs) ? Math.max(0, Date.now() - oldestMs) : null,
     laggingPastRetention,
+    // The lease holds the reader's token, `<consumer>#<random>` (partition-lease.ts).
+    ...(partitioned ? { reader: lease ? lease.slice(0, lease.lastIndexOf('#')) : null } : {}),
   };
 }

@@ -6,6 +6,7 @@
  * derives others from them.
  */
 import type { CatalogStream } from '../catalog.js';
+import { partitionByKey } from '../internal/partitions.js';
 
 /** The keys of one stream. */
 export interface StreamKeys {
@@ -21,17 +22,42 @@ export interface StreamKeys {
   readonly failures: string;
 }
 
-/** The keys of `stream`. */
-export function streamKeys(stream: CatalogStream): StreamKeys {
-  return { stream: stream.key, dlq: stream.dlqKey, failures: `${stream.key}:failures` };
+/**
+ * The keys of `stream`, or of its partition whose stream key is `key`
+ * (`partitionKeys` in internal/partitions.ts): each partition has its own
+ * DLQ and failure records under its own hash tag.
+ */
+export function streamKeys(stream: CatalogStream, key: string = stream.key): StreamKeys {
+  const dlq =
+    key === stream.key ? stream.dlqKey : (partitionByKey(stream, key)?.dlqKey ?? `${key}:dlq`);
+  return { stream: key, dlq, failures: `${key}:failures` };
 }
 
-/** The idempotent-publish marker of event `eventId` on `stream` (same hash tag). */
-export function dedupKey(stream: CatalogStream, eventId: string): string {
-  return `${stream.key}:dedup:${eventId}`;
+/** The idempotent-publish marker of event `eventId` appended to stream key `key` (same hash tag). */
+export function dedupKey(key: string, eventId: string): string {
+  return `${key}:dedup:${eventId}`;
 }
 
 /** The field of a failure record in {@link StreamKeys.failures}. */
 export function failureField(group: string, entryId: string): string {
   return `${group}:${entryId}`;
+}
+
+/**
+ * The lease of partition stream key `partitionKey` for `group`, in the
+ * partition's own hash tag: `{ns:stream:p3}:lease:<group>`, holding the
+ * token of the consumer that reads the partition (partition-lease.ts).
+ */
+export function partitionLeaseKey(partitionKey: string, group: string): string {
+  return `${partitionKey}:lease:${group}`;
+}
+
+/**
+ * The live consumers of `group` on partitioned `stream`: a sorted set,
+ * member the consumer's token, score when its heartbeat expires (Redis's
+ * clock, ms), in the stream's own hash tag: `{ns:stream}:members:<group>`
+ * (partition-membership.ts).
+ */
+export function partitionMembersKey(stream: CatalogStream, group: string): string {
+  return `${stream.key}:members:${group}`;
 }

@@ -20,10 +20,12 @@
  * Each detection is logged as an error, counted (`stats().dataLoss`), kept
  * for `inspect().losses` and emitted as a `DataLossError` on `bus.onError`.
  */
+
 import type { Logger, LossReport } from '../bus.js';
 import type { Catalog } from '../catalog.js';
 import { DataLossError, type LostStream, type SchemabusError } from '../errors.js';
 import type { Listeners } from '../internal/listeners.js';
+import { partitionByKey } from '../internal/partitions.js';
 import type { StatsCounter } from '../internal/stats.js';
 import type { Connections } from './connections.js';
 import { sendRouted } from './routed-command.js';
@@ -180,7 +182,7 @@ export class LossWatch {
 
   private streamName(key: string): string {
     for (const stream of Object.values(this.ctx.catalog.streams)) {
-      if (stream.key === key) return stream.name;
+      if (stream.key === key || partitionByKey(stream, key) !== undefined) return stream.name;
     }
     return key;
   }

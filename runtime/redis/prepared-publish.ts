@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.js';
 import { channelName, encodeRealtimeMessage } from '../internal/channels.js';
 import { encodeEnvelope, entryWithinBytes } from '../internal/entry-codec.js';
 import { createEnvelope, unknownType } from '../internal/envelope.js';
+import { partitionFor } from '../internal/partitions.js';
 import { endPublishSpan, type PublishTrace, tracePublish } from '../internal/tracing.js';
 import { type BusContext, streamOf } from './bus-context.js';
 import { dedupKey } from './keys.js';
@@ -23,6 +24,10 @@ export interface Prepared {
   /** The catalogue channel name (metrics label), when realtime. */
   readonly channelDef: string | undefined;
   readonly stream: CatalogStream | undefined;
+  /** The stream key the entry goes to: the stream's, or its partition's (`partitionFor`). */
+  readonly key: string | undefined;
+  /** The partition, when the stream is partitioned. */
+  readonly partition: number | undefined;
   readonly fields: string[] | undefined;
   readonly channel: string | undefined;
   readonly message: string | undefined;
@@ -54,8 +59,10 @@ export function prepareEvent(
     metrics.published(type, 'rejected');
     throw new ValidationError(type, issues);
   }
-  const envelope = createEnvelope(catalog, type, data, meta);
   const stream = event.stream === undefined ? undefined : streamOf(catalog, event.stream);
+  // Routed before anything is built: a payload without its partition key publishes nothing.
+  const target = stream === undefined ? undefined : partitionFor(stream, data, type);
+  const envelope = createEnvelope(catalog, type, data, meta);
   const channelDef = event.channel === undefined ? undefined : catalog.channels[event.channel];
   const trace = tracePublish('redis', stream?.name ?? channelDef?.name ?? type, envelope);
   const fields = stream ? encodeEnvelope(envelope) : undefined;
@@ -76,7 +83,18 @@ export function prepareEvent(
     throw error;
   }
   const wait = stream ? (meta?.waitForReplicas ?? waitForReplicas) : undefined;
-  return { envelope, channelDef: channelDef?.name, stream, fields, channel, message, wait, trace };
+  return {
+    envelope,
+    channelDef: channelDef?.name,
+    stream,
+    key: target?.key,
+    partition: stream?.partitions === undefined ? undefined : target?.index,
+    fields,
+    channel,
+    message,
+    wait,
+    trace,
+  };
 }
 
 /**
@@ -88,17 +106,17 @@ export function publishCommand(
   p: Prepared,
   dedupTtlMs: number | undefined,
 ): [PublishCommand, (string | number)[]] {
-  if (p.stream && dedupTtlMs !== undefined) {
-    const marker = dedupKey(p.stream, p.envelope.id);
+  if (p.key !== undefined && dedupTtlMs !== undefined) {
+    const marker = dedupKey(p.key, p.envelope.id);
     return [
       'schemabusPublishOnce',
-      [p.stream.key, marker, dedupTtlMs, p.channel ?? '', p.message ?? '', ...p.fields!],
+      [p.key, marker, dedupTtlMs, p.channel ?? '', p.message ?? '', ...p.fields!],
     ];
   }
-  if (p.stream && p.channel) {
-    return ['schemabusPublishRealtime', [p.stream.key, p.channel, p.message!, ...p.fields!]];
+  if (p.key !== undefined && p.channel) {
+    return ['schemabusPublishRealtime', [p.key, p.channel, p.message!, ...p.fields!]];
   }
-  if (p.stream) return ['xadd', [p.stream.key, '*', ...p.fields!]];
+  if (p.key !== undefined) return ['xadd', [p.key, '*', ...p.fields!]];
   return ['publish', [p.channel!, p.message!]];
 }
 

@@ -79,15 +79,16 @@ export class PublishOutcomes {
       stats.realtimeSent++;
       metrics.realtime(p.channelDef ?? p.channel, 'sent');
     }
-    if (p.stream) this.retention.notePublish(p.stream);
+    if (p.stream) this.retention.notePublish(p.stream, 1, p.key);
     const published: { -readonly [K in keyof Published]: Published[K] } = {
       id: p.envelope.id,
       type: p.envelope.type,
     };
     if (p.stream && entryId !== undefined) {
       published.entryId = entryId;
-      this.ctx.losses.seen(p.stream.key, entryId);
+      this.ctx.losses.seen(p.key ?? p.stream.key, entryId);
       published.stream = p.stream.name;
+      if (p.partition !== undefined) published.partition = p.partition;
     }
     if (p.channel) published.channel = p.channel;
     if (replicas !== undefined) published.replicas = replicas;

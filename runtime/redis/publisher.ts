@@ -17,9 +17,11 @@
  * lose about a second of writes; with replicas it is best effort, unless it
  * waited for them.
  */
+
 import type { BatchItem, Published, PublishMeta, WaitForReplicas } from '../bus.js';
 import { type EntryFields, recordToFields } from '../internal/entry-fields.js';
 import { checkWaitForReplicas } from '../internal/envelope.js';
+import { partitionForFields } from '../internal/partitions.js';
 import { endPublishSpan } from '../internal/tracing.js';
 import { AppendBatcher, type AppendReceiver } from './append-batcher.js';
 import { type BusContext, streamOf } from './bus-context.js';
@@ -118,8 +120,8 @@ export class Publisher {
 
   /** Adds a batchable event to this tick's batch of its stream (and wait setting). */
   private append(p: Prepared, receiver: AppendReceiver, index: number): void {
-    if (p.wait === undefined) this.batcher.append(p.stream!.key, p.fields!, receiver, index);
-    else this.replicated.append(p.wait, p.stream!.key, p.fields!, receiver, index);
+    if (p.wait === undefined) this.batcher.append(p.key!, p.fields!, receiver, index);
+    else this.replicated.append(p.wait, p.key!, p.fields!, receiver, index);
   }
 
   /** Sends the appends batched so far: before any other write, so commands reach Redis in publish order. */
@@ -193,14 +195,12 @@ export class Publisher {
   /** Stores `fields` as they are on `streamName`, bypassing validation (tests, migrations, tools). */
   async appendRaw(streamName: string, fields: EntryFields): Promise<string> {
     const stream = streamOf(this.ctx.catalog, streamName);
+    const list = recordToFields(fields);
+    const { key } = partitionForFields(stream, list);
     this.flush();
     try {
-      const id = await this.ctx.connections.command.xadd(
-        stream.key,
-        '*',
-        ...recordToFields(fields),
-      );
-      this.retention.notePublish(stream);
+      const id = await this.ctx.connections.command.xadd(key, '*', ...list);
+      this.retention.notePublish(stream, 1, key);
       return id as string;
     } catch (error) {
       throw writeError(error, `appendRaw to stream "${streamName}"`, this.ctx.connections.label);

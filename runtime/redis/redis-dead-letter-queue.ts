@@ -5,6 +5,7 @@
  * `replayfor=<group>` to the main stream and deletes the DLQ entry in one
  * script, so only the failing group sees the event again, with fresh attempts.
  */
+
 import type {
   DeadLetter,
   DeadLetterFilter,
@@ -20,6 +21,7 @@ import {
   replayFields,
 } from '../internal/dead-letter-fields.js';
 import { logReplayed } from '../internal/log-fields.js';
+import type { PartitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
 import { readError, writeError } from './redis-errors.js';
 import type { RetentionKeeper } from './retention-keeper.js';
@@ -29,12 +31,17 @@ const PAGE = 200;
 
 type RawDlqEntry = [id: string, fields: string[]];
 
-/** `bus.dlq(stream)` on Redis. */
+/**
+ * `bus.dlq(stream)` on Redis; on a partitioned stream, the DLQ of one
+ * partition (`keys`), replaying to that partition's stream key (the bus
+ * combines them: internal/partition-dead-letters.ts).
+ */
 export class RedisDeadLetterQueue implements DeadLetterQueue {
   constructor(
     private readonly ctx: BusContext,
     private readonly stream: CatalogStream,
     private readonly retention: RetentionKeeper,
+    private readonly keys: PartitionKeys = { index: 0, key: stream.key, dlqKey: stream.dlqKey },
   ) {}
 
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetter[]> {
@@ -50,7 +57,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
 
   async count(): Promise<number> {
     try {
-      return await this.ctx.connections.command.xlen(this.stream.dlqKey);
+      return await this.ctx.connections.command.xlen(this.keys.dlqKey);
     } catch (error) {
       throw readError(
         error,
@@ -65,7 +72,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     const published = await this.replayOne(id);
     if (published === undefined) {
       throw new CatalogMismatchError(
-        `no dead letter "${id}" in the DLQ of stream "${this.stream.name}" (${this.stream.dlqKey}); list the DLQ for current ids (it may have been replayed or purged already)`,
+        `no dead letter "${id}" in the DLQ of stream "${this.stream.name}" (${this.keys.dlqKey}); list the DLQ for current ids (it may have been replayed or purged already)`,
       );
     }
     return published;
@@ -88,7 +95,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     if (!isStreamId(id)) return undefined;
     let entries: RawDlqEntry[];
     try {
-      entries = (await command.xrange(this.stream.dlqKey, id, id)) as RawDlqEntry[];
+      entries = (await command.xrange(this.keys.dlqKey, id, id)) as RawDlqEntry[];
     } catch (error) {
       throw readError(error, `reading dead letter ${id}`, label);
     }
@@ -98,8 +105,8 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     let entryId: string | null;
     try {
       entryId = await command.schemabusReplay(
-        this.stream.key,
-        this.stream.dlqKey,
+        this.keys.key,
+        this.keys.dlqKey,
         id,
         ...replayFields(letter),
       );
@@ -107,7 +114,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
       throw writeError(error, `replay of dead letter ${id}`, label);
     }
     if (entryId === null) return undefined;
-    this.retention.notePublish(this.stream);
+    this.retention.notePublish(this.stream, 1, this.keys.key);
     logReplayed(this.ctx.logger, letter, entryId);
     return {
       id: letter.event?.id ?? '',
@@ -127,7 +134,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
     try {
       if (all) {
         const replies =
-          (await command.multi().xlen(this.stream.dlqKey).del(this.stream.dlqKey).exec()) ?? [];
+          (await command.multi().xlen(this.keys.dlqKey).del(this.keys.dlqKey).exec()) ?? [];
         const [error, length] = replies[0] ?? [new Error('no reply')];
         if (error) throw error;
         return Number(length);
@@ -139,7 +146,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
       });
       let deleted = 0;
       for (let i = 0; i < ids.length; i += 500) {
-        deleted += await command.xdel(this.stream.dlqKey, ...ids.slice(i, i + 500));
+        deleted += await command.xdel(this.keys.dlqKey, ...ids.slice(i, i + 500));
       }
       return deleted;
     } catch (error) {
@@ -159,7 +166,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
         const sorted = filter.ids.filter(isStreamId).sort(compareIds);
         for (const id of sorted) {
           if (after !== undefined && compareIds(id, after) <= 0) continue;
-          const [entry] = (await command.xrange(this.stream.dlqKey, id, id)) as RawDlqEntry[];
+          const [entry] = (await command.xrange(this.keys.dlqKey, id, id)) as RawDlqEntry[];
           if (entry === undefined) continue;
           const letter = decodeDeadLetter(this.stream.name, entry[0], entry[1]);
           if (matchesDeadLetterFilter(letter, filter) && !visit(letter)) return;
@@ -169,7 +176,7 @@ export class RedisDeadLetterQueue implements DeadLetterQueue {
       let start = after === undefined ? '-' : `(${after}`;
       for (;;) {
         const page = (await command.xrange(
-          this.stream.dlqKey,
+          this.keys.dlqKey,
           start,
           '+',
           'COUNT',

@@ -9,6 +9,7 @@
  * effort (replication is asynchronous), unless publishes wait for replicas
  * (`waitForReplicas`: WAIT).
  */
+
 import type {
   BatchItem,
   BootstrapReport,
@@ -40,6 +41,8 @@ import { logSubscription } from '../internal/log-fields.js';
 import { noopLogger } from '../internal/logger.js';
 import { createMetrics } from '../internal/metrics.js';
 import { type MetricsRefresher, startBusRefresher } from '../internal/metrics-refresher.js';
+import { combineDeadLetterQueues } from '../internal/partition-dead-letters.js';
+import { partitionKeys } from '../internal/partitions.js';
 import { StatsCounter } from '../internal/stats.js';
 import { resolveSubscribeOptions } from '../internal/subscribe-options.js';
 import { SubscriptionStatus } from '../internal/subscription-status.js';
@@ -50,6 +53,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from './connection-defaults.js';
 import { Connections } from './connections.js';
 import { inspectBus } from './inspect-bus.js';
 import { LossWatch } from './loss-watch.js';
+import { PartitionedConsumer } from './partitioned-consumer.js';
 import { Publisher } from './publisher.js';
 import { RealtimeHub } from './realtime-hub.js';
 import type { RedisClient } from './redis-client.js';
@@ -73,7 +77,9 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Publisher;
   private readonly realtime: RealtimeHub;
   private readonly subscriptions = new Map<Subscription, SubscriptionStatus>();
-  private readonly consumers = new Set<StreamConsumer>();
+  /** The consumers of partitioned streams of each subscription (for health). */
+  private readonly partitioned = new WeakMap<Subscription, PartitionedConsumer[]>();
+  private readonly consumers = new Set<StreamConsumer | PartitionedConsumer>();
   private readonly dlqs = new Map<string, DeadLetterQueue>();
   /** Aborted when the bus closes: every running tail ends first. */
   private readonly tails = new AbortController();
@@ -157,18 +163,11 @@ export class RedisEventBus implements EventBus {
     const groups = checkHandlers(this.catalog, group, handlers);
     const resolved = resolveSubscribeOptions(options);
     const status = new SubscriptionStatus(this.ctx.logger);
-    const consumers = groups.map(
-      (g) =>
-        new StreamConsumer(
-          this.ctx,
-          g,
-          streamOf(this.catalog, g.stream),
-          handlers,
-          resolved,
-          status,
-          this.options,
-        ),
-    );
+    const consumers = groups.map((g) => {
+      const stream = streamOf(this.catalog, g.stream);
+      const Consumer = stream.partitions === undefined ? StreamConsumer : PartitionedConsumer;
+      return new Consumer(this.ctx, g, stream, handlers, resolved, status, this.options);
+    });
     for (const c of consumers) {
       this.consumers.add(c);
       c.start();
@@ -200,6 +199,8 @@ export class RedisEventBus implements EventBus {
       },
     };
     this.subscriptions.set(subscription, status);
+    const partitioned = consumers.filter((c) => c instanceof PartitionedConsumer);
+    if (partitioned.length > 0) this.partitioned.set(subscription, partitioned);
     return subscription;
   }
 
@@ -242,8 +243,16 @@ export class RedisEventBus implements EventBus {
   dlq(stream: string): DeadLetterQueue {
     let queue = this.dlqs.get(stream);
     if (queue === undefined) {
+      const def = streamOf(this.catalog, stream);
       queue = guardDeadLetterQueue(
-        new RedisDeadLetterQueue(this.ctx, streamOf(this.catalog, stream), this.retention),
+        def.partitions === undefined
+          ? new RedisDeadLetterQueue(this.ctx, def, this.retention)
+          : combineDeadLetterQueues(
+              stream,
+              partitionKeys(def).map(
+                (keys) => new RedisDeadLetterQueue(this.ctx, def, this.retention, keys),
+              ),
+            ),
         BUS,
         () => this.refusesCommands,
       );
@@ -277,11 +286,19 @@ export class RedisEventBus implements EventBus {
         state: status.state,
         lastError: status.lastError,
         lastReadAt: status.lastReadAt,
+        partitions: this.heldPartitions(s),
         breakers: status.breakers(),
       })),
       down,
       inspect: () => this.inspect(),
     });
+  }
+
+  /** Per partitioned stream of `subscription`, the partitions it holds now. */
+  private heldPartitions(subscription: Subscription): Record<string, number[]> | undefined {
+    const consumers = this.partitioned.get(subscription);
+    if (consumers === undefined) return undefined;
+    return Object.fromEntries(consumers.map((c) => [c.stream.name, c.heldPartitions]));
   }
 
   onError(listener: (error: SchemabusError) => void): () => void {

@@ -65,14 +65,14 @@ export class ReplicatedPublishes {
     for (const batcher of this.batchers.values()) batcher.flush();
   }
 
-  /** Sends one stream event (`p.stream` set) and waits for `want` replicas. */
+  /** Sends one stream event (`p.key` set) and waits for `want` replicas. */
   async send(
     p: Prepared,
     dedupTtlMs: number | undefined,
     want: WaitForReplicas,
   ): Promise<ReplicatedWrite> {
     const { client, waiter } = this.connection();
-    const stream = p.stream!;
+    const key = p.key!;
     const fields = p.fields!;
     let carrier: RoutedCommand | undefined;
     const carried = (c: RoutedCommand) => {
@@ -81,17 +81,17 @@ export class ReplicatedPublishes {
     let written: Promise<unknown>;
     if (dedupTtlMs !== undefined) {
       const args = [String(dedupTtlMs), p.channel ?? '', p.message ?? '', ...fields];
-      const keys = [stream.key, dedupKey(stream, p.envelope.id)];
+      const keys = [key, dedupKey(key, p.envelope.id)];
       written = PUBLISH_ONCE.call(client, keys, args.length, resp(args), carried);
     } else if (p.channel !== undefined) {
       const args = [p.channel, p.message!, ...fields];
-      written = PUBLISH_REALTIME.call(client, [stream.key], args.length, resp(args), carried);
+      written = PUBLISH_REALTIME.call(client, [key], args.length, resp(args), carried);
     } else {
-      const xadd = new RoutedCommand('xadd', [stream.key, '*', ...fields], undefined);
+      const xadd = new RoutedCommand('xadd', [key, '*', ...fields], undefined);
       carried(xadd);
       written = client.sendCommand(xadd) as Promise<unknown>;
     }
-    const replicas = waiter.acknowledged(stream.key, written, () => carrier, want);
+    const replicas = waiter.acknowledged(key, written, () => carrier, want);
     const reply = await written;
     return { entryId: entryIdOf(reply), replicas: await replicas };
   }

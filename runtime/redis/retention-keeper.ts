@@ -62,6 +62,8 @@ interface StreamState {
   running: boolean;
   /** Stream length after the last trim run of this process (undefined before the first). */
   length: number | undefined;
+  /** The stream key it trims (a partition's, for a partitioned stream). */
+  readonly key: string;
 }
 
 /** Runs the trim script on publish, throttled per stream; counts and logs forced trims. */
@@ -75,12 +77,16 @@ export class RetentionKeeper {
     private readonly options: RetentionOptions = {},
   ) {}
 
-  /** Notes `n` publishes on `stream` and starts a trim when one is due (not awaited; failures are logged). */
-  notePublish(stream: CatalogStream, n = 1): void {
-    let s = this.state.get(stream.name);
+  /**
+   * Notes `n` publishes on `stream` (on its stream key `key`: a partitioned
+   * stream keeps its retention per partition) and starts a trim when one is
+   * due (not awaited; failures are logged).
+   */
+  notePublish(stream: CatalogStream, n = 1, key: string = stream.key): void {
+    let s = this.state.get(key);
     if (s === undefined) {
-      s = { publishes: 0, lastRun: 0, running: false, length: undefined };
-      this.state.set(stream.name, s);
+      s = { publishes: 0, lastRun: 0, running: false, length: undefined, key };
+      this.state.set(key, s);
     }
     s.publishes += n;
     if (s.running) return;
@@ -113,7 +119,7 @@ export class RetentionKeeper {
     s.running = true;
     s.publishes = 0;
     s.lastRun = now;
-    this.trim(stream)
+    this.trim(stream, false, s.key)
       .then((result) => {
         s.length = result.length - result.removed - result.forcedRemoved;
       })
@@ -135,8 +141,8 @@ export class RetentionKeeper {
       });
   }
 
-  /** Trims `stream` now (or only computes, when `dryRun`). */
-  async trim(stream: CatalogStream, dryRun = false): Promise<TrimResult> {
+  /** Trims `stream` (its stream key `key`) now, or only computes, when `dryRun`. */
+  async trim(stream: CatalogStream, dryRun = false, key: string = stream.key): Promise<TrimResult> {
     const now = Date.now();
     const factor = this.options.hardCapFactor ?? 10;
     const retention = stream.retention;
@@ -151,15 +157,15 @@ export class RetentionKeeper {
     }
     args.push(TRIM_CHUNK);
     const [removed, forcedRemoved, cutoff, floor, flat, length] =
-      await this.ctx.connections.command.schemabusTrim(stream.key, ...args);
+      await this.ctx.connections.command.schemabusTrim(key, ...args);
     const floors = new Map<string, string>();
     for (let i = 0; i + 1 < flat.length; i += 2) floors.set(flat[i]!, flat[i + 1]!);
     const result: TrimResult = { removed, forcedRemoved, cutoff, floor, floors, length };
-    if (forcedRemoved > 0) this.reportForced(stream, result);
+    if (forcedRemoved > 0) this.reportForced(stream, key, result);
     return result;
   }
 
-  private reportForced(stream: CatalogStream, result: TrimResult): void {
+  private reportForced(stream: CatalogStream, key: string, result: TrimResult): void {
     this.forcedCount++;
     this.ctx.metrics.retentionForced(stream.name);
     const holders = [...result.floors]
@@ -168,7 +174,7 @@ export class RetentionKeeper {
     this.ctx.logger.error(
       {
         stream: stream.name,
-        key: stream.key,
+        key,
         forcedRemoved: result.forcedRemoved,
         length: result.length,
         laggingGroups: holders,

@@ -26,7 +26,7 @@
  *   after its handler resolved; a failed handler leaves it pending with a
  *   failure record (claimer.ts retries it); poison entries are dead-lettered.
  */
-import type { HandlerMap } from '../bus.js';
+import type { Envelope, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
 import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
@@ -40,6 +40,7 @@ import { delay, untilAborted, untilDeadline } from './delay.js';
 import { EntryFailures } from './entry-failures.js';
 import { EntryHandling } from './entry-handling.js';
 import { type StreamKeys, streamKeys } from './keys.js';
+import { takeOverPartition } from './partition-takeover.js';
 import { PendingRereader } from './pending-rereader.js';
 import { ReadSizer } from './read-sizer.js';
 import { isNoGroupError, readError } from './redis-errors.js';
@@ -60,6 +61,27 @@ export interface ConsumerTuning {
    * one holding entries never is. @default 3600000 (one hour)
    */
   readonly idleConsumerTimeoutMs?: number | undefined;
+  /**
+   * On a partitioned stream: how long a consumer's lease on a partition (and
+   * its membership of the group) lasts without renewal. Renewed every third
+   * of it; a consumer that dies leaves its partitions to the others this long
+   * after its last renewal; one that cannot renew (paused, cut off) stops
+   * starting that partition's entries when it knows the lease may be gone.
+   * @default 10000
+   */
+  readonly partitionLeaseMs?: number | undefined;
+}
+
+/** A consumer of one partition of a partitioned stream, while it holds the partition's lease (partitioned-consumer.ts). */
+export interface PartitionRole {
+  readonly leaseKey: string;
+  readonly token: string;
+  /** The event's partition key value: its ordering key, held back behind a failed event of the same value. */
+  readonly key: (event: Envelope) => string;
+  /** The lease turned out not to be ours when the takeover ran. */
+  readonly leaseLost: () => void;
+  /** Whether the lease is surely still ours (no entry starts otherwise). */
+  readonly mayStart: () => boolean;
 }
 
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
@@ -97,6 +119,8 @@ export class StreamConsumer {
     /** The subscription's state: a failing read or group command makes it `reconnecting`. */
     private readonly status: SubscriptionStatus,
     tuning: ConsumerTuning = {},
+    /** Set on a partition: the start takes its pending entries over instead of re-reading its own. */
+    private readonly partition?: PartitionRole,
   ) {
     this.keys = streamKeys(stream);
     this.gate = gateFor(group, options.circuitBreaker, options.consumer, status, {
@@ -172,6 +196,8 @@ export class StreamConsumer {
       stopped: () => this.stopped,
       retryDue: (at) => this.claimer.wakeAt(at),
       verify: (ids) => this.claimer.touch(ids),
+      partitionKey: partition?.key,
+      mayStart: partition?.mayStart,
     });
     this.claimer = new Claimer(ctx, group, this.keys, this.claimerHost(), {
       intervalMs: tuning.claimIntervalMs,
@@ -240,6 +266,13 @@ export class StreamConsumer {
           continue;
         }
         if (this.stopped) break;
+        if (first && this.partition !== undefined) {
+          // A partition just leased: the group's pending entries of it first, in id order.
+          if (!(await this.takeOver())) this.partition.leaseLost();
+          first = false;
+          this.rereadStarted = true;
+          continue;
+        }
         if (first) {
           // At start: entries a previous process with this consumer name left pending (a redelivery each).
           first = false;
@@ -313,6 +346,24 @@ export class StreamConsumer {
     }
   }
 
+  private takeOver(): Promise<boolean> {
+    const limit = Math.max(1, Math.floor(this.options.batchSize / 2));
+    return takeOverPartition(this.ctx, {
+      keys: this.keys,
+      group: this.group,
+      consumer: this.options.consumer,
+      leaseKey: this.partition!.leaseKey,
+      token: this.partition!.token,
+      pageSize: Math.max(1, this.options.batchSize - limit),
+      signal: this.stopController.signal,
+      room: () =>
+        untilAborted(this.handling.whenWaitingBelow(limit + 1), this.stopController.signal),
+      accept: (id, fields, deliveries, since, waitMs) =>
+        this.handling.accept(id, fields, deliveries, since, waitMs),
+      lost: (id) => this.failures.countLost(id),
+    });
+  }
+
   /** Entries of a read sent at `sentAt` (each delivered for the first time). */
   private acceptAll(entries: RawEntry[], sentAt: number): void {
     for (const [id, fields] of entries) {
@@ -344,8 +395,10 @@ export class StreamConsumer {
       held: () => [...this.handling.heldIds(), ...this.acks.unconfirmed()],
       gone: (entries: readonly [string, GoneReason][]) => this.handling.release(entries),
       confirmed: (at: number, ids: readonly string[]) => this.handling.confirmed(at, ids),
-      deadLettered: (id: string, deliveries: number, owner: string) =>
-        this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner),
+      deadLettered: (id: string, deliveries: number, owner: string) => {
+        this.handling.settledElsewhere(id);
+        this.failures.countDeadLettered(id, 'exhausted', deliveries, undefined, owner);
+      },
       lost: (id: string) => this.failures.countLost(id),
     };
   }

@@ -7,6 +7,8 @@
 import type { CatalogStream } from '../catalog.js';
 import { type DecodeResult, decodeEntry } from '../internal/entry-codec.js';
 import { type EntryFields, fieldsToRecord } from '../internal/entry-fields.js';
+import { mergeAsync } from '../internal/merge-async.js';
+import { partitionKeys } from '../internal/partitions.js';
 import type { BusContext } from './bus-context.js';
 import type { RedisClient } from './redis-client.js';
 import { readError } from './redis-errors.js';
@@ -32,6 +34,8 @@ export interface TailEntry {
   readonly fields: EntryFields;
   /** The decoded envelope, or why the entry is not one (it is shown, never skipped). */
   readonly decoded: DecodeResult;
+  /** The partition it was read from, on a partitioned stream. */
+  readonly partition?: number;
 }
 
 /** `0`, a millisecond time or a full entry id: what XREAD accepts as a start. */
@@ -43,12 +47,36 @@ const DEFAULT_BLOCK_MS = 1000;
 /** Entries fetched per XREAD at most. */
 const READ_COUNT = 100;
 
-/** Follows `stream` until `options.signal` aborts, the bus closes or the caller stops iterating. */
-export async function* tailStream(
+/**
+ * Follows `stream` until `options.signal` aborts, the bus closes or the
+ * caller stops iterating. A partitioned stream is followed on every
+ * partition key (one reader each: their slots differ on a Cluster), entries
+ * in the order they arrive, each with its `partition`; `from` applies to
+ * every partition.
+ */
+export function tailStream(
   ctx: BusContext,
   stream: CatalogStream,
   options: TailOptions,
   /** Aborted when the bus closes: every tail ends before its connections go. */
+  closing: AbortSignal,
+): AsyncGenerator<TailEntry, void, undefined> {
+  if (stream.partitions === undefined)
+    return tailKey(ctx, stream, stream.key, undefined, options, closing);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const tails = partitionKeys(stream).map((p) =>
+    tailKey(ctx, stream, p.key, p.index, { ...options, signal }, closing),
+  );
+  return mergeAsync(tails, () => stop.abort());
+}
+
+async function* tailKey(
+  ctx: BusContext,
+  stream: CatalogStream,
+  key: string,
+  partition: number | undefined,
+  options: TailOptions,
   closing: AbortSignal,
 ): AsyncGenerator<TailEntry, void, undefined> {
   const from = options.from ?? '$';
@@ -65,13 +93,14 @@ export async function* tailStream(
   const signal = options.signal ? AbortSignal.any([options.signal, closing]) : closing;
   if (signal.aborted) return;
   // Named after the command connection, so CLIENT LIST tells whose tail it is.
-  const reader = connections.reader(`${connections.name}:tail:${stream.name}`, stream.key);
+  const name = partition === undefined ? stream.name : `${stream.name}:p${partition}`;
+  const reader = connections.reader(`${connections.name}:tail:${name}`, key);
   // Dropping the reader ends a blocked XREAD at once, whatever the connection went through
   // (a CLIENT UNBLOCK would need the reader's current id, and an ACL allowing it).
   const stop = () => connections.release(reader, true);
   signal.addEventListener('abort', stop, { once: true });
   try {
-    let lastId = from === '$' ? await lastEntryId(connections.command, stream.key) : from;
+    let lastId = from === '$' ? await lastEntryId(connections.command, key) : from;
     while (!signal.aborted) {
       let reply: [key: string, entries: [id: string, fields: string[]][]][] | null;
       try {
@@ -83,7 +112,7 @@ export async function* tailStream(
           'BLOCK',
           blockMs,
           'STREAMS',
-          stream.key,
+          key,
           lastId,
         )) as typeof reply;
       } catch (error) {
@@ -93,11 +122,12 @@ export async function* tailStream(
       }
       for (const [entryId, fields] of reply?.[0]?.[1] ?? []) {
         lastId = entryId;
-        yield {
+        const entry = {
           entryId,
           fields: fieldsToRecord(fields),
           decoded: decodeEntry(fields, maxEntryBytes),
         };
+        yield partition === undefined ? entry : { ...entry, partition };
         if (signal.aborted) return;
       }
     }

@@ -15,6 +15,26 @@ describe('check', () => {
     );
   });
 
+  it('names the partitioned streams in the summary, and counts their partitions in --json', async () => {
+    const dir = copyProject();
+    try {
+      const file = join(dir, 'events.schema.yaml');
+      const text = readFileSync(file, 'utf8').replace(
+        /^ {2}timer-events:\n/m,
+        '  timer-events:\n    partitions: 4\n    partitionKey: campaignId\n',
+      );
+      writeFileSync(file, text);
+      const result = await runCheck({}, { cwd: dir });
+      expect(result.stderr + result.stdout).toMatch(
+        /\(timer-events: 4 partitions by campaignId\)\.\n$/,
+      );
+      const json = JSON.parse((await runCheck({ json: true }, { cwd: dir })).stdout);
+      expect(json.summary.partitions).toBe(4);
+    } finally {
+      removeProject(dir);
+    }
+  });
+
   it('exits 1 printing every issue as file:line:col path: message (hint)', async () => {
     const result = await runCheck({ schema: BAD }, { cwd: REPO_ROOT });
     expect(result.exitCode).toBe(1);

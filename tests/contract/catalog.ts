@@ -12,6 +12,8 @@ export const TEST_RETRY: RetryPolicy = {
 };
 /** claimIdleMs of every group. */
 export const TEST_CLAIM_IDLE_MS = 300;
+/** Partitions of the `ledger` stream. */
+export const LEDGER_PARTITIONS = 4;
 /** maxLen of the `metrics` stream (the retention test). */
 export const METRICS_MAX_LEN = 5;
 
@@ -53,6 +55,16 @@ const orderPlaced: JsonSchema = {
   },
 };
 
+const ledgerEntry: JsonSchema = {
+  type: 'object',
+  required: ['accountId', 'seq', 'amount'],
+  properties: {
+    accountId: { type: 'string', minLength: 1 },
+    seq: { type: 'integer', minimum: 0 },
+    amount: { type: 'integer' },
+  },
+};
+
 function group(
   stream: string,
   name: string,
@@ -77,6 +89,8 @@ function group(
  *   groups `billing` (both), `shipping` (`order.placed` only), `audit` (both);
  * - stream `jobs`: `job.requested`; groups `workers` (4 attempts), `quiet` (dlq off, 2 attempts);
  * - stream `metrics` (maxLen 5): `metric.recorded`; groups `fast`, `slow`;
+ * - stream `ledger`, partitioned ({@link LEDGER_PARTITIONS} partitions by `accountId`):
+ *   `ledger.credited`, `ledger.debited` (both `{accountId, seq, amount}`); group `balances` (both);
  * - realtime only: `system.alert` on channel `alerts` (`alerts:{level}`).
  */
 export function createTestCatalog(namespace: string): Catalog {
@@ -102,6 +116,17 @@ export function createTestCatalog(namespace: string): Catalog {
           }),
         },
         events: ['job.requested'],
+      },
+      ledger: {
+        name: 'ledger',
+        key: key('ledger'),
+        dlqKey: `${key('ledger')}:dlq`,
+        retention: { maxLen: 100_000 },
+        groups: {
+          balances: group('ledger', 'balances', ['ledger.credited', 'ledger.debited']),
+        },
+        events: ['ledger.credited', 'ledger.debited'],
+        partitions: { count: LEDGER_PARTITIONS, key: 'accountId' },
       },
       metrics: {
         name: 'metrics',
@@ -158,6 +183,8 @@ export function createTestCatalog(namespace: string): Catalog {
           },
         },
       },
+      'ledger.credited': { type: 'ledger.credited', stream: 'ledger', schema: ledgerEntry },
+      'ledger.debited': { type: 'ledger.debited', stream: 'ledger', schema: ledgerEntry },
       'metric.recorded': {
         type: 'metric.recorded',
         stream: 'metrics',

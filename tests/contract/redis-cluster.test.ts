@@ -22,7 +22,7 @@ afterAll(async () => {
 describeContract('RedisEventBus on a Redis Cluster', async (namespace) => {
   if (cluster === undefined) throw new Error('no Redis Cluster: startRedisCluster() failed');
   const catalog = createTestCatalog(namespace);
-  const bus = new RedisEventBus({ catalog, redis: cluster.url });
+  const bus = new RedisEventBus({ catalog, redis: cluster.url, partitionLeaseMs: 1500 });
   const server = cluster;
   return {
     bus,

@@ -18,7 +18,7 @@ afterAll(async () => {
 describeContract('RedisEventBus', async (namespace) => {
   if (server === undefined) throw new Error('no Redis server: startRedis() failed');
   const catalog = createTestCatalog(namespace);
-  const bus = new RedisEventBus({ catalog, redis: server.url });
+  const bus = new RedisEventBus({ catalog, redis: server.url, partitionLeaseMs: 1500 });
   const admin = server.client();
   return {
     bus,

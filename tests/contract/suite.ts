@@ -13,6 +13,7 @@ import { deadLetterCases } from './cases/dead-letters.js';
 import { deliveryCases } from './cases/delivery.js';
 import { introspectionCases } from './cases/introspection.js';
 import { orderingCases } from './cases/ordering.js';
+import { partitionCases } from './cases/partitions.js';
 import { publishCases } from './cases/publish.js';
 import { realtimeCases } from './cases/realtime.js';
 import { retentionCases } from './cases/retention.js';
@@ -84,6 +85,7 @@ export function describeContract(name: string, factory: ContractFactory): void {
     describe('retries', () => retryCases(ctx));
     describe('dead letters and replay', () => deadLetterCases(ctx));
     describe('ordering and backpressure', () => orderingCases(ctx));
+    describe('partitioned streams', () => partitionCases(ctx));
     describe('shutdown and crash recovery', () => shutdownCases(ctx));
     describe('subscription state', () => subscriptionStateCases(ctx));
     describe('circuit breaker', () => circuitBreakerCases(ctx));

@@ -17,6 +17,7 @@ import { runInspect } from '../../cli/commands/inspect.js';
 import { runTail } from '../../cli/commands/tail.js';
 import { loadCatalog } from '../../generator/catalog/index.js';
 import { NonRetryableError, RedisEventBus } from '../../runtime/index.js';
+import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
 import { jobs } from '../contract/helpers.js';
 import { onCleanup, testCatalog } from '../support/redis-bus.js';
 import { type RedisClusterServer, startRedisCluster } from '../support/redis-cluster-harness.js';
@@ -108,6 +109,45 @@ describe('RedisEventBus on a Redis Cluster', () => {
 
     expect(await redirections()).toEqual({});
     // The test catalogue's streams live on more than one master.
+    expect(owners.size).toBeGreaterThan(1);
+  });
+
+  it('routes each event of a partitioned stream to the master of its partition key: over several masters, no MOVED', async () => {
+    const { bus, catalog } = clusterBus({ idempotentPublish: true });
+    await bus.waitUntilReady();
+    const ledger = catalog.streams.ledger!;
+    const owners = new Set<string>();
+    for (const p of partitionKeys(ledger)) owners.add((await cluster.masterOf(p.key)).address);
+    for (const node of cluster.nodes) await cluster.nodeClient(node).config('RESETSTAT');
+    await bus.bootstrap();
+    const accounts = Array.from({ length: 12 }, (_, i) => `acc-${i}`);
+    await Promise.all(
+      accounts.map((accountId, seq) =>
+        bus.publish('ledger.credited', { accountId, seq, amount: 1 }),
+      ),
+    );
+    await bus.publishBatch(
+      accounts.map((accountId, seq) => ({
+        type: 'ledger.debited',
+        data: { accountId, seq, amount: 2 },
+      })),
+    );
+    await bus.publish(
+      'ledger.credited',
+      { accountId: 'acc-0', seq: 99, amount: 3 },
+      { waitForReplicas: { replicas: 1, timeoutMs: 2000 } },
+    );
+    const inspection = (await bus.inspect()).streams.find((s) => s.name === 'ledger')!;
+    expect(inspection.length).toBe(2 * accounts.length + 1);
+    await bus.dlq('ledger').list();
+    for (const p of partitionKeys(ledger)) {
+      const entries = await cluster.admin.xrange(p.key, '-', '+');
+      for (const [, fields] of entries) {
+        const { accountId } = JSON.parse(fields[fields.indexOf('v1') + 1]!).data;
+        expect(partitionOf(accountId, ledger.partitions!.count)).toBe(p.index);
+      }
+    }
+    expect(await redirections()).toEqual({});
     expect(owners.size).toBeGreaterThan(1);
   });
 

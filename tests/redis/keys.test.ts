@@ -34,7 +34,7 @@ describe('Redis keys', () => {
     const jobsKeys = keys.filter((k) => k.includes(':jobs'));
     expect(jobsKeys.some((k) => k.includes(':dedup:'))).toBe(true);
     expect(jobsKeys).toContain(catalog.streams.jobs!.dlqKey);
-    for (const key of keys) expect(key).toMatch(/^\{[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\}/);
+    for (const key of keys) expect(key).toMatch(/^\{[a-z][a-z0-9-]*:[a-z][a-z0-9-]*(:p\d+)?\}/);
     for (const key of jobsKeys) expect(key.startsWith(tag)).toBe(true);
   });
 

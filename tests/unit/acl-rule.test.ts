@@ -21,7 +21,13 @@ import {
   setUserLine,
 } from '../../generator/acl/least-privilege.js';
 import { channelName, channelSubscription, globToRegExp } from '../../runtime/internal/channels.js';
-import { dedupKey, streamKeys } from '../../runtime/redis/keys.js';
+import { partitionKeys } from '../../runtime/internal/partitions.js';
+import {
+  dedupKey,
+  partitionLeaseKey,
+  partitionMembersKey,
+  streamKeys,
+} from '../../runtime/redis/keys.js';
 import { createTestCatalog } from '../contract/catalog.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -37,15 +43,20 @@ describe('the keys of the grant', () => {
       const { keys } = leastPrivilege(catalog);
       expect(keys).not.toContain('*');
       for (const stream of Object.values(catalog.streams)) {
-        const derived = [
-          ...Object.values(streamKeys(stream)),
-          dedupKey(stream, '0193a5c2-7d1e-7000-8000-000000000000'),
-        ];
+        const derived = partitionKeys(stream).flatMap((p) => [
+          ...Object.values(streamKeys(stream, p.key)),
+          p.dlqKey,
+          dedupKey(p.key, '0193a5c2-7d1e-7000-8000-000000000000'),
+          ...Object.keys(stream.groups).map((group) => partitionLeaseKey(p.key, group)),
+        ]);
+        for (const group of Object.keys(stream.groups))
+          derived.push(partitionMembersKey(stream, group));
         for (const key of derived) expect(matchesAny(keys, key), key).toBe(true);
       }
       const [namespace] = [catalog.namespace];
       for (const other of [
         `{${namespace}:not-a-stream}`,
+        `{${namespace}:jobs:p0}`,
         `{other:${namespace}}`,
         'x',
         `${namespace}:x`,

@@ -34,6 +34,7 @@ describe('InMemoryEventBus', () => {
     const status = (await bus.bootstrap()).streams.map((s) => [s.name, s.status]);
     expect(status).toEqual([
       ['jobs', 'found'],
+      ['ledger', 'created'],
       ['metrics', 'absent'],
       ['orders', 'created'],
     ]);

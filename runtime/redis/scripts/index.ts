@@ -11,6 +11,9 @@ import {
   CLAIM_LUA,
   DEAD_LETTER_LUA,
   FAIL_LUA,
+  PARTITION_LEASE_LUA,
+  PARTITION_MEMBERS_LUA,
+  PARTITION_TAKEOVER_LUA,
   PUBLISH_ONCE_LUA,
   PUBLISH_REALTIME_LUA,
   RECLAIM_OWN_LUA,
@@ -158,6 +161,37 @@ export interface ScriptCommands {
    * names. sweep-consumers.lua.
    */
   schemabusSweepConsumers(stream: string, ...args: Arg[]): Promise<string[]>;
+  /**
+   * The lease of a partition for a group: 'acquire' (free or already the
+   * caller's), 'renew' and 'release' (only the holder's). Replies 1 held
+   * (or released), 0 not the caller's. partition-lease.lua.
+   */
+  schemabusPartitionLease(lease: string, ...args: Arg[]): Promise<number>;
+  /**
+   * A group's membership on a partitioned stream: 'beat' (join or stay,
+   * expiring after the given ms on Redis's clock) or 'leave'; expired
+   * members are dropped. Replies the live members. partition-members.lua.
+   */
+  schemabusPartitionMembers(members: string, ...args: Arg[]): Promise<string[]>;
+  /**
+   * One page of a partition takeover, only while the caller holds the lease:
+   * claims the group's pending entries in id order (delivery count + 1),
+   * each with how long a retry still waits for its backoff. Replies
+   * `[-1]` without the lease. partition-takeover.lua.
+   */
+  schemabusPartitionTakeover(
+    stream: string,
+    failures: string,
+    lease: string,
+    ...args: Arg[]
+  ): Promise<
+    | [
+        claimed: [id: string, fields: string[], deliveries: number, waitMs: number][],
+        lost: string[],
+        last: string,
+      ]
+    | [-1]
+  >;
 }
 
 const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: string]> = [
@@ -172,6 +206,9 @@ const SCRIPTS: ReadonlyArray<[name: keyof ScriptCommands, keys: number, lua: str
   ['schemabusPublishRealtime', 1, PUBLISH_REALTIME_LUA],
   ['schemabusReclaimOwn', 2, RECLAIM_OWN_LUA],
   ['schemabusSweepConsumers', 1, SWEEP_CONSUMERS_LUA],
+  ['schemabusPartitionLease', 1, PARTITION_LEASE_LUA],
+  ['schemabusPartitionMembers', 1, PARTITION_MEMBERS_LUA],
+  ['schemabusPartitionTakeover', 3, PARTITION_TAKEOVER_LUA],
 ];
 
 const defined = new WeakSet<RedisClient>();

@@ -46,6 +46,12 @@ export const DEAD_LETTER_LUA =
   DEAD_LETTER_FUNCTION + readLua(new URL('./dead-letter.lua', import.meta.url));
 /** The `schemabusFail` script (see `ScriptCommands`). */
 export const FAIL_LUA = DEAD_LETTER_FUNCTION + readLua(new URL('./fail.lua', import.meta.url));
+/** The `schemabusPartitionLease` script (see `ScriptCommands`). */
+export const PARTITION_LEASE_LUA = readLua(new URL('./partition-lease.lua', import.meta.url));
+/** The `schemabusPartitionMembers` script (see `ScriptCommands`). */
+export const PARTITION_MEMBERS_LUA = readLua(new URL('./partition-members.lua', import.meta.url));
+/** The `schemabusPartitionTakeover` script (see `ScriptCommands`). */
+export const PARTITION_TAKEOVER_LUA = readLua(new URL('./partition-takeover.lua', import.meta.url));
 /** The `schemabusPublishOnce` script (see `ScriptCommands`). */
 export const PUBLISH_ONCE_LUA =
   REFUSED_FUNCTION + readLua(new URL('./publish-once.lua', import.meta.url));

@@ -70,7 +70,7 @@ export function introspectionCases({ h }: ContractContext): void {
   it('inspect() reports streams, groups, consumers, pending, lag and DLQ sizes', async () => {
     const { bus, catalog } = h();
     const before = await bus.inspect();
-    expect(before.streams.map((s) => s.name)).toEqual(['jobs', 'metrics', 'orders']);
+    expect(before.streams.map((s) => s.name)).toEqual(['jobs', 'ledger', 'metrics', 'orders']);
     for (const stream of before.streams) {
       const def = catalog.streams[stream.name]!;
       expect(stream).toMatchObject({

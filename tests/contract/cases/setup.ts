@@ -1,6 +1,8 @@
 /** waitUntilReady() says when the bus can reach its server; bootstrap() reports what it created and what was there. */
+
 import { expect, it } from 'vitest';
 import { ClosedError } from '../../../runtime/errors.js';
+import { partitionKeys } from '../../../runtime/internal/partitions.js';
 import type { ContractContext } from '../suite.js';
 
 export function setupCases({ h }: ContractContext): void {
@@ -65,6 +67,17 @@ export function setupCases({ h }: ContractContext): void {
           status: 'found',
         })),
         unknownGroups: [],
+        // A partitioned stream reports each partition key too (every group is on each).
+        ...(def.partitions === undefined
+          ? {}
+          : {
+              partitions: partitionKeys(def).map((p) => ({
+                index: p.index,
+                key: p.key,
+                dlqKey: p.dlqKey,
+                status: 'found',
+              })),
+            }),
       });
     }
     expect(await bus.bootstrap()).toEqual(report);

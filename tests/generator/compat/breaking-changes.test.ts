@@ -186,4 +186,36 @@ describe('findBreakingChanges in the catalogue', () => {
       'events["system.alert"]',
     ]);
   });
+
+  it('reports partitioning a stream, and changing its partition count or key', () => {
+    const { catalog } = sampleModel;
+    const stream = catalog.streams['campaign-events']!;
+    const withPartitions = (partitions?: { count: number; key: string }): CatalogModel => ({
+      ...sampleModel,
+      catalog: {
+        ...catalog,
+        streams: {
+          ...catalog.streams,
+          'campaign-events': partitions === undefined ? stream : { ...stream, partitions },
+        },
+      },
+    });
+    const eight = withPartitions({ count: 8, key: 'campaignId' });
+    expect(findBreakingChanges(eight, eight)).toEqual([]);
+    expect(findBreakingChanges(sampleModel, eight)).toEqual([
+      {
+        path: 'streams.campaign-events.partitionKey',
+        message:
+          'stream `campaign-events` changed from one stream key to 8 partitions by `campaignId`: events now go to other stream keys, so the order of one key is not kept across the change, and entries left on the old keys are read by nobody',
+      },
+    ]);
+    const paths = (after: CatalogModel) => findBreakingChanges(eight, after).map((c) => c.path);
+    expect(paths(withPartitions({ count: 16, key: 'campaignId' }))).toEqual([
+      'streams.campaign-events.partitions',
+    ]);
+    expect(paths(withPartitions({ count: 8, key: 'ownerId' }))).toEqual([
+      'streams.campaign-events.partitionKey',
+    ]);
+    expect(paths(sampleModel)).toEqual(['streams.campaign-events.partitionKey']);
+  });
 });

@@ -28,6 +28,8 @@ types:
 streams:
   edge-events:
     retention: { maxLen: 10 }
+    partitions: 3
+    partitionKey: tenant
     groups:
       edge-consumer: {}
 channels:

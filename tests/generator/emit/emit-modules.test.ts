@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel, ModelType } from '../../../generator/catalog/model.js';
 import { emitBootstrap } from '../../../generator/emit/emit-bootstrap.js';
+import { emitCatalog } from '../../../generator/emit/emit-catalog.js';
 import { referencesOf, sortByDependencies } from '../../../generator/emit/emit-events.js';
 import { emitHandlers } from '../../../generator/emit/emit-handlers.js';
 import { emitPublishers } from '../../../generator/emit/emit-publishers.js';
@@ -135,6 +136,31 @@ describe('bootstrap.ts', () => {
     expect(text).toContain('(from sample.schema.yaml): build the bus with this generated catalog');
     expect(text).toContain('return bus.bootstrap();');
     expect(text).toContain("groups: ['analytics-service', 'audit-service'],");
+  });
+
+  it('lists every partition key of a partitioned stream, and the catalogue carries its partitioning', () => {
+    const stream = sampleModel.catalog.streams['campaign-events']!;
+    const model: CatalogModel = {
+      ...sampleModel,
+      catalog: {
+        ...sampleModel.catalog,
+        streams: {
+          ...sampleModel.catalog.streams,
+          'campaign-events': { ...stream, partitions: { count: 2, key: 'campaignId' } },
+        },
+      },
+    };
+    const text = emitBootstrap(model);
+    const ns = sampleModel.catalog.namespace;
+    expect(text).toContain("partitionKey: 'campaignId',");
+    expect(text).toContain(
+      `{ key: '{${ns}:campaign-events:p0}', dlqKey: '{${ns}:campaign-events:p0}:dlq' },`,
+    );
+    expect(text).toContain(
+      `{ key: '{${ns}:campaign-events:p1}', dlqKey: '{${ns}:campaign-events:p1}:dlq' },`,
+    );
+    expect(text).not.toContain(`key: '{${ns}:campaign-events}'`);
+    expect(emitCatalog(model)).toContain("partitions: { count: 2, key: 'campaignId' },");
   });
 
   it('escapes the source path inside the template literal', () => {
