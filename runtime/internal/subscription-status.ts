@@ -57,6 +57,18 @@ export class SubscriptionStatus {
     this.gates.push(gate);
   }
 
+  /**
+   * A consumer of the subscription stopped before it (a partition given up
+   * or lost): its breaker is disposed (deliveries waiting on it are dropped,
+   * left pending), leaves health(), and no longer pauses the subscription.
+   */
+  removeGate(gate: Gate): void {
+    gate.dispose();
+    const at = this.gates.indexOf(gate);
+    if (at >= 0) this.gates.splice(at, 1);
+    if (this.pausedBy.has(gate)) this.resumed(gate);
+  }
+
   /** Its circuit breakers, as health() reports them. */
   breakers(): BreakerFacts[] {
     return this.gates.map((g) => g.facts());

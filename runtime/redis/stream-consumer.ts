@@ -421,6 +421,9 @@ export class StreamConsumer {
   private async doClose(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stopController.abort();
+    // A partition's consumer stops on its own (given up, lost): its breaker goes with it, so
+    // deliveries waiting on it leave their slots now and health() and the state forget it.
+    if (this.partition !== undefined && this.gate !== undefined) this.status.removeGate(this.gate);
     // Nothing waiting starts from now on, not even while the reader is unblocked.
     this.handling.dropWaiting();
     this.offCommandReady();

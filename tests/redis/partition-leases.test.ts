@@ -222,3 +222,49 @@ it('a retry waiting for its backoff when its partition changes hands runs on the
   );
   expect(log).toEqual(['a:0@1', 'b:0@2', 'b:1@2', 'b:2@2']);
 });
+
+it("a partition given up takes its consumer's circuit breaker with it: health lists the breakers of the partitions held, the subscription runs again", async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  // c1 sorts before c2: once both are members, c1 keeps partitions 0 and 2, c2 takes 1 and 3.
+  const bad = accountIn(1);
+  const failing = async (event: Envelope<Ledger>) => {
+    if (event.data.accountId === bad) throw new Error('downstream down');
+  };
+  bus.subscribe(
+    'balances',
+    { 'ledger.credited': failing, 'ledger.debited': failing },
+    { consumer: 'c1', circuitBreaker: { minDeliveries: 2, failureRate: 0.5, coolDownMs: 60_000 } },
+  );
+  await waitFor(
+    async () => (await held(bus)).get('c1')?.length === LEDGER_PARTITIONS,
+    () => 'c1 holding every partition',
+  );
+  await bus.publish('ledger.credited', { accountId: bad, seq: 0, amount: 1 });
+  const c1 = async () => (await bus.health()).subscriptions.find((s) => s.consumer === 'c1')!;
+  await waitFor(
+    async () => (await c1()).state === 'paused',
+    () => 'the breaker of partition 1 open',
+  );
+  expect((await c1()).circuitBreakers).toHaveLength(LEDGER_PARTITIONS);
+  bus.subscribe('balances', recordTo([]), { consumer: 'c2' });
+  await waitFor(
+    async () => {
+      const now = await held(bus);
+      return now.get('c1')?.join() === '0,2' && now.get('c2')?.join() === '1,3';
+    },
+    () => 'c1 holding 0 and 2, c2 holding 1 and 3',
+  );
+  let breakers: unknown[] = [];
+  await waitFor(
+    async () => {
+      breakers = [...(await c1()).circuitBreakers];
+      return breakers.length === 2;
+    },
+    () => `c1's breakers of partitions 0 and 2 only, got ${JSON.stringify(breakers)}`,
+  );
+  const health = await c1();
+  expect(health.circuitBreakers.every((b) => b.state === 'closed')).toBe(true);
+  expect(health.state).toBe('running');
+  expect(health.lastError).toBeNull();
+});
