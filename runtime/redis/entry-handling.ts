@@ -145,6 +145,8 @@ export class EntryHandling {
         (held) => this.admit(held),
         (id) => this.held.has(id) || this.failed.has(id),
         2 * deps.group.claimIdleMs + deps.group.retry.backoff.maxMs,
+        // While the breaker is not reading, the claim scan takes no retry back (claimer room 0).
+        () => deps.gate?.reading === false,
       );
     }
     this.dispatcher = new Dispatcher<Held>({

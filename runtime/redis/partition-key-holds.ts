@@ -34,6 +34,12 @@ export class KeyHolds<T extends { readonly id: string }> {
     private readonly alive: (id: string) => boolean,
     /** A hold this old whose entry the consumer has not any more is dropped (the entry went elsewhere). */
     private readonly staleMs: number,
+    /**
+     * Whether the consumer cannot take its retries back now (its circuit
+     * breaker is open or probing: the claim scan claims nothing): holds do
+     * not age meanwhile, since their entries wait in Redis, not elsewhere.
+     */
+    private readonly paused: () => boolean = () => false,
   ) {}
 
   /** Entries parked now. */
@@ -98,7 +104,12 @@ export class KeyHolds<T extends { readonly id: string }> {
   }
 
   private sweep(): void {
-    const stale = Date.now() - this.staleMs;
+    const now = Date.now();
+    if (this.paused()) {
+      for (const hold of this.holds.values()) hold.since = now;
+      return;
+    }
+    const stale = now - this.staleMs;
     for (const hold of [...this.holds.values()]) {
       if (hold.since < stale && !this.alive(hold.id)) this.releaseId(hold.id);
     }

@@ -3,7 +3,7 @@
  * member (runtime/redis/partition-assignment.ts) and the per-key holds that
  * keep a key's order through a retry (runtime/redis/partition-key-holds.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assignPartitions } from '../../runtime/redis/partition-assignment.js';
 import { compareEntryIds, KeyHolds } from '../../runtime/redis/partition-key-holds.js';
 
@@ -93,5 +93,32 @@ describe('KeyHolds', () => {
     holds.park('k', item('2-0'));
     expect(holds.clear().map((i) => i.id)).toEqual(['2-0']);
     expect(holds.heldBack('k', '2-0')).toBe(false);
+  });
+
+  describe('stale holds', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    it('a hold whose entry this consumer has not any more is dropped after staleMs, not while paused (breaker open: the retry cannot be claimed back)', () => {
+      vi.useFakeTimers();
+      const admitted: string[] = [];
+      let paused = true;
+      const holds = new KeyHolds<{ id: string }>(
+        (i) => void admitted.push(i.id),
+        () => false, // its due time forgotten (DueTimes evicts after staleMs)
+        1_000,
+        () => paused,
+      );
+      holds.hold('k', '1-0');
+      holds.park('k', item('2-0'));
+      vi.advanceTimersByTime(10_000);
+      expect(admitted).toEqual([]);
+      expect(holds.heldBack('k', '2-0')).toBe(true);
+      paused = false;
+      vi.advanceTimersByTime(500);
+      expect(admitted).toEqual([]);
+      vi.advanceTimersByTime(1_000);
+      expect(admitted).toEqual(['2-0']);
+      holds.clear();
+    });
   });
 });
