@@ -14,6 +14,8 @@
  * - takes free partitions of its share: leases them (SET NX PX) and starts
  *   their consumer, whose first act is taking over the group's pending
  *   entries of the partition in id order (partition-takeover.ts).
+ * A beat whose membership call fails still renews the leases held (the
+ * membership key may be on another node than the partitions).
  * Close stops every partition's consumer (as Subscription.close), releases
  * the leases and leaves the membership, so the others take over at their
  * next beat rather than after the lease length.
@@ -155,7 +157,15 @@ export class PartitionedConsumer {
 
   /** One beat: membership, renewals, releases, acquisitions. */
   private async tick(): Promise<void> {
-    const members = await this.membership.beat();
+    let members: string[];
+    try {
+      members = await this.membership.beat();
+    } catch (error) {
+      // The membership key may live on another node than the partitions (a Cluster: a master
+      // failing over): keep the partitions held meanwhile rather than let every lease lapse.
+      if (!this.stopped) await Promise.all([...this.held.values()].map((h) => this.renew(h)));
+      throw error;
+    }
     if (this.stopped) return;
     const wanted = new Set(assignPartitions(members, this.token, this.partitions.length));
     await Promise.all([...this.held.values()].map((h) => this.renew(h)));

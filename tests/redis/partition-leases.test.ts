@@ -268,3 +268,32 @@ it("a partition given up takes its consumer's circuit breaker with it: health li
   expect(health.state).toBe('running');
   expect(health.lastError).toBeNull();
 });
+
+it('a consumer whose membership heartbeat fails (its key on a node that is down) keeps renewing the leases it holds and goes on reading', async () => {
+  const catalog = testCatalog();
+  const bus = newBus(server(), catalog, { partitionLeaseMs: LEASE_MS });
+  const admin = server().client();
+  const seen: string[] = [];
+  const sub = bus.subscribe('balances', recordTo(seen), { consumer: 'solo' });
+  await waitFor(
+    async () => (await held(bus)).get('solo')?.length === LEDGER_PARTITIONS,
+    () => 'solo holding every partition',
+  );
+  // Every heartbeat now fails (WRONGTYPE), as when the membership key's master is unreachable.
+  const members = `${catalog.streams.ledger!.key}:members:balances`;
+  await admin.del(members);
+  await admin.set(members, 'not a sorted set');
+  await waitFor(
+    () => sub.state === 'reconnecting',
+    () => 'the failing heartbeat reported',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3 * LEASE_MS));
+  expect((await held(bus)).get('solo')).toHaveLength(LEDGER_PARTITIONS);
+  const accounts = [...Array(LEDGER_PARTITIONS).keys()].map((p) => accountIn(p));
+  await bus.publishBatch(accounts.map((a) => credited(a, 0)));
+  await waitFor(
+    () => accounts.every((a) => seen.includes(`${a}#0`)),
+    () => `an event on every partition handled, got ${JSON.stringify(seen)}`,
+  );
+  await admin.del(members);
+});
