@@ -115,6 +115,11 @@ export class GroupState {
     }
   }
 
+  /** Whether this is a group on a partition of a partitioned stream (its partition key orders it). */
+  get partitioned(): boolean {
+    return this.partition !== undefined;
+  }
+
   /** Oldest position the group still needs: its oldest pending entry, else the next to deliver. */
   floorPos(): number {
     const oldest = this.pending.first();

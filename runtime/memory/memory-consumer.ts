@@ -140,7 +140,9 @@ export class MemoryConsumer implements GroupConsumer {
         return;
       case 'handle': {
         let key: string | undefined;
-        if (this.options.orderingKey !== undefined) {
+        // On a partition the partition key orders events (its group holds one per key at a
+        // time): the orderingKey option is not used there, as on Redis.
+        if (this.options.orderingKey !== undefined && !this.state.partitioned) {
           try {
             key = this.options.orderingKey(decision.envelope);
           } catch (error) {

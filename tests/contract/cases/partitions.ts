@@ -90,6 +90,34 @@ class LedgerRecorder {
 }
 
 export function partitionCases({ h }: ContractContext): void {
+  it('the orderingKey option is not used on a partitioned stream: the partition key is the ordering key', async () => {
+    const { bus } = h();
+    const [a, b] = twoAccountsInOnePartition();
+    const bStarted = deferred();
+    const handled: string[] = [];
+    const on = async (event: Envelope<Ledger>) => {
+      const { accountId } = event.data;
+      // a's handler waits for b's to start: one ordering key for both would never end.
+      if (accountId === a) await bStarted.promise;
+      else bStarted.resolve();
+      handled.push(accountId);
+    };
+    const sub = bus.subscribe(
+      'balances',
+      { 'ledger.credited': on, 'ledger.debited': on },
+      { consumer: 'solo', concurrency: 4, orderingKey: () => 'one-key-for-all' },
+    );
+    await bus.publishBatch([
+      { type: 'ledger.credited', data: { accountId: a, seq: 0, amount: 1 } },
+      { type: 'ledger.credited', data: { accountId: b, seq: 0, amount: 1 } },
+    ]);
+    await waitFor(
+      () => handled.length === 2,
+      () => `both keys handled side by side, got ${JSON.stringify(handled)}`,
+    );
+    await sub.close();
+  });
+
   it('three consumers of one group share the partitions and keep each key in order', async () => {
     const { bus } = h();
     const rec = new LedgerRecorder();
