@@ -5,8 +5,11 @@
  * untouched), each delivery's outcome, and the breaker's state in the
  * subscription's status (`paused`), the metrics and the log.
  *
- * One gate per consumer (a group on one stream); the catalogue's
- * `circuitBreaker` of that group, overridden by the subscribe option.
+ * One gate per subscription and stream (a group on one stream): the
+ * consumers of a partitioned stream's partitions share it through a
+ * {@link GateUse} each, so a downstream outage trips one breaker for the
+ * group, whichever partitions it hits. The catalogue's `circuitBreaker` of
+ * that group, overridden by the subscribe option.
  */
 import type { Logger, SubscribeOptions } from '../bus.js';
 import type { CatalogGroup } from '../catalog.js';
@@ -76,8 +79,18 @@ export function gateFor(
   return options && new BreakerGate(options, group, consumer, status, deps);
 }
 
-/** One consumer's gate (see the module comment). */
-export class BreakerGate {
+/** What a consumer asks of its gate: a {@link BreakerGate}, or one consumer's {@link GateUse} of it. */
+export interface ConsumerGate {
+  readonly reading: boolean;
+  whenReading(): Promise<void>;
+  onReading(listener: () => void): unknown;
+  admit(key: object, start: () => void, drop: () => void): boolean;
+  record(key: object, ok: boolean, error: unknown): void;
+  dispose(): void;
+}
+
+/** A subscription's gate on one stream (see the module comment). */
+export class BreakerGate implements ConsumerGate {
   readonly breaker: CircuitBreaker;
   /** The delivery let through in half-open, whose outcome decides. */
   private probe: object | undefined;
@@ -110,9 +123,13 @@ export class BreakerGate {
     return this.reading ? Promise.resolve() : this.breaker.whenAllowed();
   }
 
-  /** Calls `listener` whenever the consumer may fetch again. */
-  onReading(listener: () => void): void {
+  /** Calls `listener` whenever the consumer may fetch again; returns the function that removes it. */
+  onReading(listener: () => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   /**
@@ -146,6 +163,11 @@ export class BreakerGate {
   dispose(): void {
     this.disposed = true;
     this.breaker.dispose();
+  }
+
+  /** A use of this gate by one consumer of its stream's partitions, released when that consumer stops. */
+  use(): GateUse {
+    return new GateUse(this);
   }
 
   facts(): BreakerFacts {
@@ -183,5 +205,61 @@ export class BreakerGate {
       logger.info({ ...this.where, state }, 'circuit breaker closed: the consumer reads again');
     }
     for (const listener of this.listeners) listener();
+  }
+}
+
+/**
+ * One partition consumer's use of its subscription's gate: the same breaker,
+ * but its own listeners and waiting deliveries, which `dispose()` drops at
+ * once (left pending for the partition's next reader) while the gate goes on
+ * for the other partitions. Outcomes always reach the gate: a half-open probe
+ * of a consumer that stopped still decides.
+ */
+export class GateUse implements ConsumerGate {
+  private disposed = false;
+  private readonly listeners: (() => void)[] = [];
+  /** Deliveries waiting for the breaker: each one's drop. */
+  private readonly waiting = new Set<() => void>();
+  private readonly offReading: () => void;
+
+  constructor(private readonly gate: BreakerGate) {
+    this.offReading = gate.onReading(() => {
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  get reading(): boolean {
+    return this.disposed || this.gate.reading;
+  }
+
+  whenReading(): Promise<void> {
+    return this.reading ? Promise.resolve() : this.gate.whenReading();
+  }
+
+  onReading(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  admit(key: object, start: () => void, drop: () => void): boolean {
+    if (this.disposed) return true;
+    const leave = () => {
+      if (this.waiting.delete(leave)) drop();
+    };
+    const go = () => {
+      if (this.waiting.delete(leave)) start();
+    };
+    if (this.gate.admit(key, go, leave)) return true;
+    this.waiting.add(leave);
+    return false;
+  }
+
+  record(key: object, ok: boolean, error: unknown): void {
+    this.gate.record(key, ok, error);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.offReading();
+    for (const leave of [...this.waiting]) leave();
   }
 }

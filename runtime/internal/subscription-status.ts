@@ -52,21 +52,9 @@ export class SubscriptionStatus {
     this.lastError = paused.done ? undefined : paused.value;
   }
 
-  /** A circuit breaker of one of its consumers (reported by health(), disposed on close). */
+  /** A circuit breaker of the subscription, one per stream (reported by health(), disposed on close). */
   addGate(gate: Gate): void {
     this.gates.push(gate);
-  }
-
-  /**
-   * A consumer of the subscription stopped before it (a partition given up
-   * or lost): its breaker is disposed (deliveries waiting on it are dropped,
-   * left pending), leaves health(), and no longer pauses the subscription.
-   */
-  removeGate(gate: Gate): void {
-    gate.dispose();
-    const at = this.gates.indexOf(gate);
-    if (at >= 0) this.gates.splice(at, 1);
-    if (this.pausedBy.has(gate)) this.resumed(gate);
   }
 
   /** Its circuit breakers, as health() reports them. */

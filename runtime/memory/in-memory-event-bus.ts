@@ -182,9 +182,15 @@ export class InMemoryEventBus implements EventBus {
       this.#logger,
     );
     const streams = groups.map((g) => g.stream);
-    // One consumer per stream of the group, and per partition of a partitioned stream.
-    const consumers = groups.flatMap((g) =>
-      this.#partitions(g.stream).map(
+    // One consumer per stream of the group, and per partition of a partitioned stream;
+    // one circuit breaker per stream, shared by its partitions' consumers.
+    const consumers = groups.flatMap((g) => {
+      const gate = gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
+        logger: this.#logger,
+        metrics: this.#metrics,
+        clock: this.#clock,
+      });
+      return this.#partitions(g.stream).map(
         (stream) =>
           new MemoryConsumer(
             stream.ensureGroup(g),
@@ -193,14 +199,10 @@ export class InMemoryEventBus implements EventBus {
             resolved,
             subscription.signal,
             this.#deps,
-            gateFor(g, resolved.circuitBreaker, resolved.consumer, subscription.status, {
-              logger: this.#logger,
-              metrics: this.#metrics,
-              clock: this.#clock,
-            }),
+            gate,
           ),
-      ),
-    );
+      );
+    });
     subscription.start(consumers);
     this.#subscriptions.add(subscription);
     for (const consumer of consumers) consumer.state.attach(consumer);

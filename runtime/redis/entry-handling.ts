@@ -8,7 +8,7 @@
  */
 import type { Envelope, HandlerContext, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import type { BreakerGate } from '../internal/breaker-gate.js';
+import type { ConsumerGate } from '../internal/breaker-gate.js';
 import {
   type DeliveryContext,
   decideDelivery,
@@ -68,7 +68,7 @@ export interface HandlingDeps {
   /** Times handlers for the read size. */
   readonly sizer: ReadSizer;
   /** The consumer's circuit breaker, when it has one. */
-  readonly gate?: BreakerGate | undefined;
+  readonly gate?: ConsumerGate | undefined;
   /** Whether the consumer is closing (entries fetched from now on stay pending). */
   stopped(): boolean;
   /** A retry of an entry that failed here is due at `at`. */

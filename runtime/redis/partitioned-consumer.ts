@@ -23,6 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Envelope, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
+import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
 import { errorMessage } from '../internal/logger.js';
 import { type PartitionKeys, partitionKeys } from '../internal/partitions.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
@@ -59,6 +60,8 @@ export class PartitionedConsumer {
   private readonly membership: PartitionMembership;
   private readonly partitions: readonly PartitionKeys[];
   private readonly held = new Map<number, HeldPartition>();
+  /** The circuit breaker of the group on this stream, one for all the partitions it reads. */
+  private readonly gate: BreakerGate | undefined;
   private readonly stopController = new AbortController();
   private loop: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -90,6 +93,11 @@ export class PartitionedConsumer {
       this.leaseMs,
     );
     this.partitions = partitionKeys(stream);
+    this.gate = gateFor(group, options.circuitBreaker, options.consumer, status, {
+      logger: ctx.logger,
+      metrics: ctx.metrics,
+      clock: breakerSystemClock,
+    });
     // As an unpartitioned consumer does: the groups exist before anything the caller sends next.
     for (const p of this.partitions) {
       createGroup(command, p.key, group).catch(() => undefined);
@@ -267,6 +275,7 @@ export class PartitionedConsumer {
           queueMicrotask(() => this.lost(h!, 'its lease expired before it could be renewed'));
           return false;
         },
+        gate: this.gate,
       },
     );
     h = { partition, leaseKey, consumer, validUntil: sentAt + this.leaseMs, releasing: false };

@@ -28,7 +28,8 @@
  */
 import type { Envelope, HandlerMap } from '../bus.js';
 import type { CatalogGroup, CatalogStream } from '../catalog.js';
-import { type BreakerGate, breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
+import type { BreakerGate, ConsumerGate } from '../internal/breaker-gate.js';
+import { breakerSystemClock, gateFor } from '../internal/breaker-gate.js';
 import type { ResolvedSubscribeOptions } from '../internal/subscribe-options.js';
 import type { SubscriptionStatus } from '../internal/subscription-status.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -82,6 +83,8 @@ export interface PartitionRole {
   readonly leaseLost: () => void;
   /** Whether the lease is surely still ours (no entry starts otherwise). */
   readonly mayStart: () => boolean;
+  /** The subscription's circuit breaker on the stream, shared by every partition it reads. */
+  readonly gate: BreakerGate | undefined;
 }
 
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
@@ -99,7 +102,7 @@ export class StreamConsumer {
   private readonly sizer: ReadSizer;
   private readonly sweeper: ConsumerSweeper;
   /** Its circuit breaker, when it has one: no read and no claim while it is open. */
-  private readonly gate: BreakerGate | undefined;
+  private readonly gate: ConsumerGate | undefined;
   private readonly stopController = new AbortController();
   private groupReady: Promise<void>;
   /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
@@ -123,11 +126,13 @@ export class StreamConsumer {
     private readonly partition?: PartitionRole,
   ) {
     this.keys = streamKeys(stream);
-    this.gate = gateFor(group, options.circuitBreaker, options.consumer, status, {
-      logger: ctx.logger,
-      metrics: ctx.metrics,
-      clock: breakerSystemClock,
-    });
+    this.gate = partition
+      ? partition.gate?.use()
+      : gateFor(group, options.circuitBreaker, options.consumer, status, {
+          logger: ctx.logger,
+          metrics: ctx.metrics,
+          clock: breakerSystemClock,
+        });
     this.gate?.onReading(() => this.claimer.wakeAt(0));
     this.sizer = new ReadSizer(
       options.concurrency,
@@ -421,9 +426,9 @@ export class StreamConsumer {
   private async doClose(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stopController.abort();
-    // A partition's consumer stops on its own (given up, lost): its breaker goes with it, so
-    // deliveries waiting on it leave their slots now and health() and the state forget it.
-    if (this.partition !== undefined && this.gate !== undefined) this.status.removeGate(this.gate);
+    // A partition's consumer stops on its own (given up, lost): its deliveries waiting for the
+    // subscription's breaker leave their slots now (the breaker goes on for the other partitions).
+    if (this.partition !== undefined) this.gate?.dispose();
     // Nothing waiting starts from now on, not even while the reader is unblocked.
     this.handling.dropWaiting();
     this.offCommandReady();

@@ -225,4 +225,36 @@ export function partitionCases({ h }: ContractContext): void {
     rec.expectInOrder(accounts, perAccount);
     await Promise.all([...subs.values()].map((s) => s.close()));
   }, 60_000);
+
+  it('a circuit breaker counts the failures of every partition together: one breaker for the stream', async () => {
+    const { bus } = h();
+    // One account in each of three partitions: one failure each opens a breaker of minDeliveries 3.
+    const accounts = accountsOverAllPartitions(0);
+    const byPartition = new Map<number, string>();
+    for (const a of accounts) {
+      const p = partitionOf(a, LEDGER_PARTITIONS);
+      if (!byPartition.has(p)) byPartition.set(p, a);
+    }
+    const three = [...byPartition.values()].slice(0, 3);
+    const calls: string[] = [];
+    const failing = async (event: Envelope<Ledger>) => {
+      calls.push(event.data.accountId);
+      throw new Error('downstream down');
+    };
+    const sub = bus.subscribe(
+      'balances',
+      { 'ledger.credited': failing, 'ledger.debited': failing },
+      { circuitBreaker: { failureRate: 0.5, minDeliveries: 3, coolDownMs: 60_000 } },
+    );
+    await bus.publishBatch(ledger(three, 1));
+    await waitFor(
+      () => sub.state === 'paused',
+      () => `paused after one failure in each of three partitions; calls ${JSON.stringify(calls)}`,
+    );
+    expect(new Set(calls)).toEqual(new Set(three));
+    const health = await bus.health();
+    const breakers = health.subscriptions.find((s) => s.group === 'balances')!.circuitBreakers;
+    expect(breakers.map((b) => [b.stream, b.state])).toEqual([['ledger', 'open']]);
+    await sub.close({ timeoutMs: 1000 });
+  });
 }
