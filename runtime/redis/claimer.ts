@@ -52,6 +52,11 @@ export interface ClaimerOptions {
   readonly maxScan?: number | undefined;
 }
 
+/** Next scan after one that had no room for every retry due: soon (slots free as handlers end). */
+const ROOM_POLL_MS = 25;
+/** The same when it had no room at all (every slot busy, or the circuit breaker open). */
+const NO_ROOM_POLL_MS = 250;
+
 /** Claim scans and heartbeats of one consumer on one stream. */
 export class Claimer {
   private scanTimer: NodeJS.Timeout | undefined;
@@ -61,6 +66,11 @@ export class Claimer {
   private beating = false;
   private rescan = false;
   private stopped = false;
+  /**
+   * When this consumer's retries are due (ms since epoch), until a scan had
+   * room for them: each one makes a scan run then, not only the earliest.
+   */
+  private dues: number[] = [];
   private readonly intervalMs: number;
   private readonly minIdleMs: number;
 
@@ -98,7 +108,22 @@ export class Claimer {
   /** Makes a scan run at `at` (ms since epoch) at the latest: a retry of this consumer is due then. */
   wakeAt(at: number): void {
     if (this.stopped) return;
+    this.dues.push(at);
     this.scheduleScan(Math.max(0, at - Date.now()));
+  }
+
+  /**
+   * When the next scan runs after one sent at `sentAt` that was given `room`
+   * slots and claimed `claimed` entries: soon while retries due by then may
+   * have found no room (a scan claims at most `room`), else at the next retry
+   * due, else after the interval.
+   */
+  private nextScanDelay(sentAt: number, room: number, claimed: number): number {
+    const owed = this.dues.some((at) => at <= sentAt);
+    if (owed && claimed >= room) return room === 0 ? NO_ROOM_POLL_MS : ROOM_POLL_MS;
+    this.dues = this.dues.filter((at) => at > sentAt);
+    const next = this.dues.reduce((min, at) => Math.min(min, at), Number.POSITIVE_INFINITY);
+    return Math.max(0, Math.min(this.intervalMs, next - Date.now()));
   }
 
   private scheduleScan(delayMs: number): void {
@@ -122,6 +147,8 @@ export class Claimer {
     }
     this.scanning = true;
     const sentAt = Date.now();
+    const room = this.stopped ? 0 : this.host.room();
+    let claimedCount = 0;
     try {
       const [claimed, dead, lost, refusal] = await this.ctx.connections.command.schemabusClaim(
         this.keys.stream,
@@ -132,7 +159,7 @@ export class Claimer {
         this.minIdleMs,
         this.group.claimIdleMs,
         this.group.retry.maxAttempts,
-        this.stopped ? 0 : this.host.room(),
+        room,
         new Date().toISOString(),
         this.group.dlq ? '1' : '0',
         this.options.maxScan ?? 1000,
@@ -147,6 +174,7 @@ export class Claimer {
         this.host.deadLettered(id, Number(deliveries), owner);
       for (const id of lost) this.host.lost(id);
       const takenFrom = new Map<string, string[]>();
+      claimedCount = claimed.length;
       for (const entry of claimed as ClaimedEntry[]) {
         const [id, fields, deliveries, from] = entry;
         if (typeof from === 'string') takenFrom.set(from, [...(takenFrom.get(from) ?? []), id]);
@@ -168,7 +196,7 @@ export class Claimer {
       this.scanning = false;
       const again = this.rescan;
       this.rescan = false;
-      this.scheduleScan(again ? 0 : this.intervalMs);
+      this.scheduleScan(again ? 0 : this.nextScanDelay(sentAt, room, claimedCount));
     }
   }
 
