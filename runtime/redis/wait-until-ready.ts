@@ -35,9 +35,16 @@ export async function waitUntilReady(client: RedisClient, wait: ReadyWait): Prom
       await settleWithin(deadline, wait.closed, (resolve, fail) => {
         const onReady = () => resolve();
         const onEnd = () => fail(unreachable(wait.label, lastError, 'the connection was closed'));
+        // Redis answered and said no: waiting longer changes nothing.
+        const onRefusal = (error: Error) => {
+          const refused = refusal(wait.label, error);
+          if (refused !== undefined) fail(refused);
+        };
         client.on('ready', onReady);
         client.on('end', onEnd);
+        client.on('error', onRefusal);
         if (client.status === 'end') onEnd();
+        else if (lastError !== undefined) onRefusal(lastError);
         return {
           onTimeout: () =>
             unreachable(
@@ -50,6 +57,7 @@ export async function waitUntilReady(client: RedisClient, wait: ReadyWait): Prom
           cleanup: () => {
             client.off('ready', onReady);
             client.off('end', onEnd);
+            client.off('error', onRefusal);
           },
         };
       });
@@ -105,6 +113,23 @@ function settleWithin(deadline: number, closed: AbortSignal, start: Start): Prom
     );
     if (settled) hooks.cleanup();
   });
+}
+
+/** Codes of a server that answered and refused the connection's credentials. */
+const CREDENTIAL_REFUSALS = new Set(['WRONGPASS', 'NOAUTH']);
+
+/**
+ * The error to fail with at once when `error` says Redis refused the
+ * connection (credentials, a database it does not have), else undefined.
+ */
+function refusal(label: string, error: Error): ConnectionError | undefined {
+  if (error instanceof ConnectionError) return error; // the bus client's own verdict (a refused database)
+  const code = codeOf(error);
+  if (code === undefined || !CREDENTIAL_REFUSALS.has(code)) return undefined;
+  return new ConnectionError(
+    `Redis at ${label} refused the credentials (${safeErrorText(error)}): check the user and password the bus was given`,
+    { code },
+  );
 }
 
 /** Redis could not be reached: says why (`cause`, else `otherwise` with `otherwiseCode`). */

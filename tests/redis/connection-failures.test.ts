@@ -141,6 +141,21 @@ describe('an unreachable or refusing Redis', () => {
     });
   });
 
+  it('waitUntilReady fails at once on refused credentials, saying so, instead of waiting out its timeout', async () => {
+    const admin = server().client();
+    const user = `w${Date.now()}`;
+    await admin.acl('SETUSER', user, 'on', '>right-pass', '~*', '&*', '+@all');
+    onCleanup(async () => void (await admin.acl('DELUSER', user)));
+    const { port } = new URL(server().url);
+    const wrong = bus({ redis: `redis://${user}:wrong-pass@127.0.0.1:${port}` });
+    // An hour: only the refusal itself can end this wait within the test's own timeout.
+    const refused = await rejection(wrong.waitUntilReady({ timeoutMs: 3_600_000 }));
+    expect(refused).toBeInstanceOf(ConnectionError);
+    expect(refused.code).toBe('WRONGPASS');
+    expect(refused.message).toMatch(/refused the credentials.*check the user and password/);
+    expect(refused.message).not.toContain('wrong-pass');
+  });
+
   it('names NOAUTH when the server wants a password and none was given', async () => {
     const guarded = await startGuardedServer();
     const b = bus({ redis: guarded.url });
