@@ -172,6 +172,13 @@ export interface StreamBootstrap {
    * `unknownGroups` is across all partitions.
    */
   readonly partitions?: readonly PartitionBootstrap[];
+  /**
+   * On a partitioned stream whose partition count seems to have changed
+   * since its keys were made (some partitions existed and others did not, or
+   * a partition beyond the catalogue's count exists): what was seen and what
+   * it means. Keys then route to other partitions. Absent otherwise.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** What `bootstrap()` did to one partition of a partitioned stream. */

@@ -85,6 +85,7 @@ function formatReport(session: RedisSession, streams: readonly StreamBootstrap[]
     for (const name of stream.unknownGroups) {
       lines.push(`  group ${name}: on Redis but not in the catalogue (left alone)`);
     }
+    for (const warning of stream.warnings ?? []) lines.push(`  warning: ${warning}`);
   }
   const count = (status: 'created' | 'found') => ({
     streams: streams.filter((s) => s.status === status).length,

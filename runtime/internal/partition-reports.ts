@@ -19,7 +19,14 @@ export function combineBootstraps(
   stream: CatalogStream,
   keys: readonly PartitionKeys[],
   reports: readonly StreamBootstrap[],
+  /** The key of a partition beyond the catalogue's count, when the server has one. */
+  beyond?: string,
 ): StreamBootstrap {
+  const warnings = partitionCountWarnings(
+    stream,
+    reports.map((r) => r.status === 'found'),
+    beyond,
+  );
   const statuses = reports.map((r) => r.status);
   const status = statuses.includes('found')
     ? 'found'
@@ -51,7 +58,34 @@ export function combineBootstraps(
       dlqKey: partition.dlqKey,
       status: reports[i]?.status ?? 'absent',
     })),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Signs that a partitioned stream's `partitions` changed since its keys were made. */
+function partitionCountWarnings(
+  stream: CatalogStream,
+  found: readonly boolean[],
+  beyond: string | undefined,
+): string[] {
+  const count = found.length;
+  const reroute =
+    'keys now route to other partitions, so the order of a key is not kept across the change ' +
+    '(drain the stream before changing `partitions`: README "Partitioned streams")';
+  const warnings: string[] = [];
+  const existed = found.filter(Boolean).length;
+  if (existed > 0 && existed < count) {
+    const fresh = found.flatMap((was, i) => (was ? [] : [`p${i}`]));
+    warnings.push(
+      `stream ${stream.name}: ${existed} of its ${count} partitions existed and ${fresh.join(', ')} did not: if \`partitions\` was raised, ${reroute}`,
+    );
+  }
+  if (beyond !== undefined) {
+    warnings.push(
+      `stream ${stream.name}: ${beyond} exists beyond the catalogue's ${count} partitions: if \`partitions\` was lowered, nothing reads what is left there, and ${reroute}`,
+    );
+  }
+  return warnings;
 }
 
 /**

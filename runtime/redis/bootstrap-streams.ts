@@ -7,6 +7,8 @@
  * has that the catalogue does not list. A partitioned stream gets every
  * group on each partition key.
  */
+
+import { partitionStreamKey } from '../../schema/partition-keys.js';
 import type { BootstrapReport, GroupBootstrap, StreamBootstrap } from '../bus.js';
 import type { CatalogStream } from '../catalog.js';
 import { combineBootstraps } from '../internal/partition-reports.js';
@@ -40,10 +42,13 @@ async function bootstrapStream(
 ): Promise<StreamBootstrap> {
   if (stream.partitions === undefined) return bootstrapKey(command, label, stream, stream.key);
   const keys = partitionKeys(stream);
+  // Probed before the groups are created: a partition beyond the count means it was lowered.
+  const next = partitionStreamKey(stream.key, keys.length);
+  const beyond = (await command.exists(next)) === 1 ? next : undefined;
   const reports = await Promise.all(
     keys.map((partition) => bootstrapKey(command, label, stream, partition.key)),
   );
-  return combineBootstraps(stream, keys, reports);
+  return combineBootstraps(stream, keys, reports, beyond);
 }
 
 async function bootstrapKey(

@@ -300,3 +300,38 @@ describe('partitioned stream on Redis: retention', () => {
     expect(inspected.length).toBe(6);
   });
 });
+
+describe('bootstrap after a change of the partition count', () => {
+  const withPartitions = (catalog: Catalog, count: number): Catalog => {
+    const ledger = catalog.streams.ledger!;
+    return {
+      ...catalog,
+      streams: {
+        ...catalog.streams,
+        ledger: { ...ledger, partitions: { ...ledger.partitions!, count } },
+      },
+    };
+  };
+  const ledgerOf = async (catalog: Catalog) =>
+    (await newBus(server(), catalog).bootstrap()).streams.find((s) => s.name === 'ledger')!;
+
+  it('warns when partitions were raised (some existed, the new ones did not) and when lowered (one beyond the count exists); none on a steady count', async () => {
+    const catalog = testCatalog();
+    expect((await ledgerOf(catalog)).warnings).toBeUndefined();
+    expect((await ledgerOf(catalog)).warnings).toBeUndefined();
+    const raised = await ledgerOf(withPartitions(catalog, LEDGER_PARTITIONS + 2));
+    expect(raised.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `${LEDGER_PARTITIONS} of its ${LEDGER_PARTITIONS + 2} partitions existed and p${LEDGER_PARTITIONS}, p${LEDGER_PARTITIONS + 1} did not: if \`partitions\` was raised, keys now route to other partitions`,
+        ),
+      ),
+    ]);
+    const lowered = await ledgerOf(withPartitions(catalog, 2));
+    expect(lowered.warnings).toEqual([
+      expect.stringMatching(
+        /:p2\} exists beyond the catalogue's 2 partitions: if `partitions` was lowered, nothing reads what is left there/,
+      ),
+    ]);
+  });
+});
