@@ -48,6 +48,14 @@ describe('runCli', () => {
     expect(io.stdout).toContain('schemabus codegen --check');
   });
 
+  it('says in the command list that demo runs from a source checkout only', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io, context)).toBe(0);
+    expect(io.stdout).toMatch(/^ {2}schemabus demo +.*\(source checkout only\)$/m);
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
+    expect(readme).toMatch(/^\| `demo \[--redis URL\]` \| \(source checkout only\)/m);
+  });
+
   it('prints the package version with --version', async () => {
     const io = capture();
     const { version } = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as {
