@@ -23,4 +23,10 @@ describe('README on the CLI', () => {
     expect(exporter).toContain('exec node_modules/.bin/schemabus metrics');
     expect(exporter).toMatch(/npx \(npm 11\) does not forward\s+SIGTERM/);
   });
+
+  it('shows health() as the promise it is, where it reports the partitions read', () => {
+    const partitions = section('### Partitioned streams: consumers and leases');
+    expect(partitions).toContain('`await bus.health()` says which partitions');
+    expect(partitions).not.toMatch(/^- `health\(\)`/m);
+  });
 });
