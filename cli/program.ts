@@ -27,8 +27,13 @@ export const PROCESS_IO: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
-/** Width of the help text (fixed, so help reads the same everywhere). */
-const HELP_WIDTH = 100;
+/**
+ * Help is not wrapped (`wrap(null)`): the ESM build of cliui that yargs loads
+ * wraps by character count, cutting words in two (`codegen scr` / `ipts`),
+ * at any width. Unwrapped, help reads the same everywhere and a long line is
+ * left to the terminal or pager.
+ */
+const HELP_WRAP = null;
 
 const EPILOGUE = [
   'Exit codes: 0 ok, 1 a finding (invalid catalogue, stale generated code, invalid event),',
@@ -49,7 +54,7 @@ export async function runCli(
   const parser = yargs()
     .scriptName('schemabus')
     .usage('$0 <command> [options]\n\nSchema-first event bus toolkit for TypeScript on Redis.')
-    .wrap(HELP_WIDTH)
+    .wrap(HELP_WRAP)
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
     .recommendCommands()

@@ -76,7 +76,7 @@ export async function runDemoCommand(
 /** The yargs command: the account goes to stdout as it happens. */
 export const demoCommand = defineCommand({
   command: 'demo',
-  describe: 'Run the example campaign service (in memory, or --redis URL)',
+  describe: 'Run the example campaign service (source checkout only)',
   builder: (yargs) =>
     yargs
       .option('redis', {

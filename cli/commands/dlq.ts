@@ -6,6 +6,7 @@
  * `--yes`.
  */
 import type { CatalogStream, DeadLetterFilter } from 'schemabus';
+import { dlqKeysOf } from '../../generator/catalog/index.js';
 import {
   type CommandContext,
   type CommandResult,
@@ -23,6 +24,7 @@ import {
   REASONS,
   unmatchedIds,
 } from '../support/dead-letter-filter.js';
+import { describeDlqKeys, missingIdNotes } from '../support/dead-letter-keys.js';
 import { formatDeadLetter, formatDeadLetterTable } from '../support/dead-letter-text.js';
 import { withLiveIo } from '../support/live-io.js';
 import { progressLine, whileRunning } from '../support/progress.js';
@@ -95,7 +97,10 @@ async function list(
   if (options.json) {
     const report = {
       stream: stream.name,
-      dlqKey: stream.dlqKey,
+      // A partitioned stream has no DLQ at its base key: one per partition.
+      ...(stream.partitions === undefined
+        ? { dlqKey: stream.dlqKey }
+        : { dlqKeys: dlqKeysOf(stream) }),
       total,
       more,
       deadLetters: letters,
@@ -107,7 +112,7 @@ async function list(
     describeFilter(filter) === ''
       ? ''
       : `, ${letters.length}${more ? '+' : ''}${describeFilter(filter)}`;
-  const head = `DLQ of ${stream.name} (${stream.dlqKey}): ${plural(total, 'dead letter')} in all${matched}`;
+  const head = `DLQ of ${stream.name} (${describeDlqKeys(stream)}): ${plural(total, 'dead letter')} in all${matched}`;
   const body =
     options.action === 'list'
       ? letters.length > 0
@@ -115,10 +120,7 @@ async function list(
         : []
       : letters.flatMap((letter) => ['', ...formatDeadLetter(letter)]);
   const tail = more ? [`(showing the first ${limit}: --count N shows more)`] : [];
-  const notFound = missing.map(
-    (id) => `no dead letter ${id} in ${stream.dlqKey} (replayed or purged already?)`,
-  );
-  return result(exitCode, [head, ...body, ...tail], notFound);
+  return result(exitCode, [head, ...body, ...tail], await missingIdNotes(session, stream, missing));
 }
 
 async function replay(
@@ -165,11 +167,7 @@ async function replay(
   lines.push(
     `${plural(replayed.length, 'dead letter')}${describeFilter(filter)} replayed; only the failing group gets each one again`,
   );
-  return result(
-    exitCode,
-    lines,
-    missing.map((id) => `no dead letter ${id} in ${stream.dlqKey}`),
-  );
+  return result(exitCode, lines, await missingIdNotes(session, stream, missing));
 }
 
 async function purge(
@@ -179,15 +177,23 @@ async function purge(
   options: DlqOptions,
   context: CommandContext,
 ): Promise<CommandResult> {
+  const where = describeDlqKeys(stream);
+  // Ids asked for that are not there (say, a partitioned stream's id without its p<i>: prefix).
+  const letters =
+    filter.ids !== undefined || !options.yes ? await matching(session, stream, filter) : [];
+  const missing = unmatchedIds(filter, letters);
+  const notes = await missingIdNotes(session, stream, missing);
+  const exitCode = missing.length > 0 ? EXIT_FINDING : EXIT_OK;
   if (!options.yes) {
-    const letters = await matching(session, stream, filter);
     if (letters.length === 0) {
-      return result(EXIT_OK, [
-        `nothing to purge: no dead letter${describeFilter(filter)} in ${stream.dlqKey}`,
-      ]);
+      return result(
+        exitCode,
+        [`nothing to purge: no dead letter${describeFilter(filter)} in ${where}`],
+        notes,
+      );
     }
     return usageError(
-      `purge would delete ${plural(letters.length, 'dead letter')}${describeFilter(filter)} from ${stream.dlqKey} for good; add --yes to delete them (or replay them instead)`,
+      `purge would delete ${plural(letters.length, 'dead letter')}${describeFilter(filter)} from ${where} for good; add --yes to delete them (or replay them instead)`,
     );
   }
   const deleted = await whileRunning(
@@ -196,11 +202,18 @@ async function purge(
     options.json === true,
     () => session.bus.dlq(stream.name).purge(filter),
   );
-  if (options.json)
-    return { exitCode: EXIT_OK, stdout: jsonText({ stream: stream.name, deleted }), stderr: '' };
-  return result(EXIT_OK, [
-    `deleted ${plural(deleted, 'dead letter')}${describeFilter(filter)} from ${stream.dlqKey}`,
-  ]);
+  if (options.json) {
+    return {
+      exitCode,
+      stdout: jsonText({ stream: stream.name, deleted, missingIds: missing }),
+      stderr: '',
+    };
+  }
+  return result(
+    exitCode,
+    [`deleted ${plural(deleted, 'dead letter')}${describeFilter(filter)} from ${where}`],
+    notes,
+  );
 }
 
 /** The yargs command. */
@@ -225,7 +238,8 @@ export const dlqCommand = defineCommand({
       .option('id', {
         type: 'string',
         array: true,
-        describe: 'Only these DLQ entry ids (repeatable)',
+        describe:
+          'Only these dead letter ids, as dlq list shows them (repeatable; p<partition>:<id> on a partitioned stream)',
       })
       .option('count', {
         type: 'number',

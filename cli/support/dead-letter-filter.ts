@@ -43,11 +43,20 @@ export function filterOf(
   if (options.reason !== undefined && !REASONS.includes(options.reason as DeadLetterReason)) {
     return usageError(`--reason must be one of ${REASONS.join(', ')}, got "${options.reason}"`);
   }
+  // `--id "$ID"` with an empty $ID must not widen the filter to every dead letter.
+  if (
+    options.id !== undefined &&
+    (options.id.length === 0 || options.id.some((id) => id.trim() === ''))
+  ) {
+    return usageError(
+      '--id needs a dead letter id (--id <id>, repeatable); it was given without one or empty. Leave --id out to work on every dead letter',
+    );
+  }
   return {
     ...(options.group !== undefined && { group: options.group }),
     ...(options.type !== undefined && { type: options.type }),
     ...(options.reason !== undefined && { reason: options.reason as DeadLetterReason }),
-    ...(options.id !== undefined && options.id.length > 0 && { ids: options.id }),
+    ...(options.id !== undefined && { ids: options.id }),
   };
 }
 

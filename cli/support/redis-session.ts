@@ -61,7 +61,28 @@ export function resolveRedisUrl(
       error: `--redis must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL, got "${redactUrl(url)}" (e.g. redis://127.0.0.1:6379, redis+cluster://10.0.0.1:7000,10.0.0.2:7000)`,
     };
   }
+  const parameter = unsupportedQueryParameter(url);
+  if (parameter !== undefined) {
+    return {
+      error: `--redis: the query parameter "${parameter}" is not supported in "${redactUrl(url)}"; drop it from --redis (or REDIS_URL): the CLI takes redis[s]://[user:password@]host:port[/db] with at most ?family=4 or ?family=6 (rediss:// for TLS), and a cluster URL takes no query parameters`,
+    };
+  }
   return { url };
+}
+
+/**
+ * The first query parameter of `url` the bus does not take from a URL (only
+ * `family`, and on a cluster URL none), said here so a CLI user hears what
+ * to change in the URL rather than the library's "give ioredis options".
+ */
+function unsupportedQueryParameter(url: string): string | undefined {
+  const start = url.indexOf('?');
+  if (start < 0) return undefined;
+  const end = url.indexOf('#', start);
+  const query = new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end));
+  const allowed = /^rediss?\+cluster:/i.test(url) ? [] : ['family'];
+  for (const name of query.keys()) if (!allowed.includes(name)) return name;
+  return undefined;
 }
 
 /**

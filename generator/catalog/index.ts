@@ -14,6 +14,7 @@ import { normalise } from './normalise.js';
 import { parseYaml } from './parse-yaml.js';
 import { Reader } from './reader.js';
 
+export { dlqKeysOf } from './dlq-keys.js';
 export { type CatalogIssue, formatIssue } from './issues.js';
 export type * from './model.js';
 

@@ -4,9 +4,11 @@
  * against the
  * catalogue's exported JSON Schemas with ajv (draft 2020-12, ajv-formats),
  * strictly as `publish` does: unknown fields are rejected. Every failing
- * path is reported.
+ * path is reported. An envelope may leave out `time` and `datacontenttype`
+ * (optional in CloudEvents 1.0); when there, they are checked.
  */
 import type { ValidateFunction } from 'ajv';
+import type { JsonSchema } from '../../runtime/catalog.js';
 import { createAjv } from '../../schema/ajv.js';
 import { ajvIssues, pointerChild, type SchemaIssue } from '../../schema/ajv-issues.js';
 import { closestName } from '../../schema/closest-name.js';
@@ -22,13 +24,30 @@ export type EventValidator = (value: unknown) => EventIssue[];
 /** Keys of the `{ type, data }` form. */
 const PLAIN_KEYS = ['type', 'data'];
 
+/** Envelope attributes CloudEvents 1.0 makes optional that schemabus always writes. */
+const OPTIONAL_IN_CLOUDEVENTS = ['time', 'datacontenttype'];
+
+/**
+ * The envelope schema as `validate` applies it: as strict as the exported
+ * one (`time` RFC 3339, `datacontenttype` application/json, no unknown
+ * attributes) except that `time` and `datacontenttype` may be missing, as
+ * CloudEvents 1.0 allows (a producer other than schemabus may leave them out).
+ */
+function acceptedEnvelopeSchema(model: CatalogModel): JsonSchema {
+  const schema = envelopeJsonSchema(model);
+  const required = (schema.required as string[]).filter(
+    (name) => !OPTIONAL_IN_CLOUDEVENTS.includes(name),
+  );
+  return { ...schema, required };
+}
+
 /** A validator for the events of `model`. */
 export function createEventValidator(model: CatalogModel): EventValidator {
   const ajv = createAjv('full');
   const payloads = new Map<string, ValidateFunction>();
   for (const event of model.events)
     payloads.set(event.type, ajv.compile(eventJsonSchema(model, event)));
-  const envelope = ajv.compile(envelopeJsonSchema(model));
+  const envelope = ajv.compile(acceptedEnvelopeSchema(model));
   const types = model.events.map((event) => event.type);
 
   return (value) => {

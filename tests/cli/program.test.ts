@@ -48,6 +48,32 @@ describe('runCli', () => {
     expect(io.stdout).toContain('schemabus codegen --check');
   });
 
+  it('says in the command list that demo runs from a source checkout only', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io, context)).toBe(0);
+    expect(io.stdout).toMatch(/^ {2}schemabus demo +.*\(source checkout only\)$/m);
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
+    expect(readme).toMatch(/^\| `demo \[--redis URL\]` \| \(source checkout only\)/m);
+  });
+
+  it('never cuts a word of the help in two: every description is whole on its line', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io, context)).toBe(0);
+    for (const command of COMMANDS) {
+      expect(io.stdout).toMatch(
+        new RegExp(
+          `^ {2}schemabus ${command.command.split(' ')[0]} .* ${literal(command.describe)}$`,
+          'm',
+        ),
+      );
+    }
+    const dlq = capture();
+    expect(await runCli(['dlq', '--help'], dlq, context)).toBe(0);
+    expect(dlq.stdout).toMatch(
+      /--redis +Redis URL, .* for a Redis Cluster \(rediss:\/\/ forms for TLS; default: REDIS_URL\) +\[string\]$/m,
+    );
+  });
+
   it('prints the package version with --version', async () => {
     const io = capture();
     const { version } = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as {
@@ -84,3 +110,8 @@ describe('runCli', () => {
     expect(io.stderr).toContain('Error: boom');
   });
 });
+
+/** `text` as a literal in a regular expression. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

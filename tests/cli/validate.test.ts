@@ -36,6 +36,29 @@ describe('validate', () => {
     ]);
   });
 
+  it('accepts an envelope without time and datacontenttype (optional in CloudEvents 1.0), and checks them when present', async () => {
+    const minimal = await runValidate({ files: [`${DIR}/valid/envelope-minimal.json`] }, context);
+    expect(minimal.stdout).toBe(
+      [
+        `ok    ${DIR}/valid/envelope-minimal.json (1 event)`,
+        '1 file: 1 valid, 0 invalid.',
+        '',
+      ].join('\n'),
+    );
+    expect(minimal).toMatchObject({ exitCode: 0, stderr: '' });
+    const result = await runValidate(
+      { files: [`${DIR}/invalid/bad-optional-attributes.json`] },
+      context,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      '[0] campaign.deleted /datacontenttype: must be "application/json"',
+    );
+    expect(result.stdout).toContain('[1] campaign.deleted /time: must match format "date-time"');
+    expect(result.stdout).toContain('[2] campaign.deleted /time: must match format "date-time"');
+    expect(result.stdout).not.toContain('is required');
+  });
+
   it('checks envelopes, event types and the { type, data } shape, item by item', async () => {
     const result = await runValidate({ files: [`${DIR}/invalid/bad-batch.json`] }, context);
     expect(result.exitCode).toBe(1);

@@ -148,6 +148,25 @@ describe('connection and usage errors', () => {
     });
   });
 
+  it('says what to change in a --redis URL with a query parameter the bus does not take, never "give ioredis options"', async () => {
+    const { context } = fixture();
+    for (const url of [
+      'redis://127.0.0.1:6379/?timeout=5',
+      'redis+cluster://127.0.0.1:7000,127.0.0.1:7001?family=6',
+    ]) {
+      const outcome = await runBootstrap({ redis: url, schema: SCHEMA }, context);
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toMatch(
+        /--redis: the query parameter "(timeout|family)" is not supported/,
+      );
+      expect(outcome.stderr).toContain('drop it from --redis (or REDIS_URL)');
+      expect(outcome.stderr).not.toContain('ioredis');
+    }
+    expect(resolveRedisUrl('redis://127.0.0.1:6379/?family=6', {})).toEqual({
+      url: 'redis://127.0.0.1:6379/?family=6',
+    });
+  });
+
   it('exits 2 when the catalogue cannot be read', async () => {
     const { url, context } = fixture();
     const outcome = await runBootstrap({ redis: url, schema: 'missing.yaml' }, context);

@@ -204,6 +204,30 @@ describe('schemabus dlq', () => {
     await bus.dlq(STREAM).purge();
   });
 
+  it('refuses --id without a value or with an empty one (exit 2) instead of acting on every dead letter', async () => {
+    const { context, url } = fixture();
+    const { bus } = await fillDlq();
+    const before = await bus.dlq(STREAM).count();
+    expect(before).toBeGreaterThanOrEqual(2);
+    const io = { out: () => {}, err: (t: string) => (stderr += t) };
+    let stderr = '';
+    const args = (action: string) => ['dlq', action, STREAM, '--redis', url, '--schema', SCHEMA];
+    for (const tail of [
+      ['--yes', '--id'],
+      ['--id', '--yes'],
+      ['--id', '', '--yes'],
+      ['--id', ' '],
+    ]) {
+      for (const action of ['purge', 'replay', 'show']) {
+        stderr = '';
+        expect(await runCli([...args(action), ...tail], io, context)).toBe(2);
+        expect(stderr).toContain('--id needs a dead letter id');
+      }
+    }
+    expect(await bus.dlq(STREAM).count()).toBe(before);
+    await bus.dlq(STREAM).purge();
+  });
+
   it('shows an undecodable dead letter field by field, as stored', async () => {
     const { context, newBus } = fixture();
     const bus = newBus();

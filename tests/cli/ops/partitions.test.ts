@@ -123,6 +123,34 @@ describe('ops commands on a partitioned stream', () => {
       const ids: string[] = letters.deadLetters.map((l: { id: string }) => l.id);
       expect(ids).toHaveLength(ACCOUNTS.length);
       for (const id of ids) expect(id).toMatch(/^p\d:\d+-\d+$/);
+      // The keys named are the partitions' DLQs, never the base {ns:ledger}:dlq, which is never written.
+      expect(letters.dlqKey).toBeUndefined();
+      expect(letters.dlqKeys).toEqual(keys.map((k) => k.dlqKey));
+      const base = { redis, schema: SCHEMA, stream: 'ledger' };
+      const text = await runDlq({ ...base, action: 'list' }, context);
+      expect(text.stdout).toContain(
+        `DLQ of ledger (3 partition DLQs {${ns}:ledger:p0}:dlq .. {${ns}:ledger:p2}:dlq)`,
+      );
+      expect(text.stdout).not.toContain(`{${ns}:ledger}:dlq`);
+      // An id without its p<i>: prefix: say how ids look there, and which full id it is.
+      const [full] = ids;
+      const bare = full!.slice(full!.indexOf(':') + 1);
+      for (const action of ['show', 'replay'] as const) {
+        const wrong = await runDlq({ ...base, action, id: [bare] }, context);
+        expect(wrong.exitCode).toBe(1);
+        expect(wrong.stderr).toContain(
+          `no dead letter ${bare} in stream ledger: it is partitioned, so its dead letter ids are p<partition>:<id>`,
+        );
+        expect(wrong.stderr).toContain(`did you mean ${full}`);
+        expect(wrong.stderr).not.toContain('replayed or purged already');
+      }
+      const purged = await runDlq({ ...base, action: 'purge', id: [bare], yes: true }, context);
+      expect(purged.exitCode).toBe(1);
+      expect(purged.stdout).toContain('deleted 0 dead letters');
+      expect(purged.stderr).toContain(`did you mean ${full}`);
+      const shown = await runDlq({ ...base, action: 'show', id: [full!] }, context);
+      expect(shown.exitCode).toBe(0);
+      expect(await bus.dlq('ledger').count()).toBe(ACCOUNTS.length);
     } finally {
       await bus.close();
     }

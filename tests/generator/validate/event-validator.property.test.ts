@@ -37,6 +37,7 @@ const TYPES = model.events.map((e) => e.type);
 /** The valid events of the CLI fixtures, one per item (batch files are arrays). */
 const VALID_EVENTS: readonly unknown[] = [
   'envelope.json',
+  'envelope-minimal.json',
   'message-v1.json',
   'plain.json',
   'batch.json',
