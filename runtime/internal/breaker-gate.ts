@@ -83,7 +83,8 @@ export function gateFor(
 export interface ConsumerGate {
   readonly reading: boolean;
   whenReading(): Promise<void>;
-  onReading(listener: () => void): unknown;
+  /** Calls `listener` whenever the consumer may fetch again; returns the function that removes it. */
+  onReading(listener: () => void): () => void;
   admit(key: object, start: () => void, drop: () => void): boolean;
   record(key: object, ok: boolean, error: unknown): void;
   dispose(): void;
@@ -217,16 +218,12 @@ export class BreakerGate implements ConsumerGate {
  */
 export class GateUse implements ConsumerGate {
   private disposed = false;
-  private readonly listeners: (() => void)[] = [];
+  /** Removes the listeners this consumer added to the gate. */
+  private readonly offReading: (() => void)[] = [];
   /** Deliveries waiting for the breaker: each one's drop. */
   private readonly waiting = new Set<() => void>();
-  private readonly offReading: () => void;
 
-  constructor(private readonly gate: BreakerGate) {
-    this.offReading = gate.onReading(() => {
-      for (const listener of this.listeners) listener();
-    });
-  }
+  constructor(private readonly gate: BreakerGate) {}
 
   get reading(): boolean {
     return this.disposed || this.gate.reading;
@@ -236,8 +233,10 @@ export class GateUse implements ConsumerGate {
     return this.reading ? Promise.resolve() : this.gate.whenReading();
   }
 
-  onReading(listener: () => void): void {
-    this.listeners.push(listener);
+  onReading(listener: () => void): () => void {
+    const off = this.gate.onReading(listener);
+    this.offReading.push(off);
+    return off;
   }
 
   admit(key: object, start: () => void, drop: () => void): boolean {
@@ -259,7 +258,7 @@ export class GateUse implements ConsumerGate {
 
   dispose(): void {
     this.disposed = true;
-    this.offReading();
+    for (const off of this.offReading) off();
     for (const leave of [...this.waiting]) leave();
   }
 }
