@@ -14,7 +14,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeGapError, RedisEventBus, type SchemabusError } from '../../runtime/index.js';
-import { ClusterWorkload, type WorkloadReport } from '../support/cluster-workload.js';
+import {
+  type ClusterWorkload,
+  runningWorkload,
+  type WorkloadReport,
+} from '../support/cluster-workload.js';
 import { onCleanup, testCatalog } from '../support/redis-bus.js';
 import {
   type ClusterNode,
@@ -46,12 +50,7 @@ async function aroundFault(
   name: string,
   fault: (scene: FaultScene) => Promise<void>,
 ): Promise<WorkloadReport> {
-  const catalog = testCatalog();
-  const key = catalog.streams.jobs!.key;
-  const load = new ClusterWorkload(cluster, catalog);
-  onCleanup(() => load.close());
-  await load.start();
-  await load.untilMoreAcked(150);
+  const { load, key } = await runningWorkload(cluster);
   const master = await cluster.masterOf(key);
   const [replica] = await cluster.replicasOf(master);
   if (replica === undefined) throw new Error(`${master.address} has no replica`);

@@ -8,8 +8,7 @@
  * redelivery), and no publish fails. The counts are printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterWorkload } from '../support/cluster-workload.js';
-import { onCleanup, testCatalog } from '../support/redis-bus.js';
+import { runningWorkload } from '../support/cluster-workload.js';
 import { type RedisClusterServer, startRedisCluster } from '../support/redis-cluster-harness.js';
 
 let cluster: RedisClusterServer;
@@ -24,12 +23,7 @@ afterAll(async () => {
 
 describe('slot migration under load', () => {
   it("moves the stream's slot to another master: nothing lost, nothing failed, every event handled", async () => {
-    const catalog = testCatalog();
-    const key = catalog.streams.jobs!.key;
-    const load = new ClusterWorkload(cluster, catalog);
-    onCleanup(() => load.close());
-    await load.start();
-    await load.untilMoreAcked(150);
+    const { load, key } = await runningWorkload(cluster);
     // Other keys of the slot, so it stays migrating for a while after the stream moved.
     const source = await cluster.masterOf(key);
     const pad = cluster.nodeClient(source);

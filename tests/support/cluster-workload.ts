@@ -9,6 +9,7 @@
 import type { Subscription } from '../../runtime/bus.js';
 import type { Catalog } from '../../runtime/catalog.js';
 import { decodeEntry, RedisEventBus } from '../../runtime/index.js';
+import { onCleanup, testCatalog } from './redis-bus.js';
 import type { RedisClusterServer } from './redis-cluster-harness.js';
 import { waitFor } from './wait.js';
 
@@ -35,6 +36,18 @@ interface Publisher {
   readonly bus: RedisEventBus;
   readonly acked: string[];
   running: Promise<void> | undefined;
+}
+
+/** A workload on a fresh test catalogue's `jobs` stream, running, closed after the test, 150 publishes of each kind acknowledged. */
+export async function runningWorkload(
+  cluster: RedisClusterServer,
+): Promise<{ load: ClusterWorkload; key: string }> {
+  const catalog = testCatalog();
+  const load = new ClusterWorkload(cluster, catalog);
+  onCleanup(() => load.close());
+  await load.start();
+  await load.untilMoreAcked(150);
+  return { load, key: catalog.streams.jobs!.key };
 }
 
 /** See the module comment. */
