@@ -5,7 +5,11 @@
  * what another group, or the publisher, sees: payloads are read-only in
  * handlers, as documented on `Handler`). The copy is exactly what
  * `JSON.parse(JSON.stringify(data))` would give, or the function declines.
+ * Objects are built by a copier compiled for their key sequence
+ * (shape-copiers.ts), key by key when there is none.
  */
+
+import { type JsonSize, shapeCopier } from './shape-copiers.js';
 
 /** Returned by the walk when the value is not plain JSON data. */
 const DECLINE: unique symbol = Symbol('decline');
@@ -14,7 +18,7 @@ const DECLINE: unique symbol = Symbol('decline');
 const MAX_DEPTH = 64;
 
 /** Upper bound of the UTF-8 bytes of the JSON text of what was copied so far. */
-let bound = 0;
+const size: JsonSize = { bound: 0 };
 
 /** A deep, frozen copy of `data` and an upper bound of its JSON size in UTF-8 bytes. */
 export interface FrozenCopy {
@@ -34,32 +38,32 @@ export interface FrozenCopy {
  * of `JSON.stringify(data)` from above (every character counted as an escape).
  */
 export function frozenJsonCopy(data: unknown): FrozenCopy | undefined {
-  bound = 0;
+  size.bound = 0;
   // for-in also walks inherited enumerable keys, which JSON skips: only a polluted
   // Object.prototype has them (checked once here, not per key).
   if (hasEnumerableKey(Object.prototype)) return undefined;
   const value = copy(data, 0);
   if (value === DECLINE) return undefined;
-  return { value, maxJsonBytes: bound };
+  return { value, maxJsonBytes: size.bound };
 }
 
 function copy(v: unknown, depth: number): unknown {
   switch (typeof v) {
     case 'string':
       // `\uXXXX` (6 bytes) is the longest a UTF-16 code unit becomes.
-      bound += 6 * v.length + 2;
+      size.bound += 6 * v.length + 2;
       return v;
     case 'number':
       if (!Number.isFinite(v)) return DECLINE;
-      bound += 25;
+      size.bound += 25;
       // -0 goes through JSON as 0.
       return v === 0 ? 0 : v;
     case 'boolean':
-      bound += 5;
+      size.bound += 5;
       return v;
     case 'object': {
       if (v === null) {
-        bound += 4;
+        size.bound += 4;
         return null;
       }
       if (depth >= MAX_DEPTH) return DECLINE;
@@ -67,7 +71,7 @@ function copy(v: unknown, depth: number): unknown {
         if (Object.getPrototypeOf(v) !== Array.prototype) return DECLINE;
         const n = v.length;
         const out: unknown[] = new Array(n);
-        bound += 2 + n;
+        size.bound += 2 + n;
         for (let i = 0; i < n; i++) {
           const c = copy(v[i], depth + 1);
           if (c === DECLINE) return DECLINE;
@@ -79,8 +83,13 @@ function copy(v: unknown, depth: number): unknown {
       if (proto !== Object.prototype && proto !== null) return DECLINE;
       const source = v as Record<string, unknown>;
       if (typeof source.toJSON === 'function') return DECLINE;
+      const shape = shapeCopier(source);
+      if (shape !== undefined) {
+        size.bound += shape.keyBytes;
+        return shape.copy(source, depth + 1, copy, DECLINE, size);
+      }
       const out: Record<string, unknown> = {};
-      bound += 2;
+      size.bound += 2;
       // for-in over a plain object walks its own keys (its prototype, Object.prototype
       // or null, has no enumerable ones: checked in frozenJsonCopy) with no key array.
       for (const key in source) {
@@ -88,7 +97,7 @@ function copy(v: unknown, depth: number): unknown {
         const c = copy(source[key], depth + 1);
         if (c === DECLINE) return DECLINE;
         out[key] = c;
-        bound += 6 * key.length + 4;
+        size.bound += 6 * key.length + 4;
       }
       return Object.freeze(out);
     }
