@@ -58,7 +58,7 @@ export function runInspect(
   }
   return withRedisSession(options, context, async (session) => {
     const streams = withMissingGroups(session.catalog, await session.bus.inspect());
-    const findings = findingsOf(streams);
+    const findings = findingsOf(streams, session.catalog);
     const exitCode = findings.length === 0 ? EXIT_OK : EXIT_FINDING;
     if (options.json) {
       const report = {

@@ -58,7 +58,7 @@ function textFrame(
     '',
     ...inspectionTable(streams, rates),
     '',
-    ...findingLines(findingsOf(streams)),
+    ...findingLines(findingsOf(streams, session.catalog)),
   ];
   // On a terminal the next inspection replaces this one; elsewhere they follow one another.
   return tty ? `${CLEAR_SCREEN}${lines.join('\n')}\n` : `${lines.join('\n')}\n\n`;
@@ -83,6 +83,6 @@ function jsonFrame(
         ackedPerSecond: rates?.acked(stream.name, group.name) ?? null,
       })),
     })),
-    findings: findingsOf(streams),
+    findings: findingsOf(streams, session.catalog),
   };
 }

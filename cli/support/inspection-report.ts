@@ -28,8 +28,19 @@ export function withMissingGroups(catalog: Catalog, inspection: BusInspection): 
   });
 }
 
-/** Dead letters, missing groups, groups lagging past retention. */
-export function findingsOf(streams: readonly StreamReport[]): InspectFinding[] {
+/**
+ * A consumer idle this long, or its group's `claimIdleMs` when that is
+ * longer, is taken for stopped: a running one reads every `blockMs` (2 s
+ * by default) and so is never idle much longer than that.
+ */
+export const STOPPED_AFTER_MS = 30_000;
+
+/**
+ * Dead letters, missing groups, groups lagging past retention, and
+ * entries left pending on stopped consumers that no running consumer will
+ * claim: no consumer of the group runs (or, on a partition, none holds it).
+ */
+export function findingsOf(streams: readonly StreamReport[], catalog: Catalog): InspectFinding[] {
   const findings: InspectFinding[] = [];
   for (const stream of streams) {
     if (stream.dlqLength > 0) {
@@ -51,6 +62,46 @@ export function findingsOf(streams: readonly StreamReport[]): InspectFinding[] {
         group: group.name,
         message: `group ${group.name} holds ${stream.name} past its retention (unacked or unread entries): start or fix its consumers, or delete the group if it is gone for good`,
       });
+    }
+    findings.push(...strandedFindings(stream, catalog));
+  }
+  return findings;
+}
+
+/** Entries pending on stopped consumers of `stream` that nothing running will claim. */
+function strandedFindings(stream: StreamReport, catalog: Catalog): InspectFinding[] {
+  const findings: InspectFinding[] = [];
+  const stoppedAfter = (group: string) =>
+    Math.max(STOPPED_AFTER_MS, catalog.streams[stream.name]?.groups[group]?.claimIdleMs ?? 0);
+  const report = (group: GroupInspection, where: string, why: string) => {
+    const limit = stoppedAfter(group.name);
+    const stranded = group.consumers.filter((c) => c.pending > 0 && c.idleMs > limit);
+    if (stranded.length === 0) return;
+    const entries = stranded.reduce((sum, c) => sum + c.pending, 0);
+    const owners = stranded.map((c) => `${c.name} (idle ${formatDuration(c.idleMs)})`).join(', ');
+    findings.push({
+      stream: stream.name,
+      group: group.name,
+      message: `${plural(entries, 'entry', 'entries')} of ${where} wait on stopped consumer${stranded.length > 1 ? 's' : ''} ${owners} and ${why}: start a consumer of group ${group.name}; it takes them over`,
+    });
+  };
+  if (stream.partitions === undefined) {
+    for (const group of stream.groups) {
+      const running = group.consumers.some((c) => c.idleMs <= stoppedAfter(group.name));
+      if (!running)
+        report(group, `${stream.name} (group ${group.name})`, 'no consumer of the group runs');
+    }
+    return findings;
+  }
+  for (const partition of stream.partitions) {
+    for (const group of partition.groups) {
+      if (group.reader === null) {
+        report(
+          group,
+          `${stream.name} partition p${partition.index} (group ${group.name})`,
+          'no consumer holds the partition',
+        );
+      }
     }
   }
   return findings;
