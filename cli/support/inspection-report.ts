@@ -38,7 +38,8 @@ export const STOPPED_AFTER_MS = 30_000;
 /**
  * Dead letters, missing groups, groups lagging past retention, and
  * entries left pending on stopped consumers that no running consumer will
- * claim: no consumer of the group runs (or, on a partition, none holds it).
+ * claim: no consumer of the group has read lately (none runs, or a circuit
+ * breaker pauses them), or, on a partition, none holds it.
  */
 export function findingsOf(streams: readonly StreamReport[], catalog: Catalog): InspectFinding[] {
   const findings: InspectFinding[] = [];
@@ -88,8 +89,14 @@ function strandedFindings(stream: StreamReport, catalog: Catalog): InspectFindin
   if (stream.partitions === undefined) {
     for (const group of stream.groups) {
       const running = group.consumers.some((c) => c.idleMs <= stoppedAfter(group.name));
-      if (!running)
-        report(group, `${stream.name} (group ${group.name})`, 'no consumer of the group runs');
+      if (!running) {
+        const quiet = formatDuration(stoppedAfter(group.name));
+        report(
+          group,
+          `${stream.name} (group ${group.name})`,
+          `no consumer of the group has read for ${quiet} (none runs, or the running ones are paused by their circuit breaker)`,
+        );
+      }
     }
     return findings;
   }

@@ -1,8 +1,8 @@
 /**
  * `schemabus inspect`'s findings about entries left pending on stopped
  * consumers: reported when nothing running will take them over (no
- * consumer of the group runs; on a partition, none holds it), not while a
- * running consumer will claim them or before a consumer counts as stopped.
+ * consumer of the group has read lately; on a partition, none holds it),
+ * not while a running consumer will claim them or before a consumer counts as stopped.
  */
 import type { ConsumerInspection, GroupInspection, PartitionInspection } from 'schemabus';
 import { describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ function partition(index: number, groups: GroupInspection[]): PartitionInspectio
 }
 
 describe('inspect findings: entries pending on stopped consumers', () => {
-  it('names the entries, the stopped consumers and what to do when no consumer of the group runs', () => {
+  it('names the entries, the stopped consumers and what to do when no consumer of the group reads', () => {
     const findings = findingsOf(
       [
         stream('jobs', [
@@ -90,7 +90,7 @@ describe('inspect findings: entries pending on stopped consumers', () => {
         stream: 'jobs',
         group: 'workers',
         message:
-          '9 entries of jobs (group workers) wait on stopped consumers host-1-a1b2 (idle 5 min), host-2-c3d4 (idle 6 min) and no consumer of the group runs: start a consumer of group workers; it takes them over',
+          '9 entries of jobs (group workers) wait on stopped consumers host-1-a1b2 (idle 5 min), host-2-c3d4 (idle 6 min) and no consumer of the group has read for 30.0 s (none runs, or the running ones are paused by their circuit breaker): start a consumer of group workers; it takes them over',
       },
     ]);
   });
