@@ -163,14 +163,20 @@ export class MemoryConsumer implements GroupConsumer {
     }
   }
 
-  /** Stops taking entries; entries fetched and not started stay pending, claimable after claimIdleMs. */
+  /**
+   * Stops taking entries; entries fetched and not started stay pending,
+   * claimable after claimIdleMs, or at once on a partition, whose next
+   * reader takes them over as a new lease holder does on Redis.
+   */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.state.detach(this);
+    const now = this.state.clock.now();
     const claimIdleMs = this.state.group.claimIdleMs;
     for (const task of this.#dispatcher.dropWaiting()) {
-      this.state.release(task.pending, task.pending.deliveredAt + claimIdleMs);
+      const at = this.state.partitioned ? now : task.pending.deliveredAt + claimIdleMs;
+      this.state.release(task.pending, at);
     }
   }
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope, HandlerContext } from '../../runtime/bus.js';
 import { NonRetryableError } from '../../runtime/errors.js';
-import { InMemoryEventBus } from '../../runtime/index.js';
+import { InMemoryEventBus, ManualClock } from '../../runtime/index.js';
 import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
 import { createTestCatalog, LEDGER_PARTITIONS } from '../contract/catalog.js';
 import { deferred, waitFor } from '../support/wait.js';
@@ -197,6 +197,54 @@ describe('partitioned stream, in memory', () => {
     expect(await dlq.count()).toBe(ACCOUNTS.length - 2);
     expect(await dlq.replayAll()).toBe(ACCOUNTS.length - 2);
     expect(await dlq.count()).toBe(0);
+    await bus.close();
+  });
+
+  it("hands a closing subscriber's fetched, unstarted entries to the partition's next reader at once, as the lease does on Redis", async () => {
+    // The clock never moves: nothing becomes claimable by claimIdleMs.
+    const clock = new ManualClock();
+    const bus = new InMemoryEventBus({ catalog: createTestCatalog('mpc'), clock });
+    const handled: { by: string; accountId: string }[] = [];
+    const blocked = deferred();
+    let c2Started = 0;
+    const subscribe = (name: string, handle: (e: Envelope<Ledger>) => Promise<void>) =>
+      bus.subscribe(
+        'balances',
+        { 'ledger.credited': handle, 'ledger.debited': handle },
+        { consumer: name, concurrency: 1 },
+      );
+    const c1 = subscribe(
+      'c1',
+      async (e) => void handled.push({ by: 'c1', accountId: e.data.accountId }),
+    );
+    // c2 (attached second) reads partitions 1 and 3 of 4 (one handler at a time on each);
+    // its first handler does not return.
+    const c2 = subscribe('c2', async (e) => {
+      c2Started++;
+      await blocked.promise;
+      handled.push({ by: 'c2', accountId: e.data.accountId });
+    });
+    const accounts = Array.from({ length: 40 }, (_, i) => `acc-${i}`)
+      .filter((a) => partitionOf(a, LEDGER_PARTITIONS) === 1)
+      .slice(0, 4);
+    expect(accounts).toHaveLength(4);
+    for (const accountId of accounts) {
+      await bus.publish('ledger.credited', { accountId, seq: 0, amount: 1 });
+    }
+    await waitFor(
+      () => c2Started === 1,
+      () => `c2 started ${c2Started}`,
+    );
+    await c2.close({ timeoutMs: 0 });
+    // The three entries c2 had fetched and not started go to c1 (now reading every partition).
+    await waitFor(
+      () => handled.length === 3,
+      () => `handled ${JSON.stringify(handled)}`,
+    );
+    expect(handled.every((h) => h.by === 'c1')).toBe(true);
+    expect(new Set(handled.map((h) => h.accountId)).size).toBe(3);
+    blocked.resolve();
+    await c1.close();
     await bus.close();
   });
 });
