@@ -165,6 +165,16 @@ export class EntryHandling {
     return this.dispatcher.whenWaitingBelow(limit);
   }
 
+  /** Entries held back behind a failing entry of their key (on a partition), not counted in `waiting`. */
+  get parked(): number {
+    return this.holds?.parkedCount ?? 0;
+  }
+
+  /** Resolves once fewer than `limit` entries are held back behind their keys. */
+  whenParkedBelow(limit: number): Promise<void> {
+    return this.holds?.whenParkedBelow(limit) ?? Promise.resolve();
+  }
+
   /** Ids of the entries held here (waiting or running). */
   heldIds(): string[] {
     return [...this.held.keys()];

@@ -25,6 +25,9 @@ export class KeyHolds<T extends { readonly id: string }> {
   private readonly holds = new Map<string, Hold>();
   private readonly keyOf = new Map<string, string>();
   private readonly parked = new Map<string, T[]>();
+  private parkedTotal = 0;
+  /** Who waits for fewer parked entries than their limit (the read loop: see whenParkedBelow). */
+  private readonly belowWaiters: { readonly limit: number; readonly resolve: () => void }[] = [];
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -44,9 +47,13 @@ export class KeyHolds<T extends { readonly id: string }> {
 
   /** Entries parked now. */
   get parkedCount(): number {
-    let n = 0;
-    for (const list of this.parked.values()) n += list.length;
-    return n;
+    return this.parkedTotal;
+  }
+
+  /** Resolves once fewer than `limit` entries are parked. */
+  whenParkedBelow(limit: number): Promise<void> {
+    if (this.parkedTotal < limit) return Promise.resolve();
+    return new Promise((resolve) => this.belowWaiters.push({ limit, resolve }));
   }
 
   /** Whether entry `id` of `key` must wait: another entry holds the key. */
@@ -70,6 +77,7 @@ export class KeyHolds<T extends { readonly id: string }> {
 
   /** Parks `item` of `key` behind its key's hold, in entry id order. */
   park(key: string, item: T): void {
+    this.parkedTotal++;
     const list = this.parked.get(key);
     if (list === undefined) {
       this.parked.set(key, [item]);
@@ -89,7 +97,12 @@ export class KeyHolds<T extends { readonly id: string }> {
     this.holds.delete(key);
     const list = this.parked.get(key);
     this.parked.delete(key);
-    if (list !== undefined) for (const item of list) this.admit(item);
+    if (list !== undefined) {
+      this.parkedTotal -= list.length;
+      // An item may be parked again (and counted again) behind a new hold of its key.
+      for (const item of list) this.admit(item);
+      this.notifyBelow();
+    }
     if (this.holds.size === 0) this.stopSweeper();
   }
 
@@ -99,8 +112,20 @@ export class KeyHolds<T extends { readonly id: string }> {
     this.holds.clear();
     this.keyOf.clear();
     this.parked.clear();
+    this.parkedTotal = 0;
+    this.notifyBelow();
     this.stopSweeper();
     return dropped;
+  }
+
+  private notifyBelow(): void {
+    for (let i = this.belowWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.belowWaiters[i]!;
+      if (this.parkedTotal < waiter.limit) {
+        this.belowWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
   }
 
   private sweep(): void {

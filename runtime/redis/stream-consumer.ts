@@ -90,6 +90,13 @@ export interface PartitionRole {
 /** How long close retries the final ack flush at least, even when `timeoutMs` went on handlers. */
 const FINAL_ACK_GRACE_MS = 1000;
 
+/**
+ * On a partition, entries held back behind failing entries of their keys
+ * (kept in memory until those retries settle) beyond which the consumer
+ * reads no more, in multiples of its batchSize.
+ */
+export const MAX_PARKED_BATCHES = 10;
+
 /** One consumer of one group on one stream (see the module comment); a subscription runs one per stream. */
 export class StreamConsumer {
   readonly keys: StreamKeys;
@@ -104,6 +111,8 @@ export class StreamConsumer {
   /** Its circuit breaker, when it has one: no read and no claim while it is open. */
   private readonly gate: ConsumerGate | undefined;
   private readonly stopController = new AbortController();
+  /** Held-back entries past which nothing new is read (MAX_PARKED_BATCHES). */
+  private readonly maxParked: number;
   private groupReady: Promise<void>;
   /** The last `XGROUP CREATE` failed (not BUSYGROUP): the read loop sends it again after its backoff. */
   private groupFailed = false;
@@ -126,6 +135,7 @@ export class StreamConsumer {
     private readonly partition?: PartitionRole,
   ) {
     this.keys = streamKeys(stream);
+    this.maxParked = MAX_PARKED_BATCHES * options.batchSize;
     this.gate = partition
       ? partition.gate?.use()
       : gateFor(group, options.circuitBreaker, options.consumer, status, {
@@ -271,6 +281,16 @@ export class StreamConsumer {
           continue;
         }
         if (this.stopped) break;
+        if (this.handling.parked >= this.maxParked) {
+          // Events held back behind failing events of their keys fill this consumer's memory:
+          // nothing new is read until their retries settle (the partition's other keys wait too).
+          this.acceptAll(fetched.splice(0), fetchedAt);
+          await untilAborted(
+            this.handling.whenParkedBelow(this.maxParked),
+            this.stopController.signal,
+          );
+          continue;
+        }
         if (first && this.partition !== undefined) {
           // A partition just leased: the group's pending entries of it first, in id order.
           if (!(await this.takeOver())) this.partition.leaseLost();
