@@ -50,6 +50,12 @@ const MAX_NODES = 2048;
 const MAX_COPIERS = 256;
 /** Objects with more keys are copied key by key. */
 const MAX_KEYS = 64;
+/**
+ * Objects with a longer key are copied key by key: the trie keeps every key
+ * it holds for the life of the process, and long keys are data (emails,
+ * tokens, ids of objects used as maps), not field names.
+ */
+const MAX_KEY_CHARS = 64;
 /** Keys a literal would not copy as JSON does (`__proto__` sets the prototype); frozen-data declines them. */
 const REFUSED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -81,8 +87,11 @@ class ShapeNode {
   next(key: string): ShapeNode | undefined {
     let node = this.#next.get(key);
     if (node === undefined) {
-      if (nodes >= MAX_NODES || this.depth >= MAX_KEYS) return undefined;
+      if (nodes >= MAX_NODES || this.depth >= MAX_KEYS || key.length > MAX_KEY_CHARS) {
+        return undefined;
+      }
       nodes++;
+      keyChars += key.length;
       node = new ShapeNode(this, key, this.depth + 1);
       this.#next.set(key, node);
     }
@@ -100,8 +109,9 @@ class ShapeNode {
   shape(): Shape | undefined {
     if (this.#shape === undefined) {
       if (++this.#uses < 2 || copiers >= MAX_COPIERS) return undefined;
-      copiers++;
       this.#shape = compile(this.keys());
+      // Only compiled copiers count (a refused key or no code generation compiles nothing).
+      if (this.#shape !== null) copiers++;
     }
     return this.#shape ?? undefined;
   }
@@ -117,6 +127,12 @@ class ShapeNode {
 
 let nodes = 0;
 let copiers = 0;
+let keyChars = 0;
+
+/** What the trie holds: nodes, compiled copiers and the characters of their keys (for tests). */
+export function shapeCacheSize(): { nodes: number; copiers: number; keyChars: number } {
+  return { nodes, copiers, keyChars };
+}
 const root = new ShapeNode(undefined, '', 0);
 
 /**
