@@ -44,7 +44,10 @@ describe('a claim scan whose reply was lost', () => {
       const found = proxy.named(/^schemabus$/);
       return found.length === 1 ? found : undefined;
     });
-    command!.dropReplies();
+    // No scan may claim nothing and lose its reply (the claimer would wait for it until the
+    // reconnect): requests wait in the proxy while the entry is made claimable, and replies are
+    // dropped from then on (a scan sent before the hold has been answered by then).
+    command!.holdRequests();
     // An entry held by a consumer that died two minutes ago. XADD and the ghost's read in one
     // transaction, so the blocked reader of `live` is not served it first.
     const replies = await admin
@@ -54,6 +57,8 @@ describe('a claim scan whose reply was lost', () => {
       .exec();
     const entryId = replies![0]![1] as string;
     await admin.xclaim(key, 'workers', 'ghost', 0, entryId, 'IDLE', 120_000, 'JUSTID');
+    command!.dropReplies();
+    command!.releaseRequests();
     // The claim scan runs and claims it for `live`; its reply is lost.
     await waitFor(async () => {
       const [row] = (await admin.xpending(key, 'workers', '-', '+', 1)) as PendingRow[];

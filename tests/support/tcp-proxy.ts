@@ -14,6 +14,8 @@ export class ProxiedConnection {
   name: string | undefined;
   private frozenUp = false;
   private frozenDown = false;
+  /** Requests held back by holdRequests(), sent on releaseRequests(). */
+  private held: Buffer[] | undefined;
   private sniffed = '';
 
   constructor(
@@ -26,7 +28,9 @@ export class ProxiedConnection {
         const match = /SETNAME\r\n\$\d+\r\n([^\r]*)\r\n/i.exec(this.sniffed);
         if (match) this.name = match[1];
       }
-      if (!this.frozenUp) upstream.write(chunk);
+      if (this.frozenUp) return;
+      if (this.held !== undefined) this.held.push(chunk);
+      else upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!this.frozenDown) client.write(chunk);
@@ -45,6 +49,18 @@ export class ProxiedConnection {
   freeze(): void {
     this.frozenUp = true;
     this.frozenDown = true;
+  }
+
+  /** Requests wait in the proxy, in order, until releaseRequests(). */
+  holdRequests(): void {
+    this.held ??= [];
+  }
+
+  /** Sends the requests held since holdRequests(), and the next ones as they come. */
+  releaseRequests(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const chunk of held) this.upstream.write(chunk);
   }
 
   /** Requests still reach Redis, but its replies are dropped. */
