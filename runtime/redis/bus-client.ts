@@ -43,6 +43,14 @@ export class BusClient extends Redis {
   private readonly label: string;
   /** The outcome of the connect-time SELECT, while one is under way (null: accepted). */
   private selected: Promise<Error | null> | undefined;
+  /**
+   * Commands sent and not settled, and chunks received from Redis, once
+   * {@link trackProgress} was called (stall-watch.ts): a connection that
+   * stopped answering shows the first above 0 and the second not moving.
+   */
+  readonly progress = { outstanding: 0, received: 0 };
+  /** The commands counted in `progress.outstanding` (ioredis sends some again after a reconnect). */
+  private counted: WeakSet<Command> | undefined;
 
   constructor(options: BusClientOptions) {
     const { waitForConnectionMs, label, ...redisOptions } = options;
@@ -59,7 +67,7 @@ export class BusClient extends Redis {
     this.on('ready', () => {
       if (this.parking === undefined) return;
       this.parking.lastFailure = undefined;
-      this.parking.release((command, stream) => super.sendCommand(command, stream as never));
+      this.parking.release((command, stream) => this.send(command, stream));
     });
     this.on('end', () => this.parking?.rejectAll(this.fatal ?? this.ended()));
     // Private in ioredis's types: wrapped on the instance.
@@ -84,6 +92,18 @@ export class BusClient extends Redis {
     });
   }
 
+  /** Counts unanswered commands and received data from now on (see `progress`). */
+  trackProgress(): void {
+    if (this.counted !== undefined) return;
+    this.counted = new WeakSet();
+    const onData = () => {
+      this.progress.received++;
+    };
+    this.stream?.on('data', onData);
+    // Every new socket (a reconnect) is watched too.
+    this.on('connect', () => this.stream?.on('data', onData));
+  }
+
   /** Rejects every command still waiting for the connection (the bus is closing). */
   rejectParked(error: Error): void {
     this.parking?.rejectAll(error);
@@ -94,9 +114,7 @@ export class BusClient extends Redis {
       command.reject(this.fatal);
       return command.promise;
     }
-    if (this.parking === undefined || this.status === 'ready') {
-      return super.sendCommand(command, stream as never);
-    }
+    if (this.parking === undefined || this.status === 'ready') return this.send(command, stream);
     if (this.status === 'end') {
       // ioredis would reject it with "Connection is closed.", which reads as a failure after
       // sending (an outcome unknown); it was never written.
@@ -112,6 +130,20 @@ export class BusClient extends Redis {
     }
     if (this.status === 'wait') this.connect().catch(nothing);
     return this.parking.park(command, stream);
+  }
+
+  /** Sends `command`, counted in `progress` once (when tracked). */
+  private send(command: Command, stream?: unknown): unknown {
+    const counted = this.counted;
+    if (counted !== undefined && !counted.has(command)) {
+      counted.add(command);
+      this.progress.outstanding++;
+      const settled = () => {
+        this.progress.outstanding--;
+      };
+      command.promise.then(settled, settled);
+    }
+    return super.sendCommand(command, stream as never);
   }
 
   /** Why a command on an ended connection (it does not reconnect) fails: the cause that ended it. */

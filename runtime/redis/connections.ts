@@ -37,6 +37,7 @@ import { commandClient, type RedisConnectionOption } from './connection-options.
 import { isCluster, type RedisClient } from './redis-client.js';
 import { safeErrorText } from './redis-errors.js';
 import { type ScriptCommands, withScripts } from './scripts/index.js';
+import { DEFAULT_STALL_TIMEOUT_MS, StallWatch } from './stall-watch.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
 /** The connections of one bus. */
@@ -61,17 +62,25 @@ export class Connections {
   private lastError: Error | undefined;
   /** Aborted by {@link closeAll}: waits end, no new reader is made. */
   private readonly closed = new AbortController();
+  /** Resets the command connection when it stops answering while Redis answers (stall-watch.ts). */
+  private readonly stallWatch: StallWatch | undefined;
 
   constructor(
     option: RedisConnectionOption | undefined,
     private readonly logger: Logger,
     /** How long a command waits for a connection (the bus option `connectTimeoutMs`). */
     private readonly waitMs: number,
+    /** The bus option `stallTimeoutMs`: 0 turns the watch off. */
+    stallMs: number = DEFAULT_STALL_TIMEOUT_MS,
   ) {
     const { client, owned, label } = commandClient(option, waitMs);
     this.ownsCommand = owned;
     this.label = label;
     if (owned) this.watch(client, 'command');
+    // A standalone command connection the bus made; a Cluster's node connections are ioredis's.
+    if (owned && stallMs > 0 && client instanceof BusClient) {
+      this.stallWatch = new StallWatch(client, stallMs, logger, label);
+    }
     client.on('ready', this.onCommandReadyEvent);
     if (isCluster(client)) {
       this.links = new ClusterLinks(client, clusterSeeds(client));
@@ -237,6 +246,7 @@ export class Connections {
   /** Quits every connection the bus created; a client given by the user is left open. */
   async closeAll(): Promise<void> {
     this.closed.abort();
+    this.stallWatch?.stop();
     const all: RedisClient[] = [...this.owned];
     this.owned.clear();
     this.readyListeners.clear();

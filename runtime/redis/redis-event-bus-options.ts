@@ -42,6 +42,14 @@ export interface RedisEventBusOptions extends ConsumerTuning, BusMetricsOptions 
    * (their failures reach `Subscription.onError`). @default 2000
    */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * A command connection the bus made (not a Cluster's) that has commands
+   * unanswered and has received nothing for this long while Redis answers a
+   * PING on another connection is half-open (a firewall or NAT dropped it
+   * without a reset): the bus resets it, and its unanswered commands are
+   * sent again after the reconnect. `0` turns the watch off. @default 10000
+   */
+  readonly stallTimeoutMs?: number | undefined;
   /** How retention trimming runs. */
   readonly retention?: RetentionOptions | undefined;
   /**

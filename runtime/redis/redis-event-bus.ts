@@ -95,6 +95,7 @@ export class RedisEventBus implements EventBus {
       options.redis,
       logger,
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      options.stallTimeoutMs,
     );
     const catalog = options.catalog;
     const stats = this.statsCounter;

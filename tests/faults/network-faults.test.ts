@@ -5,7 +5,10 @@
  * - a read or publish whose reply is lost: ioredis re-sends it after the
  *   reconnect, so the consumer re-reads its own pending list (entries the
  *   lost read took), and an XADD may be stored twice unless publishes are
- *   idempotent.
+ *   idempotent;
+ * - a command connection that went silent: the stall watch resets it while
+ *   Redis answers on another connection, and the publishes waiting on it go
+ *   through after the reconnect.
  */
 
 import type { Redis } from 'ioredis';
@@ -163,5 +166,47 @@ describe('network faults', () => {
     expect((error as Error).message).toMatch(/may or may not have been stored/);
     expect(error).not.toHaveProperty('command');
     expect(await admin.xlen(key)).toBe(2);
+  });
+
+  it('a command connection that went silent is reset by the stall watch; the publishes waiting on it go through', async () => {
+    const p = await proxy();
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { redis: p.url, logger, stallTimeoutMs: 300 });
+    const admin = server().client();
+    const key = catalog.streams.jobs!.key;
+    await bus.bootstrap();
+    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
+    const [command] = p.named(COMMAND);
+    command!.freeze(); // half-open: no request reaches Redis, no reply, no close, no error
+    const settled: string[] = [];
+    const publishing = [1, 2, 3].map((seq) =>
+      bus.publish('job.requested', { jobId: `j-${seq}`, key: 'k', seq }).then(
+        () => void settled.push(`ok ${seq}`),
+        (error: Error) => void settled.push(`${error.name} ${seq}`),
+      ),
+    );
+    await waitFor(
+      () => settled.length === 3,
+      () => `3 publishes settled, got ${JSON.stringify(settled)}`,
+    );
+    await Promise.all(publishing);
+    expect(settled.sort()).toEqual(['ok 1', 'ok 2', 'ok 3']);
+    // The frozen connection never delivered them: each is stored once, by the re-send.
+    expect(await admin.xlen(key)).toBe(4);
+    expect(logger.matching(/the command connection got no reply/).length).toBe(1);
+    expect(command!.closed).toBe(true);
+  });
+
+  it('the stall watch leaves the connection alone while Redis itself answers no one (CLIENT PAUSE ALL)', async () => {
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { logger, stallTimeoutMs: 200 });
+    await bus.bootstrap();
+    // Every other client's commands wait 1 s from the OK on: the bus's publish, and the watch's PING.
+    await server().client().client('PAUSE', 1000, 'ALL');
+    const published = await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+    expect(published.entryId).toMatch(/^\d+-\d+$/);
+    expect(logger.matching(/the command connection got no reply/)).toEqual([]);
   });
 });
