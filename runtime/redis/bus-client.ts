@@ -44,13 +44,12 @@ export class BusClient extends Redis {
   /** The outcome of the connect-time SELECT, while one is under way (null: accepted). */
   private selected: Promise<Error | null> | undefined;
   /**
-   * Commands sent and not settled, and chunks received from Redis, once
-   * {@link trackProgress} was called (stall-watch.ts): a connection that
-   * stopped answering shows the first above 0 and the second not moving.
+   * Chunks received from Redis since {@link trackProgress} was called
+   * (stall-watch.ts): a connection that stopped answering has commands in
+   * ioredis's `commandQueue` (written, awaiting their replies) and this not moving.
    */
-  readonly progress = { outstanding: 0, received: 0 };
-  /** The commands counted in `progress.outstanding` (ioredis sends some again after a reconnect). */
-  private counted: WeakSet<Command> | undefined;
+  received = 0;
+  private tracking = false;
 
   constructor(options: BusClientOptions) {
     const { waitForConnectionMs, label, ...redisOptions } = options;
@@ -67,7 +66,7 @@ export class BusClient extends Redis {
     this.on('ready', () => {
       if (this.parking === undefined) return;
       this.parking.lastFailure = undefined;
-      this.parking.release((command, stream) => this.send(command, stream));
+      this.parking.release((command, stream) => super.sendCommand(command, stream as never));
     });
     this.on('end', () => this.parking?.rejectAll(this.fatal ?? this.ended()));
     // Private in ioredis's types: wrapped on the instance.
@@ -92,12 +91,12 @@ export class BusClient extends Redis {
     });
   }
 
-  /** Counts unanswered commands and received data from now on (see `progress`). */
+  /** Counts received data from now on (see `received`). */
   trackProgress(): void {
-    if (this.counted !== undefined) return;
-    this.counted = new WeakSet();
+    if (this.tracking) return;
+    this.tracking = true;
     const onData = () => {
-      this.progress.received++;
+      this.received++;
     };
     this.stream?.on('data', onData);
     // Every new socket (a reconnect) is watched too.
@@ -114,7 +113,9 @@ export class BusClient extends Redis {
       command.reject(this.fatal);
       return command.promise;
     }
-    if (this.parking === undefined || this.status === 'ready') return this.send(command, stream);
+    if (this.parking === undefined || this.status === 'ready') {
+      return super.sendCommand(command, stream as never);
+    }
     if (this.status === 'end') {
       // ioredis would reject it with "Connection is closed.", which reads as a failure after
       // sending (an outcome unknown); it was never written.
@@ -130,20 +131,6 @@ export class BusClient extends Redis {
     }
     if (this.status === 'wait') this.connect().catch(nothing);
     return this.parking.park(command, stream);
-  }
-
-  /** Sends `command`, counted in `progress` once (when tracked). */
-  private send(command: Command, stream?: unknown): unknown {
-    const counted = this.counted;
-    if (counted !== undefined && !counted.has(command)) {
-      counted.add(command);
-      this.progress.outstanding++;
-      const settled = () => {
-        this.progress.outstanding--;
-      };
-      command.promise.then(settled, settled);
-    }
-    return super.sendCommand(command, stream as never);
   }
 
   /** Why a command on an ended connection (it does not reconnect) fails: the cause that ended it. */

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope, Published } from '../../runtime/bus.js';
 import { PublishOutcomeUnknownError } from '../../runtime/errors.js';
 import type { RedisEventBus } from '../../runtime/index.js';
+import type { BusContext } from '../../runtime/redis/bus-context.js';
 import { type Job, jobs } from '../contract/helpers.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { withGroups } from '../support/catalog-overrides.js';
@@ -198,15 +199,39 @@ describe('network faults', () => {
     expect(command!.closed).toBe(true);
   });
 
-  it('the stall watch leaves the connection alone while Redis itself answers no one (CLIENT PAUSE ALL)', async () => {
+  it('the stall watch leaves the connection alone while writes are paused (CLIENT PAUSE WRITE, as FAILOVER does)', async () => {
     const catalog = testCatalog();
     const logger = captureLogger();
-    const bus = newBus(server(), catalog, { logger, stallTimeoutMs: 200 });
+    const bus = newBus(server(), catalog, { logger, stallTimeoutMs: 150 });
     await bus.bootstrap();
-    // Every other client's commands wait 1 s from the OK on: the bus's publish, and the watch's PING.
-    await server().client().client('PAUSE', 1000, 'ALL');
+    // Writes and scripts of every client wait 1 s from the OK on; PING would still be answered.
+    await server().client().client('PAUSE', 1000, 'WRITE');
     const published = await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
     expect(published.entryId).toMatch(/^\d+-\d+$/);
     expect(logger.matching(/the command connection got no reply/)).toEqual([]);
+  });
+
+  it('the stall watch leaves the connection alone while a long script of its own runs (Redis answers BUSY)', async () => {
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { logger, stallTimeoutMs: 150 });
+    await bus.bootstrap();
+    const admin = server().client();
+    await admin.config('SET', 'busy-reply-threshold', '100');
+    onCleanup(() => admin.config('SET', 'busy-reply-threshold', '5000').then(() => undefined));
+    // A script of 1.2 s on the bus's own command connection (as a long trim or replay would be):
+    // nothing comes back on it meanwhile, and past busy-reply-threshold others get BUSY.
+    const command = (bus as unknown as { ctx: BusContext }).ctx.connections.command as Redis;
+    const runs = `{${catalog.namespace}}:runs`;
+    const looping = command.eval(
+      "redis.call('INCR', KEYS[1]); local t = redis.call('TIME'); local s = t[1] * 1000000 + t[2]; repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - s > 1200000; return 1",
+      1,
+      runs,
+    );
+    expect(await looping).toBe(1);
+    // Run once: the connection was not reset (a reset would have sent the script again).
+    expect(await admin.get(runs)).toBe('1');
+    expect(logger.matching(/the command connection got no reply/)).toEqual([]);
+    await admin.del(runs);
   });
 });
