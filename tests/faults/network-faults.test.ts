@@ -234,4 +234,28 @@ describe('network faults', () => {
     expect(logger.matching(/the command connection got no reply/)).toEqual([]);
     await admin.del(runs);
   });
+  it('on a slow uplink the stall watch waits longer after each reset no reply followed, until a big command gets through', async () => {
+    const p = await proxy();
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, { redis: p.url, logger, stallTimeoutMs: 300 });
+    await bus.bootstrap();
+    await bus.publish('job.requested', { jobId: 'warm-up', key: 'k', seq: 0 });
+    // 400 KB at 200 KB/s on every connection: two seconds of upload, which the kernel's buffers
+    // hide from the process (no progress it can see), far past stallTimeoutMs.
+    p.throttleRequests(200_000);
+    const published = await bus.publish('job.requested', {
+      jobId: 'x'.repeat(400_000),
+      key: 'k',
+      seq: 1,
+    });
+    expect(published.entryId).toMatch(/^\d+-\d+$/);
+    const resets = logger.matching(/the command connection got no reply/).length;
+    // 300, 600, 1200 ms, then 2400 ms: the fourth wait covers the upload (a loaded machine may
+    // need one more).
+    expect(resets).toBeGreaterThanOrEqual(1);
+    expect(resets).toBeLessThanOrEqual(5);
+    // An upload cut short is never run: stored once.
+    expect(await server().client().xlen(catalog.streams.jobs!.key)).toBe(2);
+  });
 });

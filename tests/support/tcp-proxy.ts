@@ -16,6 +16,8 @@ export class ProxiedConnection {
   private frozenDown = false;
   /** Requests held back by holdRequests(), sent on releaseRequests(). */
   private held: Buffer[] | undefined;
+  /** Requests waiting to go up at the rate throttleRequests() set. */
+  private throttled: { queue: Buffer[]; timer: NodeJS.Timeout } | undefined;
   private sniffed = '';
 
   constructor(
@@ -30,12 +32,14 @@ export class ProxiedConnection {
       }
       if (this.frozenUp) return;
       if (this.held !== undefined) this.held.push(chunk);
+      else if (this.throttled !== undefined) this.throttled.queue.push(chunk);
       else upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!this.frozenDown) client.write(chunk);
     });
     const end = () => {
+      if (this.throttled !== undefined) clearInterval(this.throttled.timer);
       client.destroy();
       upstream.destroy();
     };
@@ -63,6 +67,24 @@ export class ProxiedConnection {
     for (const chunk of held) this.upstream.write(chunk);
   }
 
+  /** Requests go up at most `bytesPerSecond` from now on (a slow uplink), in 20 slices a second. */
+  throttleRequests(bytesPerSecond: number): void {
+    const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
+    const queue: Buffer[] = [];
+    const timer = setInterval(() => {
+      let budget = slice;
+      while (budget > 0 && queue.length > 0) {
+        const chunk = queue[0]!;
+        const part = chunk.subarray(0, budget);
+        this.upstream.write(part);
+        budget -= part.length;
+        if (part.length === chunk.length) queue.shift();
+        else queue[0] = chunk.subarray(part.length);
+      }
+    }, 50);
+    this.throttled = { queue, timer };
+  }
+
   /** Requests still reach Redis, but its replies are dropped. */
   dropReplies(): void {
     this.frozenDown = true;
@@ -88,11 +110,17 @@ export class TcpProxy {
     readonly connections: ProxiedConnection[],
   ) {}
 
+  /** Requests of every connection, present and future, go up at most this fast (throttleRequests). */
+  private requestRate: number | undefined;
+
   static async start(targetPort: number): Promise<TcpProxy> {
     const connections: ProxiedConnection[] = [];
+    let proxy: TcpProxy | undefined;
     const server = createServer((client) => {
       const upstream = connect(targetPort, '127.0.0.1');
-      connections.push(new ProxiedConnection(client, upstream));
+      const connection = new ProxiedConnection(client, upstream);
+      if (proxy?.requestRate !== undefined) connection.throttleRequests(proxy.requestRate);
+      connections.push(connection);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -100,7 +128,14 @@ export class TcpProxy {
     });
     const address = server.address();
     if (address === null || typeof address !== 'object') throw new Error('proxy has no port');
-    return new TcpProxy(server, address.port, connections);
+    proxy = new TcpProxy(server, address.port, connections);
+    return proxy;
+  }
+
+  /** Every connection's requests, and those of connections made later, go up at most `bytesPerSecond`. */
+  throttleRequests(bytesPerSecond: number): void {
+    this.requestRate = bytesPerSecond;
+    for (const c of this.connections) if (!c.closed) c.throttleRequests(bytesPerSecond);
   }
 
   get url(): string {
