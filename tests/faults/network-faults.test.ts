@@ -258,4 +258,20 @@ describe('network faults', () => {
     // An upload cut short is never run: stored once.
     expect(await server().client().xlen(catalog.streams.jobs!.key)).toBe(2);
   });
+  it('a command connection cut right after its TCP connect (handshake unanswered) is reset too', async () => {
+    const p = await proxy();
+    p.freezeNext();
+    const catalog = testCatalog();
+    const logger = captureLogger();
+    const bus = newBus(server(), catalog, {
+      redis: p.url,
+      logger,
+      stallTimeoutMs: 300,
+      connectTimeoutMs: 10_000,
+    });
+    const published = await bus.publish('job.requested', { jobId: 'j', key: 'k', seq: 1 });
+    expect(published.entryId).toMatch(/^\d+-\d+$/);
+    expect(logger.matching(/the command connection got no reply/).length).toBe(1);
+    expect(p.connections[0]!.closed).toBe(true);
+  });
 });

@@ -112,6 +112,8 @@ export class TcpProxy {
 
   /** Requests of every connection, present and future, go up at most this fast (throttleRequests). */
   private requestRate: number | undefined;
+  /** The next connection made is frozen from its start (freezeNext). */
+  private freezeNextConnection = false;
 
   static async start(targetPort: number): Promise<TcpProxy> {
     const connections: ProxiedConnection[] = [];
@@ -120,6 +122,10 @@ export class TcpProxy {
       const upstream = connect(targetPort, '127.0.0.1');
       const connection = new ProxiedConnection(client, upstream);
       if (proxy?.requestRate !== undefined) connection.throttleRequests(proxy.requestRate);
+      if (proxy?.freezeNextConnection) {
+        proxy.freezeNextConnection = false;
+        connection.freeze();
+      }
       connections.push(connection);
     });
     await new Promise<void>((resolve, reject) => {
@@ -130,6 +136,11 @@ export class TcpProxy {
     if (address === null || typeof address !== 'object') throw new Error('proxy has no port');
     proxy = new TcpProxy(server, address.port, connections);
     return proxy;
+  }
+
+  /** The next connection made through the proxy is frozen from its TCP connect on (half-open at once). */
+  freezeNext(): void {
+    this.freezeNextConnection = true;
   }
 
   /** Every connection's requests, and those of connections made later, go up at most `bytesPerSecond`. */
