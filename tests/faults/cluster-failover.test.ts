@@ -52,8 +52,13 @@ async function aroundFault(
 ): Promise<WorkloadReport> {
   const { load, key } = await runningWorkload(cluster);
   const master = await cluster.masterOf(key);
-  const [replica] = await cluster.replicasOf(master);
-  if (replica === undefined) throw new Error(`${master.address} has no replica`);
+  // After the previous test's failover the demoted master shows as this one's replica only
+  // once its replication link is up: waited for, not taken as missing.
+  const replica = await waitFor(
+    async () => (await cluster.replicasOf(master))[0],
+    () => `a replica of ${master.address}`,
+    { timeoutMs: 30_000 },
+  );
   const started = Date.now();
   await fault({ master, replica, key, load });
   const faultMs = Date.now() - started;
