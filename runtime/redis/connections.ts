@@ -330,11 +330,21 @@ export class Connections {
  * publish issued during an outage would never settle after `close()`; its
  * internal `flushQueue` is what its own close handler calls.
  */
+/** ioredis's queue of commands to send again after a reconnect (not in its types). */
+interface PendingQueue {
+  readonly length: number;
+  shift(): { readonly command: { reject(error: Error): void } } | undefined;
+}
+
 function disconnectNow(client: RedisClient): void {
   const closed = () =>
     new ClosedError('the bus was closed before Redis answered; the command may not have been sent');
   if (client instanceof BusClient || client instanceof BusCluster) client.rejectParked(closed());
   client.disconnect();
+  // Commands ioredis keeps to send again once a reconnect is ready: its flushQueue leaves them
+  // unsettled when the connection ends before that (a blocked read would never return).
+  const resend = (client as unknown as { prevCommandQueue?: PendingQueue | null }).prevCommandQueue;
+  while (resend && resend.length > 0) resend.shift()?.command.reject(closed());
   if (client.status === 'end') return;
   const flushable = client as unknown as { flushQueue?: (error: Error) => void };
   flushable.flushQueue?.(closed());

@@ -274,4 +274,33 @@ describe('network faults', () => {
     expect(logger.matching(/the command connection got no reply/).length).toBe(1);
     expect(p.connections[0]!.closed).toBe(true);
   });
+  it('a tail aborted while its reader reconnects (the handshake unanswered) ends at once', async () => {
+    const p = await proxy();
+    const bus = newBus(server(), testCatalog(), { redis: p.url });
+    const controller = new AbortController();
+    let ended = false;
+    const following = (async () => {
+      for await (const _ of bus.tail('jobs', { blockMs: 60_000, signal: controller.signal })) {
+        // nothing is published
+      }
+      ended = true;
+    })();
+    const [reader] = await waitFor(() => {
+      const found = p.named(/:tail:jobs$/);
+      return found.length === 1 ? found : undefined;
+    });
+    // The reconnect's handshake gets no answer: ioredis holds the blocked XREAD to send again.
+    p.freezeNext();
+    reader!.destroy();
+    await waitFor(
+      () => p.connections.filter((c) => /:tail:jobs$/.test(c.name ?? '')).length === 2,
+      () => 'the reader to reconnect (its handshake frozen)',
+    );
+    controller.abort();
+    await waitFor(
+      () => ended,
+      () => 'the tail to end',
+    );
+    await following;
+  });
 });
