@@ -82,13 +82,13 @@ export interface GroupInspection {
   readonly reader?: string | null;
 }
 
-/** A stream of the catalogue, as `inspect()` sees it. */
-export interface StreamInspection {
-  readonly name: string;
+/** The figures `inspect()` gives for a stream, and for each partition of a partitioned one. */
+export interface StreamFigures {
+  /** Its stream key. */
   readonly key: string;
   readonly length: number;
   /**
-   * Entries ever added to the stream, trimmed ones included (XINFO STREAM's
+   * Entries ever added, trimmed ones included (XINFO STREAM's
    * `entries-added`, Redis 7.0+); null when Redis cannot tell. Its growth
    * between two inspections is what was published meanwhile.
    */
@@ -97,6 +97,11 @@ export interface StreamInspection {
   readonly lastEntryId: string | null;
   readonly dlqLength: number;
   readonly groups: readonly GroupInspection[];
+}
+
+/** A stream of the catalogue, as `inspect()` sees it. */
+export interface StreamInspection extends StreamFigures {
+  readonly name: string;
   /**
    * A partitioned stream's partitions, in order, each with its own figures
    * (absent for an ordinary stream). The stream's own figures are then the
@@ -107,17 +112,10 @@ export interface StreamInspection {
 }
 
 /** One partition of a partitioned stream, as `inspect()` sees it. */
-export interface PartitionInspection {
+export interface PartitionInspection extends StreamFigures {
   readonly index: number;
-  /** Its stream key, `{namespace:stream:p<index>}`. */
-  readonly key: string;
+  /** Its DLQ's key (its own `key` is `{namespace:stream:p<index>}`). */
   readonly dlqKey: string;
-  readonly length: number;
-  readonly entriesAdded: number | null;
-  readonly firstEntryId: string | null;
-  readonly lastEntryId: string | null;
-  readonly dlqLength: number;
-  readonly groups: readonly GroupInspection[];
 }
 
 /** What `inspect()` returns: every stream of the catalogue, sorted by name. */

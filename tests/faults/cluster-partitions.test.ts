@@ -11,7 +11,11 @@ import { RedisEventBus } from '../../runtime/index.js';
 import { partitionKeys } from '../../runtime/internal/partitions.js';
 import { startFixture } from '../support/child-process.js';
 import { onCleanup, testCatalog } from '../support/redis-bus.js';
-import { type RedisClusterServer, startRedisCluster } from '../support/redis-cluster-harness.js';
+import {
+  type RedisClusterServer,
+  redirections,
+  startRedisCluster,
+} from '../support/redis-cluster-harness.js';
 import { waitFor } from '../support/wait.js';
 import { runPartitionCrash } from './support/partition-crash.js';
 
@@ -24,18 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-/** MOVED, ASK and CROSSSLOT replies every node has sent so far (INFO errorstats). */
-async function redirections(): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const node of cluster.nodes) {
-    const stats = await cluster.nodeClient(node).info('errorstats');
-    for (const [, name, count] of stats.matchAll(/errorstat_(MOVED|ASK|CROSSSLOT):count=(\d+)/g)) {
-      counts[name!] = (counts[name!] ?? 0) + Number(count);
-    }
-  }
-  return counts;
-}
 
 /** The masters (by address) of the partitions of `ledger` in `catalog`. */
 async function partitionMasters(catalog: Catalog): Promise<string[]> {
@@ -61,7 +53,7 @@ describe('a partitioned stream on a Redis Cluster', () => {
       await cluster.deleteKeys(`{${catalog.namespace}:*`);
     });
     await bus.bootstrap();
-    const redirectedBefore = await redirections();
+    const redirectedBefore = await redirections(cluster);
     const leaseKeys = partitionKeys(catalog.streams.ledger!).map((p) => `${p.key}:lease:balances`);
     const result = await runPartitionCrash({
       bus,
@@ -81,7 +73,7 @@ describe('a partitioned stream on a Redis Cluster', () => {
       expect(await cluster.admin.xlen(p.key)).toBeGreaterThan(0);
     }
     // Leases, membership and takeovers went straight to their slot's master.
-    expect(await redirections()).toEqual(redirectedBefore);
+    expect(await redirections(cluster)).toEqual(redirectedBefore);
     console.log(
       `partitions, cluster (partitions on ${new Set(masters).size} masters: ${masters.join(', ')}): ${result.summary}`,
     );

@@ -20,7 +20,11 @@ import { NonRetryableError, RedisEventBus } from '../../runtime/index.js';
 import { partitionKeys, partitionOf } from '../../runtime/internal/partitions.js';
 import { jobs } from '../contract/helpers.js';
 import { onCleanup, testCatalog } from '../support/redis-bus.js';
-import { type RedisClusterServer, startRedisCluster } from '../support/redis-cluster-harness.js';
+import {
+  type RedisClusterServer,
+  redirections,
+  startRedisCluster,
+} from '../support/redis-cluster-harness.js';
 import { uniqueNamespace } from '../support/redis-harness.js';
 import { collect, waitFor } from '../support/wait.js';
 
@@ -43,18 +47,6 @@ function clusterBus(options: Partial<ConstructorParameters<typeof RedisEventBus>
     await cluster.deleteKeys(`{${catalog.namespace}:*`);
   });
   return { bus, catalog };
-}
-
-/** The MOVED, ASK and CROSSSLOT replies every node gave since its stats were reset. */
-async function redirections(): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const node of cluster.nodes) {
-    const stats = await cluster.nodeClient(node).info('errorstats');
-    for (const [, name, count] of stats.matchAll(/errorstat_(MOVED|ASK|CROSSSLOT):count=(\d+)/g)) {
-      counts[name!] = (counts[name!] ?? 0) + Number(count);
-    }
-  }
-  return counts;
 }
 
 describe('RedisEventBus on a Redis Cluster', () => {
@@ -107,7 +99,7 @@ describe('RedisEventBus on a Redis Cluster', () => {
     await tail.return(undefined);
     await subscription.close();
 
-    expect(await redirections()).toEqual({});
+    expect(await redirections(cluster)).toEqual({});
     // The test catalogue's streams live on more than one master.
     expect(owners.size).toBeGreaterThan(1);
   });
@@ -147,7 +139,7 @@ describe('RedisEventBus on a Redis Cluster', () => {
         expect(partitionOf(accountId, ledger.partitions!.count)).toBe(p.index);
       }
     }
-    expect(await redirections()).toEqual({});
+    expect(await redirections(cluster)).toEqual({});
     expect(owners.size).toBeGreaterThan(1);
   });
 

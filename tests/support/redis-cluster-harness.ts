@@ -84,6 +84,22 @@ export interface RedisClusterServer {
 }
 
 /** Whether `redis-server` and `redis-cli` are installed (the cluster harness needs both). */
+/**
+ * The MOVED, ASK and CROSSSLOT replies every node of `cluster` has sent since
+ * it started (INFO errorstats): a workload whose commands all go to the
+ * right node leaves them unchanged.
+ */
+export async function redirections(cluster: RedisClusterServer): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const node of cluster.nodes) {
+    const stats = await cluster.nodeClient(node).info('errorstats');
+    for (const [, name, count] of stats.matchAll(/errorstat_(MOVED|ASK|CROSSSLOT):count=(\d+)/g)) {
+      counts[name!] = (counts[name!] ?? 0) + Number(count);
+    }
+  }
+  return counts;
+}
+
 export function hasClusterBinaries(): boolean {
   return (
     spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0 &&
